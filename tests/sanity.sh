@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# ansible-test sanity, offline-capable: run from a copy at build/ansible_collections/hatools/lifekeeper.
+# ansible-test sanity, offline-capable: run from a copy at $TMPDIR/hatools-lifekeeper-sanity/ansible_collections/hatools/lifekeeper.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 venv=${VENV:-$repo/.venv}
-dest=$repo/build/ansible_collections/hatools/lifekeeper
-rm -rf "$repo/build/ansible_collections"
+# Outside the repo: inside it, git would hide the ignored copy from ansible-test.
+work=${LK_SANITY_DIR:-${TMPDIR:-/tmp}/hatools-lifekeeper-sanity}
+dest=$work/ansible_collections/hatools/lifekeeper
+rm -rf "$work/ansible_collections"
 mkdir -p "$dest"
 (cd "$repo" && git ls-files -z -co --exclude-standard | xargs -0 cp --parents -t "$dest")
 # ansible-test downloads get-pip; this stand-in uses the interpreter's own ensurepip + pip.

@@ -52,9 +52,13 @@ def outages(events, tags=None, since=None, until=None):
             if event["to"] in IN_SERVICE:
                 seen_up.add(tag)
             continue
-        was_up = any(s in IN_SERVICE for (t, _), s in state.items() if t == tag)
+        # the first event of an instance tells its state before (e.g. ISP since creation)
+        state.setdefault((tag, event["node"]), event.get("from"))
+        was_up = any(s in IN_SERVICE for (t, dummy), s in state.items() if t == tag)
+        if was_up:
+            seen_up.add(tag)
         state[(tag, event["node"])] = event["to"]
-        now_up = any(s in IN_SERVICE for (t, _), s in state.items() if t == tag)
+        now_up = any(s in IN_SERVICE for (t, dummy), s in state.items() if t == tag)
         if now_up:
             seen_up.add(tag)
         if was_up and not now_up:

@@ -9,7 +9,7 @@ LKCLI_COMMANDS = ("lkcli",)
 
 
 def major(version):
-    return int(str(version).split(".")[0])
+    return int(str(version).split(".", 1)[0])
 
 
 def generation(version):

@@ -1,0 +1,125 @@
+"""lcdstatus [-d destsys] [-q] [-e] [-r roottag]: the LCD status display."""
+import sys
+
+from lksim import client, defaults, lcd
+from lksim.commands import _util
+
+RESOURCE_HEADER = ("TAG", "ID", "STATE", "PRIO", "PRIMARY")
+COMM_HEADER = ("MACHINE", "NETWORK", "ADDRESSES/DEVICE", "STATE", "PRIO")
+
+
+def _table(rows, right):
+    """Lines of rows (first row = header): columns padded to the longest value, two spaces
+    between columns, the columns in right right-aligned, no trailing spaces."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = []
+        for index, value in enumerate(row):
+            if index in right:
+                cells.append(value.rjust(widths[index]))
+            elif index == len(row) - 1:
+                cells.append(value)
+            else:
+                cells.append(value.ljust(widths[index]))
+        lines.append("  ".join(cells).rstrip())
+    return lines
+
+
+def render_short(data, first="LOCAL", root=None):
+    """Text of the short display (-q: first column LOCAL, -e: BACKUP)."""
+    view = lcd.Lcd(data)
+    rows = [(first,) + RESOURCE_HEADER]
+    for tag, depth in view.tree(root):
+        res = view.get(tag)
+        if first == "LOCAL":
+            lead = view.node
+        else:
+            lead = view.backup(tag) or "-" * max(6, len(view.node))
+        prio = view.priority(tag)
+        rows.append((lead, " " * depth + tag, res["id"], res["state"],
+                     "" if prio is None else str(prio), view.primary(tag)))
+    lines = _table(rows, right=(4,))
+    lines.append("")
+    comm = [COMM_HEADER]
+    for path in data.get("comm_paths", []):
+        tcp = path.get("network", "TCP") == "TCP"
+        comm.append((path["machine"], path.get("network", "TCP"),
+                     "%s/%s" % (path["local"], path["remote"]) if tcp else path.get("device", ""),
+                     path.get("state", "DEAD"), str(path.get("priority")) if tcp else "--"))
+    lines.extend(_table(comm, right=(4,)))
+    return "\n".join(lines) + "\n"
+
+
+def render_long(data, root=None):
+    """Text of the long display (format ASSUMED, see ASSUMPTIONS.md)."""
+    view = lcd.Lcd(data)
+    lines = ["MACHINE  %s" % view.node, "", "Resource hierarchy information:"]
+    tree = view.tree(root)
+    if not tree:
+        lines.append("  (no resources)")
+    for tag, depth in tree:
+        res = view.get(tag)
+        indent = "  " + "    " * depth
+        lines.append("%s%s  (%s)" % (indent, tag, res["state"]))
+        lines.append("%s    id=%s type=%s priority=%s primary=%s" % (
+            indent, res["id"], res.get("type", ""), view.priority(tag), view.primary(tag)))
+        others = ["%s(%s)" % (n, res["priorities"][n]) for n in view.equivalent_systems(tag)]
+        lines.append("%s    equivalencies: %s" % (indent, " ".join(others) or "none"))
+        if view.children(tag):
+            lines.append("%s    dependencies: %s" % (indent, " ".join(view.children(tag))))
+    lines.extend(["", "Communication paths:"])
+    if not data.get("comm_paths"):
+        lines.append("  (none)")
+    for path in data.get("comm_paths", []):
+        lines.append("  %s  %s  %s/%s  %s  priority %s" % (
+            path["machine"], path.get("network", "TCP"), path["local"], path["remote"],
+            path.get("state", "DEAD"), path.get("priority")))
+    return "\n".join(lines) + "\n"
+
+
+def fetch(paths, system=None):
+    """(answer or None, node name) for the local node or system (-d)."""
+    node = _util.node_name(paths)
+    if system is None or system == node:
+        return _util.ask(paths, {"op": "status"}, timeout=30.0), node
+    view = _util.load_lcd(paths)
+    entry = view.data["systems"].get(system)
+    if entry is None:
+        return False, system
+    port = defaults.port(defaults.load(paths))
+    for address in entry.get("addresses", []):
+        try:
+            return client.send(address, port, {"op": "status"}, timeout=10.0), system
+        except client.NotRunning:
+            continue
+    return None, system
+
+
+def show(name, paths, short=None, root=None, system=None):
+    """Print the status; short = None (long), "LOCAL" or "BACKUP". Returns the exit code."""
+    answer, node = fetch(paths, system)
+    if answer is False:
+        sys.stderr.write('%s: system "%s" does not exist\n' % (name, system))
+        return 7
+    if answer is None or not answer.get("ok"):
+        return _util.not_running(paths, node)
+    data = answer["lcd"]
+    if root is not None and lcd.Lcd(data).get(root) is None:
+        return _util.no_such_resource(name, root)
+    if short:
+        sys.stdout.write(render_short(data, short, root))
+    else:
+        sys.stdout.write(render_long(data, root))
+    return 0
+
+
+def main(name, argv, paths):
+    parser = _util.Parser(prog="lcdstatus", description="LifeKeeper status")
+    parser.add_argument("-d", dest="system", metavar="destsys", help="ask this system")
+    parser.add_argument("-q", action="store_true", help="short display, LOCAL column")
+    parser.add_argument("-e", action="store_true", help="short display, BACKUP column")
+    parser.add_argument("-r", dest="root", metavar="roottag", help="one hierarchy only")
+    args = parser.parse_args(argv)
+    short = "BACKUP" if args.e else ("LOCAL" if args.q else None)
+    return show(name, paths, short, args.root, args.system)

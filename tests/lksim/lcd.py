@@ -1,0 +1,216 @@
+"""The node's LCD database: $LKROOT/config/lcd.json.
+
+{"node": "node1",
+ "systems": {"node1": {"addresses": ["127.0.0.11"]}, "node2": {...}},
+ "comm_paths": [{"machine": "node2", "network": "TCP", "local": "127.0.0.11",
+                 "remote": "127.0.0.12", "priority": 1}],
+ "resources": [{"tag": "app-web", "id": "app-web", "type": "gen/app", "state": "ISP",
+                "priorities": {"node1": 1, "node2": 10}, "children": ["ip-..."]}, ...],
+ "running": false}
+
+"state" is the state of this node's instance (what the node had when the LCD was last
+written). A resource is "extended" to every node named in its priorities (equivalencies).
+"running" is true while the daemon runs: found true at start = the last run crashed.
+"""
+import json
+import os
+
+IN_SERVICE = ("ISP", "ISU")
+STATES = ("ISP", "ISU", "OSU", "OSF", "ILLSTATE")
+
+
+class LcdError(Exception):
+    pass
+
+
+def empty(node):
+    return {"node": node, "systems": {}, "comm_paths": [], "resources": [], "running": False}
+
+
+def load(paths):
+    try:
+        with open(paths.lcd_file, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (IOError, OSError):
+        raise LcdError("no LCD database at %s" % paths.lcd_file)
+    except ValueError as exc:
+        raise LcdError("LCD database %s is corrupt: %s" % (paths.lcd_file, exc))
+    for key, value in empty(data.get("node", "")).items():
+        data.setdefault(key, value)
+    return data
+
+
+def save(paths, data):
+    """Write lcd.json atomically (temp file + rename)."""
+    os.makedirs(os.path.dirname(paths.lcd_file), exist_ok=True)
+    tmp = "%s.%d.tmp" % (paths.lcd_file, os.getpid())
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=1, sort_keys=True)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, paths.lcd_file)
+
+
+def from_spec(spec, node):
+    """The LCD of node for a cluster spec (see README.md); states from in_service_on."""
+    names = [n["name"] for n in spec.get("nodes", [])]
+    if node not in names:
+        raise LcdError("node %s is not in the cluster spec (nodes: %s)" % (node, ", ".join(names)))
+    data = empty(node)
+    for entry in spec["nodes"]:
+        addresses = entry.get("addresses") or [entry["address"]]
+        data["systems"][entry["name"]] = {"addresses": list(addresses)}
+    local = data["systems"][node]["addresses"]
+    for entry in spec["nodes"]:
+        if entry["name"] == node:
+            continue
+        remote = data["systems"][entry["name"]]["addresses"]
+        for index, (laddr, raddr) in enumerate(zip(local, remote)):
+            data["comm_paths"].append({"machine": entry["name"], "network": "TCP",
+                                       "local": laddr, "remote": raddr, "priority": index + 1})
+    for hierarchy in spec.get("hierarchies", []):
+        priorities = hierarchy.get("priorities") or dict(
+            (name, 1 + 9 * index) for index, name in enumerate(names))
+        if node not in priorities:
+            continue
+        for res in hierarchy["resources"]:
+            prio = dict(res.get("priorities") or priorities)
+            if node not in prio:
+                continue
+            data["resources"].append({
+                "tag": res["tag"], "id": res.get("id", res["tag"]),
+                "type": res.get("type", "gen/app"),
+                "state": "ISP" if hierarchy.get("in_service_on") == node else "OSU",
+                "priorities": prio, "children": list(res.get("children", []))})
+    return data
+
+
+class Lcd(object):
+    """Read-only helpers over an LCD dict (the dict itself is shared and may be mutated)."""
+
+    def __init__(self, data):
+        self.data = data
+        self.node = data["node"]
+
+    @property
+    def resources(self):
+        return self.data["resources"]
+
+    def tags(self):
+        return [r["tag"] for r in self.resources]
+
+    def get(self, tag):
+        for res in self.resources:
+            if res["tag"] == tag:
+                return res
+        return None
+
+    def children(self, tag):
+        res = self.get(tag)
+        return [c for c in (res["children"] if res else []) if self.get(c) is not None]
+
+    def parents(self, tag):
+        return [r["tag"] for r in self.resources if tag in r["children"]]
+
+    def roots(self):
+        return [r["tag"] for r in self.resources if not self.parents(r["tag"])]
+
+    def descendants(self, tag):
+        """tag and everything it depends on."""
+        seen = []
+        stack = [tag]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.append(current)
+            stack.extend(self.children(current))
+        return seen
+
+    def ancestors(self, tag):
+        """Everything that depends on tag (not tag itself)."""
+        seen = []
+        stack = list(self.parents(tag))
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.append(current)
+            stack.extend(self.parents(current))
+        return seen
+
+    def depth_of(self, tag):
+        best = 0
+        for parent in self.parents(tag):
+            best = max(best, 1 + self.depth_of(parent))
+        return best
+
+    def children_first(self, tags):
+        """tags ordered so that every resource comes after all it depends on."""
+        position = dict((t, i) for i, t in enumerate(self.tags()))
+        tags = sorted(dict.fromkeys(tags), key=lambda t: position.get(t, len(position)))
+        order = []
+
+        def visit(tag, trail):
+            if tag in order or tag in trail:
+                return
+            for child in self.children(tag):
+                if child in tags:
+                    visit(child, trail + (tag,))
+            order.append(tag)
+        for tag in tags:
+            visit(tag, ())
+        return order
+
+    def parents_first(self, tags):
+        return list(reversed(self.children_first(tags)))
+
+    def tree(self, root=None):
+        """[(tag, depth)] in display order: each root, then its children depth first."""
+        rows = []
+
+        def walk(tag, depth, trail):
+            rows.append((tag, depth))
+            for child in self.children(tag):
+                if child not in trail:
+                    walk(child, depth + 1, trail + (child,))
+        for top in ([root] if root else self.roots()):
+            walk(top, 0, (top,))
+        return rows
+
+    def hierarchy_of(self, tag):
+        """All tags connected to tag (its whole hierarchy)."""
+        seen = set()
+        stack = [tag]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            stack.extend(self.children(current))
+            stack.extend(self.parents(current))
+        return [t for t in self.tags() if t in seen]
+
+    def primary(self, tag):
+        prio = self.get(tag)["priorities"]
+        return sorted(prio, key=lambda n: (prio[n], n))[0] if prio else self.node
+
+    def priority(self, tag, node=None):
+        return self.get(tag)["priorities"].get(node or self.node)
+
+    def backup(self, tag):
+        """Highest-priority node other than this one the resource is extended to, or None."""
+        prio = self.get(tag)["priorities"]
+        others = sorted((n for n in prio if n != self.node), key=lambda n: (prio[n], n))
+        return others[0] if others else None
+
+    def equivalent_systems(self, tag):
+        prio = self.get(tag)["priorities"]
+        return sorted((n for n in prio if n != self.node), key=lambda n: (prio[n], n))
+
+    def peers(self):
+        return [name for name in self.data["systems"] if name != self.node]
+
+    def is_mirror(self, tag):
+        res = self.get(tag)
+        return bool(res) and (tag.startswith("datarep-") or res.get("type") == "scsi/netraid")

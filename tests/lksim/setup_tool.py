@@ -1,0 +1,467 @@
+"""`setup` on the product media (run through the media's setup launcher).
+
+main(argv, root, media_dir) -> exit code. media_dir is where setup lives (mounted or
+extracted sps_<ver>.img): media_dir/rpms/*.rpm and media_dir/VERSION.
+
+9.x and later (menu generation): `setup -f CONFIG_FILE` runs without questions (ASSUMED flag;
+CONFIG_FILE holds KEY=value lines, see CONFIG_KEYS; an empty file accepts the preselected
+choices). Without -f and without a terminal, setup refuses and says to use -f.
+8.x (prompt generation): questions on stdin (an empty line takes the default shown in [..];
+end of input aborts before anything changed); `setup -y` takes every default.
+`setup -k`: only the recovery kit selection (the installed core must be this version).
+
+Update rules (the simulator's own table, independent of the collection's versions.py):
+see DIRECT_FROM. Same version: "already installed", exit 0. Older than the window or newer
+than the media: refused, exit 1, nothing changed.
+
+If LifeKeeper runs when setup starts, setup stops it with `lkstop -f` (protected resources
+stay in service, ASSUMED), installs, then starts it again with `lkstart` and prints
+`Setup Complete.`. Knobs: setup_seconds (time spent installing), fail_setup (the install
+fails: error, exit 1, rpms unchanged, LifeKeeper restarted if it ran before).
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+from lksim import generations, knobs, packaging
+from lksim.paths import NodePaths
+
+PROG = "setup"
+
+# --- update rules -----------------------------------------------------------------------
+# Target (a "major.minor" series or an exact version) -> sources a direct update accepts
+# ("N.N.x" = any patch of that series, "N.N.N" = exactly that version). Any older patch of
+# the target's own series is always accepted. Targets not listed: "two versions back".
+DIRECT_FROM = {
+    "9.9": ("9.7.x", "9.8.x"),
+    "8.4.1": ("8.2.x", "8.3.x", "8.4.0"),
+    "10.0": ("9.8.0", "9.9.x"),
+}
+# Release series in order, for the generic "two versions back" rule.
+SERIES = [(8, 0), (8, 1), (8, 2), (8, 3), (8, 4)] + [(9, m) for m in range(10)] + [(10, 0)]
+
+DEFAULTS_TEMPLATE = """\
+# /etc/default/LifeKeeper: LifeKeeper tunables (written by setup)
+LKROOT=/opt/LifeKeeper
+# communication path port (0 = 7365)
+LCMPORT=0
+# seconds between heartbeats, missed heartbeats before a path is DEAD
+LCMHBEATTIME=5
+LCMNUMHBEATS=3
+# seconds between resource checks (0 = no monitoring)
+LKCHECKINTERVAL=120
+# owned by setup, do not edit
+LK_SERV_ENV=%s
+"""
+
+# 9.x configuration file keys (ASSUMED): KEY=value, '#' comments, blank lines ignored.
+CONFIG_KEYS = {
+    "SERVER_ENVIRONMENT": "platform (written to LK_SERV_ENV), default generic",
+    "INSTALL_JAVA": "yes|no",
+    "USE_QUORUM": "yes|no",
+    "LK_AUTH_USERS": "GUI users, space separated",
+    "LICENSE_FILES": "license key files to install, space separated paths",
+    "RECOVERY_KITS": "recovery kit packages to install or update, space separated "
+                     "(default: every kit on the media)",
+    "START_AFTER_INSTALL": "yes|no (default: start again only if LifeKeeper ran before)",
+}
+YES_NO_KEYS = ("INSTALL_JAVA", "USE_QUORUM", "START_AFTER_INSTALL")
+
+
+class SetupError(Exception):
+    """Setup cannot go on; str() is the message, .rc the exit code."""
+
+    def __init__(self, message, rc=1):
+        Exception.__init__(self, message)
+        self.rc = rc
+
+
+class Aborted(SetupError):
+    pass
+
+
+def parse_version(text):
+    parts = str(text).strip().split(".")
+    if not 2 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
+        raise SetupError("cannot read version %r" % text)
+    nums = [int(p) for p in parts]
+    while len(nums) < 3:
+        nums.append(0)
+    return tuple(nums)
+
+
+def _matches(pattern, version):
+    parts = pattern.split(".")
+    if parts[-1] == "x":
+        return list(version[:2]) == [int(p) for p in parts[:2]]
+    return version == parse_version(pattern)
+
+
+def _window(target):
+    """(list of source patterns, human description) of the direct update window of target."""
+    exact = "%d.%d.%d" % target
+    series = "%d.%d" % target[:2]
+    for key in (exact, series):
+        if key in DIRECT_FROM:
+            sources = DIRECT_FROM[key]
+            return list(sources), " and ".join([", ".join(sources[:-1]), sources[-1]]
+                                               if len(sources) > 1 else sources)
+    known = sorted(set(SERIES) | {target[:2]})
+    index = known.index(target[:2])
+    sources = ["%d.%d.x" % s for s in known[max(0, index - 2):index]]
+    if not sources:
+        return [], "no older release"
+    return sources, " and ".join(sources) + " (two versions back)"
+
+
+def update_kind(installed, target):
+    """fresh | same | direct | older | downgrade."""
+    if installed is None:
+        return "fresh"
+    src, dst = parse_version(installed), parse_version(target)
+    if src == dst:
+        return "same"
+    if src > dst:
+        return "downgrade"
+    if src[:2] == dst[:2]:
+        return "direct"
+    patterns, dummy = _window(dst)
+    if any(_matches(p, src) for p in patterns):
+        return "direct"
+    return "older"
+
+
+def older_message(installed, target):
+    dummy, description = _window(parse_version(target))
+    return ("direct update to %s is supported from %s; %s is installed: remove LifeKeeper "
+            "(rmlk) and install %s as a new installation, or update to an intermediate "
+            "version first" % (target, description, installed, target))
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+def _say(text=""):
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def package_name(rpm_file):
+    """steeleye-lkDR of .../steeleye-lkDR-9.9.0-1.noarch.rpm."""
+    return re.sub(r"-[0-9][^-]*-[^-]*\.noarch\.rpm$", "", os.path.basename(rpm_file))
+
+
+def media_version(media_dir):
+    try:
+        with open(os.path.join(media_dir, "VERSION")) as handle:
+            return handle.read().strip()
+    except (IOError, OSError):
+        pass
+    for rpm in packaging.media_rpms(media_dir):
+        match = re.match(r"steeleye-lk-([0-9.]+)-", os.path.basename(rpm))
+        if match:
+            return match.group(1)
+    raise SetupError("no LifeKeeper packages found under %s" % os.path.join(media_dir, "rpms"))
+
+
+def run_bin(paths, name, args=(), timeout=120):
+    """Run $LKROOT/bin/name of the node; returns (rc, output). Missing command -> (127, '')."""
+    path = os.path.join(paths.bin_dir, name)
+    if not os.path.exists(path):
+        return 127, ""
+    try:
+        proc = subprocess.run([sys.executable, path] + list(args), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, universal_newlines=True,
+                              stdin=subprocess.DEVNULL, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return 124, "%s timed out after %d s" % (name, timeout)
+    return proc.returncode, proc.stdout
+
+
+def lifekeeper_running(paths):
+    rc, dummy = run_bin(paths, "lktest", timeout=30)
+    return rc == 0
+
+
+def read_config(path):
+    """KEY=value configuration file of 9.x setup -f; returns a dict. Errors -> SetupError(rc 2)."""
+    try:
+        with open(path) as handle:
+            lines = handle.read().splitlines()
+    except (IOError, OSError) as exc:
+        raise SetupError("cannot read configuration file %s: %s" % (path, exc.strerror or exc), 2)
+    config = {}
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if "=" not in line:
+            raise SetupError("%s line %d: expected KEY=value, got %r" % (path, number, line), 2)
+        key, value = line.split("=", 1)
+        key, value = key.strip(), value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        if key not in CONFIG_KEYS:
+            raise SetupError("%s line %d: unknown setting %s (known: %s)"
+                             % (path, number, key, ", ".join(sorted(CONFIG_KEYS))), 2)
+        if key in YES_NO_KEYS and value.lower() not in ("yes", "no", "y", "n", "true", "false"):
+            raise SetupError("%s line %d: %s must be yes or no, got %r" % (path, number, key, value), 2)
+        config[key] = value
+    return config
+
+
+def _yes(value):
+    return str(value).lower() in ("yes", "y", "true")
+
+
+class Prompter(object):
+    """8.x questions on stdin; assume_yes takes every default without reading."""
+
+    def __init__(self, assume_yes):
+        self.assume_yes = assume_yes
+
+    def ask(self, question, default, choices=("y", "n")):
+        shown = "%s (%s) [%s] " % (question, "/".join(choices), default)
+        for dummy in range(3):
+            sys.stdout.write(shown)
+            sys.stdout.flush()
+            if self.assume_yes:
+                _say(default)
+                return default
+            line = sys.stdin.readline()
+            if not line:
+                _say()
+                raise Aborted("aborted: no answer to \"%s\" (end of input); nothing was changed"
+                              % question)
+            answer = line.strip().lower() or default
+            if answer in ("yes",):
+                answer = "y"
+            if answer in ("no",):
+                answer = "n"
+            if answer in choices:
+                return answer
+            _say("Please answer %s." % " or ".join(choices))
+        raise Aborted("aborted: no valid answer to \"%s\"; nothing was changed" % question)
+
+    def ask_text(self, question):
+        sys.stdout.write(question + " ")
+        sys.stdout.flush()
+        line = sys.stdin.readline()
+        if not line:
+            _say()
+            raise Aborted("aborted: no answer to \"%s\" (end of input); nothing was changed"
+                          % question)
+        return line.strip()
+
+
+def _check_license_files(files):
+    missing = [f for f in files if not os.path.isfile(f)]
+    if missing:
+        raise SetupError("license key file(s) not found: %s" % ", ".join(missing), 2)
+
+
+def _write_defaults(paths, fresh, server_env):
+    """Fresh install: a new defaults file (replacing any). Update: keep it, set LK_SERV_ENV."""
+    target = paths.defaults_file
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    if fresh or not os.path.exists(target):
+        with open(target, "w") as handle:
+            handle.write(DEFAULTS_TEMPLATE % (server_env or "generic"))
+        return
+    with open(target) as handle:
+        lines = handle.read().splitlines()
+    found = False
+    for index, line in enumerate(lines):
+        if line.strip().startswith("LK_SERV_ENV="):
+            found = True
+            if server_env:
+                lines[index] = "LK_SERV_ENV=%s" % server_env
+    if not found:
+        lines.append("LK_SERV_ENV=%s" % (server_env or "generic"))
+    with open(target, "w") as handle:
+        handle.write("\n".join(lines) + "\n")
+
+
+# --- the run ----------------------------------------------------------------------------
+
+def _parser():
+    parser = argparse.ArgumentParser(
+        prog=PROG, add_help=False,
+        description="Install or update LifeKeeper for Linux from this media.",
+        epilog="9.x: -f CONFIG_FILE runs without questions (KEY=value lines: %s). "
+               "8.x: -y accepts every default." % ", ".join(sorted(CONFIG_KEYS)))
+    parser.add_argument("-f", dest="config", metavar="CONFIG_FILE",
+                        help="(9.x) load the setup choices from CONFIG_FILE, no questions")
+    parser.add_argument("-y", dest="assume_yes", action="store_true",
+                        help="(8.x) accept the default answer to every question")
+    parser.add_argument("-k", dest="kits_only", action="store_true",
+                        help="only the recovery kit selection")
+    parser.add_argument("-h", "--help", action="store_true", help="show this help")
+    return parser
+
+
+def _usage_error(parser, message):
+    parser.print_usage(sys.stderr)
+    sys.stderr.write("%s: error: %s\n" % (PROG, message))
+    return 2
+
+
+def main(argv, root, media_dir):
+    """setup; returns the exit code (never raises)."""
+    parser = _parser()
+    try:
+        args, extra = parser.parse_known_args(list(argv))
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 2
+    if args.help:
+        parser.print_help(sys.stdout)
+        return 0
+    if extra:
+        return _usage_error(parser, "unrecognized arguments: %s" % " ".join(extra))
+    try:
+        return _run(parser, args, NodePaths(root), os.path.abspath(media_dir))
+    except SetupError as exc:
+        sys.stderr.write("%s: %s\n" % (PROG, exc))
+        return exc.rc
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # pylint: disable=broad-except
+        sys.stderr.write("%s: internal error: %s\n" % (PROG, exc))
+        return 3
+
+
+def _run(parser, args, paths, media_dir):
+    target = media_version(media_dir)
+    menu_generation = generations.major(target) >= 9
+    if menu_generation and args.assume_yes:
+        return _usage_error(parser, "option -y is not supported by this setup; use -f CONFIG_FILE "
+                                    "for a non-interactive run")
+    if not menu_generation and args.config:
+        return _usage_error(parser, "option -f is not supported by this setup; use -y to accept "
+                                    "the defaults")
+    config = {}
+    if menu_generation:
+        if args.config:
+            config = read_config(args.config)
+        elif not sys.stdin.isatty():
+            raise SetupError("no terminal for the setup menu: for a non-interactive run save the "
+                             "choices to a configuration file and run setup -f CONFIG_FILE", 2)
+    rpms = packaging.media_rpms(media_dir)
+    core = [r for r in rpms if os.path.basename(r).startswith(packaging.CORE + "-")]
+    kits = [r for r in rpms if r not in core]
+    if not core:
+        raise SetupError("no %s package under %s" % (packaging.CORE, os.path.join(media_dir, "rpms")))
+
+    installed = packaging.installed_version(paths)
+    if args.kits_only:
+        if installed != target:
+            raise SetupError("recovery kit selection needs LifeKeeper %s installed (installed: %s); "
+                             "run setup without -k first" % (target, installed or "none"))
+        kind = "kits"
+    else:
+        kind = update_kind(installed, target)
+        if kind == "same":
+            _say("LifeKeeper %s is already installed; nothing to do." % target)
+            return 0
+        if kind == "older":
+            raise SetupError(older_message(installed, target))
+        if kind == "downgrade":
+            raise SetupError("LifeKeeper %s is installed, newer than %s on this media: downgrade "
+                             "is not supported" % (installed, target))
+
+    if kind == "fresh":
+        _say("LifeKeeper %s: new installation." % target)
+    elif kind == "direct":
+        _say("LifeKeeper %s is installed: updating to %s." % (installed, target))
+    was_running = lifekeeper_running(paths)
+
+    # Collect every choice before anything changes.
+    licenses = []
+    selected_kits = kits
+    if menu_generation:
+        if config.get("LICENSE_FILES"):
+            licenses = config["LICENSE_FILES"].split()
+        if "RECOVERY_KITS" in config:
+            wanted = config["RECOVERY_KITS"].split()
+            names = dict((package_name(k), k) for k in kits)
+            unknown = [w for w in wanted if w not in names]
+            if unknown:
+                raise SetupError("unknown recovery kit(s) %s (this media has: %s)"
+                                 % (", ".join(unknown), ", ".join(sorted(names)) or "none"), 2)
+            selected_kits = [names[w] for w in wanted]
+        if not args.config:       # a terminal: the menu stands in as one confirmation
+            prompter = Prompter(False)
+            if prompter.ask("Install LifeKeeper %s with the preselected choices?" % target, "y") != "y":
+                raise Aborted("aborted; nothing was changed")
+        start_after = _yes(config["START_AFTER_INSTALL"]) if "START_AFTER_INSTALL" in config \
+            else was_running
+    else:
+        prompter = Prompter(args.assume_yes)
+        if was_running and prompter.ask(
+                "LifeKeeper is running and must be stopped for the update. Stop LifeKeeper now "
+                "(protected resources stay in service)?", "y") != "y":
+            raise Aborted("aborted: LifeKeeper must be stopped; nothing was changed")
+        if kind != "kits":
+            if prompter.ask("Install/update the LifeKeeper core packages (%s %s)?"
+                            % (packaging.CORE, target), "y") != "y":
+                raise Aborted("aborted: core packages not installed; nothing was changed")
+            prompter.ask("Install the DataKeeper kernel module?", "y")
+            prompter.ask("Install the NFS utilities?", "n")
+            if prompter.ask("Install a license key file now?", "n") == "y":
+                licenses = [prompter.ask_text("Path of the license key file:")]
+        chosen = []
+        for kit in kits:
+            if prompter.ask("Recovery kit %s: install or update?" % package_name(kit), "y") == "y":
+                chosen.append(kit)
+        selected_kits = chosen
+        start_after = was_running
+    _check_license_files(licenses)
+
+    # Changes start here.
+    if was_running:
+        _say("Stopping LifeKeeper (lkstop -f: protected resources stay in service)")
+        rc, out = run_bin(paths, "lkstop", ["-f"])
+        if out.strip():
+            _say(out.rstrip())
+        if rc != 0:
+            raise SetupError("could not stop LifeKeeper (lkstop -f exit %d); nothing was changed" % rc)
+    try:
+        to_install = selected_kits if kind == "kits" else core + selected_kits
+        for rpm in to_install:
+            _say("Installing %s" % os.path.basename(rpm))
+        time.sleep(float(knobs.load(paths).get("setup_seconds", 0) or 0))
+        if knobs.load(paths).get("fail_setup"):
+            raise SetupError("ERROR: installation of %s %s failed (simulated fault: knob "
+                             "fail_setup); the installed packages were not changed. Fix the "
+                             "cause and run setup again." % (packaging.CORE, target))
+        if to_install:
+            try:
+                packaging.install_from(paths, to_install)
+            except packaging.PackagingError as exc:
+                raise SetupError("ERROR: %s" % exc)
+        if kind != "kits":
+            _write_defaults(paths, kind == "fresh", config.get("SERVER_ENVIRONMENT"))
+        for license_file in licenses:
+            os.makedirs(paths.license_dir, exist_ok=True)
+            shutil.copy(license_file, paths.license_dir)
+            _say("Installed license key %s" % os.path.basename(license_file))
+    except SetupError:
+        if was_running:
+            _restart(paths, after_failure=True)
+        raise
+    if start_after:
+        _restart(paths)
+    _say("Setup Complete.")
+    return 0
+
+
+def _restart(paths, after_failure=False):
+    _say("Starting LifeKeeper (lkstart)")
+    rc, out = run_bin(paths, "lkstart")
+    if out.strip():
+        _say(out.rstrip())
+    if rc != 0 and not after_failure:
+        raise SetupError("packages installed, but LifeKeeper did not start (lkstart exit %d)" % rc)
