@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hatools.lifekeeper contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""/etc/default/LifeKeeper: parse and merge (pure).
+
+The reinstall path of the v8.4.1 guide keeps the NEW file written by setup and carries
+over, from the old one, the values that were changed and the parameters that were added.
+Keys owned by setup (LK_SERV_ENV) are never carried over.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import re
+
+OWNED_BY_SETUP = ('LK_SERV_ENV',)
+_ASSIGNMENT = re.compile(r'^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$')
+CARRIED_HEADER = '# carried over from the previous installation by hatools.lifekeeper (check: may be obsolete)'
+
+
+def parse(text):
+    """{KEY: raw value} of the assignments in text (comments and blank lines ignored)."""
+    values = {}
+    for line in (text or '').splitlines():
+        if line.lstrip().startswith('#'):
+            continue
+        match = _ASSIGNMENT.match(line)
+        if match:
+            values[match.group(1)] = match.group(2).strip()
+    return values
+
+
+def merge(new_text, old_text, owned=OWNED_BY_SETUP):
+    """(merged text, changes) where changes is a list of {key, new, old, action}.
+
+    Lines of the new file stay in place; a key whose old value differs takes the old
+    value (action 'kept old value'); keys only in the old file are appended under a
+    comment (action 'added'). Keys in owned keep the new value.
+    """
+    old = parse(old_text)
+    seen = set()
+    changes = []
+    lines = []
+    for line in (new_text or '').splitlines():
+        match = None if line.lstrip().startswith('#') else _ASSIGNMENT.match(line)
+        if match:
+            key, value = match.group(1), match.group(2).strip()
+            seen.add(key)
+            if key in old and old[key] != value and key not in owned:
+                changes.append({'key': key, 'new': value, 'old': old[key], 'action': 'kept old value'})
+                prefix = 'export ' if line.lstrip().startswith('export ') else ''
+                line = '%s%s=%s' % (prefix, key, old[key])
+        lines.append(line)
+    added = [key for key in old if key not in seen and key not in owned]
+    if added:
+        lines.append(CARRIED_HEADER)
+        for key in added:
+            lines.append('%s=%s' % (key, old[key]))
+            changes.append({'key': key, 'new': None, 'old': old[key], 'action': 'added'})
+    return '\n'.join(lines) + '\n', changes

@@ -1,0 +1,375 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hatools.lifekeeper contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure parsers for LifeKeeper status text (no I/O).
+
+The short display of ``lcdstatus -q`` / ``lcdstatus -e`` / ``lkcli status [-q|-e]``
+has two sections, each introduced by a header line::
+
+    LOCAL    TAG             ID                STATE     PRIO  PRIMARY
+    node-a   app-web         app-web           ISP          1  node-a
+    node-a    ip-10.0.0.50   IP-10.0.0.50      ISP          1  node-a
+
+    MACHINE  NETWORK ADDRESSES/DEVICE          STATE     PRIO
+    node-b   TCP     10.0.0.11/10.0.0.12       ALIVE        1
+
+The first column is ``LOCAL`` (``-q``) or ``BACKUP`` (``-e``; a run of dashes when
+there is no backup). TAG is indented one space per dependency level. Rows are split on
+whitespace (TAG and ID never contain spaces); the depth of a row is the column of its
+TAG relative to the start of its first column, minus the smallest such offset in the
+section. Any other line (section titles, blank lines, messages) is ignored. Output
+without a resource header line means LifeKeeper is not running.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import re
+
+RESOURCE_STATES = ('ISP', 'ISU', 'OSU', 'OSF', 'ILLSTATE', 'UNKNOWN')
+IN_SERVICE_STATES = ('ISP', 'ISU')
+PATH_STATES = ('ALIVE', 'DEAD')
+FIRST_COLUMNS = {'LOCAL': 'local', 'BACKUP': 'backup'}
+RESOURCE_HEADER = ('TAG', 'ID', 'STATE', 'PRIO', 'PRIMARY')
+COMM_HEADER = ('MACHINE', 'NETWORK', 'ADDRESSES/DEVICE', 'STATE', 'PRIO')
+MIRROR_IN_SYNC_STATE = 'Mirroring'
+
+_TOKEN_RE = re.compile(r'\S+')
+_INT_RE = re.compile(r'^-?\d+$')
+_NOT_RUNNING_RE = re.compile(r'LifeKeeper is not running(?: on (?P<node>\S+?))?\.?\s*$')
+
+
+class Resource(object):
+    """One resource instance as shown in the short display."""
+
+    def __init__(self, tag, id, state, priority, primary, depth=0, first=None):
+        self.tag = tag
+        self.id = id
+        self.state = state
+        self.priority = priority
+        self.primary = primary
+        self.depth = depth
+        self.first = first
+        self.parent = None
+        self.parents = []
+        self.children = []
+
+    @property
+    def in_service(self):
+        return self.state in IN_SERVICE_STATES
+
+    def as_dict(self):
+        return {
+            'tag': self.tag,
+            'id': self.id,
+            'state': self.state,
+            'priority': self.priority,
+            'primary': self.primary,
+            'depth': self.depth,
+            'parent': self.parent,
+            'parents': list(self.parents),
+            'children': list(self.children),
+            'first': self.first,
+        }
+
+    def __repr__(self):
+        return 'Resource(%r, state=%r, depth=%r)' % (self.tag, self.state, self.depth)
+
+
+class CommPath(object):
+    """One communication path row."""
+
+    def __init__(self, machine, network, addresses, state, priority):
+        self.machine = machine
+        self.network = network
+        self.addresses = addresses
+        self.state = state
+        self.priority = priority
+
+    @property
+    def alive(self):
+        return self.state == 'ALIVE'
+
+    def as_dict(self):
+        return {
+            'machine': self.machine,
+            'network': self.network,
+            'addresses': self.addresses,
+            'state': self.state,
+            'priority': self.priority,
+        }
+
+    def __repr__(self):
+        return 'CommPath(%r, %r, %r)' % (self.machine, self.addresses, self.state)
+
+
+class ClusterStatus(object):
+    """Parsed short display.
+
+    running: a resource header line was found.
+    layout: "local" (-q), "backup" (-e) or None (not running).
+    message: the text when LifeKeeper is not running (e.g. the one-line message).
+    node: the node named in the not-running message, or the LOCAL column value (-q).
+    """
+
+    def __init__(self, running=False, layout=None, resources=None, comm_paths=None, message=None, node=None):
+        self.running = running
+        self.layout = layout
+        self.resources = resources if resources is not None else []
+        self.comm_paths = comm_paths if comm_paths is not None else []
+        self.message = message
+        self.node = node
+
+    def resource(self, tag):
+        for res in self.resources:
+            if res.tag == tag:
+                return res
+        return None
+
+    @property
+    def tags(self):
+        return [res.tag for res in self.resources]
+
+    def as_dict(self):
+        return {
+            'running': self.running,
+            'layout': self.layout,
+            'resources': [res.as_dict() for res in self.resources],
+            'comm_paths': [path.as_dict() for path in self.comm_paths],
+            'message': self.message,
+            'node': self.node,
+        }
+
+    def __repr__(self):
+        return 'ClusterStatus(running=%r, layout=%r, resources=%r, comm_paths=%r)' % (
+            self.running, self.layout, self.resources, self.comm_paths)
+
+
+class MirrorStatus(object):
+    """Parsed ``mirror_status TAG`` output."""
+
+    def __init__(self, tag, source, targets):
+        self.tag = tag
+        self.source = source
+        self.targets = targets
+
+    @property
+    def in_sync(self):
+        """True when every target is Mirroring (a mirror with no target has nothing to sync)."""
+        return all(target['state'] == MIRROR_IN_SYNC_STATE for target in self.targets)
+
+    def as_dict(self):
+        return {
+            'tag': self.tag,
+            'source': self.source,
+            'targets': [dict(target) for target in self.targets],
+            'in_sync': self.in_sync,
+        }
+
+    def __repr__(self):
+        return 'MirrorStatus(%r, source=%r, targets=%r)' % (self.tag, self.source, self.targets)
+
+
+def _tokens(line):
+    """[(start_column, token), ...] of a line split on whitespace."""
+    return [(match.start(), match.group(0)) for match in _TOKEN_RE.finditer(line)]
+
+
+def _is_resource_header(words):
+    return len(words) == 6 and words[0] in FIRST_COLUMNS and tuple(words[1:]) == RESOURCE_HEADER
+
+
+def _is_comm_header(words):
+    return tuple(words) == COMM_HEADER
+
+
+def _to_int(text):
+    if _INT_RE.match(text):
+        return int(text)
+    return None
+
+
+def _link(resources, depths):
+    """Set depth, parent(s) and children from the listing order; merge repeated tags.
+
+    A resource with several parents is listed once under each parent; the first
+    occurrence is kept and later ones only add the parent link.
+    """
+    by_tag = {}
+    ordered = []
+    stack = []  # [(depth, tag)] ancestors of the current row
+    for res, depth in zip(resources, depths):
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        parent_tag = stack[-1][1] if stack else None
+        known = by_tag.get(res.tag)
+        if known is None:
+            res.depth = depth
+            res.parent = parent_tag
+            by_tag[res.tag] = res
+            ordered.append(res)
+            known = res
+        if parent_tag is not None:
+            if parent_tag not in known.parents:
+                known.parents.append(parent_tag)
+            parent = by_tag[parent_tag]
+            if known.tag not in parent.children:
+                parent.children.append(known.tag)
+        stack.append((depth, res.tag))
+    return ordered
+
+
+def parse_short_status(text):
+    """Parse the short status display into a ClusterStatus."""
+    text = text or ''
+    section = None
+    layout = None
+    local_node = None
+    rows = []  # (Resource, offset)
+    paths = []
+    other = []
+    for line in text.splitlines():
+        toks = _tokens(line.rstrip('\r'))
+        words = [tok for _col, tok in toks]
+        if not words:
+            continue
+        if _is_resource_header(words):
+            section = 'resources'
+            layout = FIRST_COLUMNS[words[0]]
+            continue
+        if _is_comm_header(words):
+            section = 'comm'
+            continue
+        if section == 'resources' and len(words) == 6 and _to_int(words[4]) is not None:
+            first_col, first = toks[0]
+            tag_col = toks[1][0]
+            res = Resource(tag=words[1], id=words[2], state=words[3], priority=_to_int(words[4]),
+                           primary=words[5], first=first)
+            rows.append((res, tag_col - first_col))
+            if layout == 'local' and local_node is None:
+                local_node = first
+            continue
+        if section == 'comm' and len(words) == 5:
+            paths.append(CommPath(machine=words[0], network=words[1], addresses=words[2],
+                                  state=words[3], priority=_to_int(words[4])))
+            continue
+        other.append(line.strip())
+
+    if layout is None:
+        message = '\n'.join(other) or None
+        node = None
+        for line in other:
+            match = _NOT_RUNNING_RE.search(line)
+            if match:
+                node = match.group('node')
+                break
+        return ClusterStatus(running=False, layout=None, message=message, node=node)
+
+    base = min([offset for _res, offset in rows]) if rows else 0
+    resources = _link([res for res, _offset in rows], [offset - base for _res, offset in rows])
+    return ClusterStatus(running=True, layout=layout, resources=resources, comm_paths=paths,
+                         node=local_node)
+
+
+def roots(resources):
+    """Tags of the hierarchy roots (resources without a parent), in display order."""
+    return [res.tag for res in resources if not res.parents]
+
+
+def hierarchy(resources, root_tag):
+    """Tags of a hierarchy: the root and everything below it, depth first, each once."""
+    by_tag = dict((res.tag, res) for res in resources)
+    if root_tag not in by_tag:
+        raise KeyError(root_tag)
+    seen = []
+    pending = [root_tag]
+    while pending:
+        tag = pending.pop(0)
+        if tag in seen:
+            continue
+        seen.append(tag)
+        res = by_tag.get(tag)
+        if res is not None:
+            pending = list(res.children) + pending
+    return seen
+
+
+def root_of(resources, tag):
+    """The root tags above tag (a shared child may belong to several hierarchies)."""
+    by_tag = dict((res.tag, res) for res in resources)
+    found = []
+    pending = [tag]
+    seen = set()
+    while pending:
+        current = pending.pop(0)
+        if current in seen or current not in by_tag:
+            continue
+        seen.add(current)
+        res = by_tag[current]
+        if not res.parents:
+            found.append(current)
+        pending.extend(res.parents)
+    return found
+
+
+def hierarchies(resources):
+    """[{root, state, tags}] for each hierarchy; state is the root's local state."""
+    by_tag = dict((res.tag, res) for res in resources)
+    return [{'root': root, 'state': by_tag[root].state, 'tags': hierarchy(resources, root)}
+            for root in roots(resources)]
+
+
+def summary(cluster_status):
+    """Summary of a ClusterStatus (the local node's view).
+
+    in_service_here: roots ISP/ISU here; standby_here: roots OSU here;
+    failed_anywhere: tags shown OSF; all_paths_alive: at least one path and all ALIVE.
+    """
+    resources = cluster_status.resources
+    hiers = hierarchies(resources)
+    paths = cluster_status.comm_paths
+    return {
+        'in_service_here': [h['root'] for h in hiers if h['state'] in IN_SERVICE_STATES],
+        'standby_here': [h['root'] for h in hiers if h['state'] == 'OSU'],
+        'failed_anywhere': [res.tag for res in resources if res.state == 'OSF'],
+        'all_paths_alive': bool(paths) and all(path.alive for path in paths),
+        'dead_paths': [path.machine + ' ' + path.addresses for path in paths if not path.alive],
+        'hierarchies': hiers,
+    }
+
+
+def parse_mirror_status(text):
+    """Parse ``mirror_status TAG`` output::
+
+        Mirror: datarep-data
+        Source: node1
+        TARGET   STATE       PROGRESS
+        node2    Resyncing   45%
+
+    Raises ValueError when there is no ``Mirror:`` line.
+    """
+    tag = None
+    source = None
+    targets = []
+    in_targets = False
+    for line in (text or '').splitlines():
+        words = line.split()
+        if not words:
+            continue
+        if words[0] == 'Mirror:' and len(words) >= 2:
+            tag = words[1]
+            continue
+        if words[0] == 'Source:':
+            source = words[1] if len(words) >= 2 else None
+            continue
+        if words[:2] == ['TARGET', 'STATE']:
+            in_targets = True
+            continue
+        if in_targets and len(words) >= 2:
+            progress = None
+            if len(words) >= 3:
+                progress = _to_int(words[2].rstrip('%'))
+            targets.append({'name': words[0], 'state': words[1], 'progress': progress})
+    if tag is None:
+        raise ValueError('not mirror_status output (no "Mirror:" line): %r' % (text or '')[:200])
+    return MirrorStatus(tag=tag, source=source, targets=targets)

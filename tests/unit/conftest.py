@@ -1,0 +1,170 @@
+# -*- coding: utf-8 -*-
+"""Unit-test setup shared by all tests under tests/unit.
+
+1. Makes ``ansible_collections.hatools.lifekeeper`` importable: when this checkout
+   already lives at ``.../ansible_collections/hatools/lifekeeper`` its parent is put on
+   sys.path; otherwise a temporary tree ``<tmp>/ansible_collections/hatools/lifekeeper``
+   (a symlink to the repo root) is built and ``<tmp>`` is put first on sys.path.
+   ``ansible_collections`` stays a plain namespace package, so collections installed in
+   site-packages (the ``ansible`` package) are still found next to it.
+2. Fixtures for module tests: ``lkroot`` (a fake $LKROOT with the command files) and
+   ``fake_cli`` (replaces AnsibleModule.run_command with recorded outputs keyed by argv)
+   and ``run_module`` (calls a module's main() under patch_module_args and returns the
+   result dict).
+"""
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import atexit
+import os
+import shutil
+import sys
+import tempfile
+
+import pytest
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+NAMESPACE, NAME = 'hatools', 'lifekeeper'
+
+
+def _collection_parent():
+    parts = REPO_ROOT.split(os.sep)
+    if parts[-3:] == ['ansible_collections', NAMESPACE, NAME]:
+        return os.sep.join(parts[:-3])
+    tmp = tempfile.mkdtemp(prefix='lk-unit-')
+    atexit.register(shutil.rmtree, tmp, True)
+    ns_dir = os.path.join(tmp, 'ansible_collections', NAMESPACE)
+    os.makedirs(ns_dir)
+    os.symlink(REPO_ROOT, os.path.join(ns_dir, NAME))
+    return tmp
+
+
+def _install_path():
+    parent = _collection_parent()
+    if parent not in sys.path:
+        sys.path.insert(0, parent)
+    # ansible_collections is a namespace package: its portions follow sys.path changes,
+    # and under ansible-test units its collection loader resolves the same name.
+    __import__('ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper')
+
+
+_install_path()
+
+# Imported after the path is set up.
+from ansible.module_utils import basic  # noqa: E402
+from ansible.module_utils.testing import patch_module_args  # noqa: E402
+
+# Commands a fake $LKROOT/bin gets (both generations' sets; tests remove what they need absent).
+LK_COMMANDS = ('lcdstatus', 'lktest', 'lkstart', 'lkstop', 'lkcli', 'perform_action', 'lkbackup',
+               'lksupport', 'rmlk', 'mirror_status', 'mirror_action')
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'plugins', 'module_utils', 'fixtures')
+RPM = '/usr/bin/rpm'
+
+
+def fixture_text(name):
+    with open(os.path.join(FIXTURES, name), encoding='utf-8') as handle:
+        return handle.read()
+
+
+class FakeCli(object):
+    """Recorded command outputs keyed by argv (a tuple).
+
+    A response is (rc, out, err), a list of those (consumed in order, the last one
+    repeats) or a callable(argv) returning one. ``calls`` records (argv, kwargs) of every
+    call; an argv without a response fails the test.
+    """
+
+    def __init__(self):
+        self.responses = {}
+        self.calls = []
+
+    def set(self, argv, response):
+        self.responses[tuple(argv)] = response
+
+    def argvs(self):
+        return [argv for argv, _kw in self.calls]
+
+    def __call__(self, module, args, **kwargs):
+        assert isinstance(args, list), 'run_command got %r, not an argument list' % (args,)
+        argv = tuple(args)
+        self.calls.append((argv, kwargs))
+        if argv not in self.responses:
+            raise AssertionError('unexpected command %r; recorded: %r' % (argv, sorted(self.responses)))
+        response = self.responses[argv]
+        if callable(response):
+            return response(argv)
+        if isinstance(response, list):
+            if len(response) > 1:
+                return response.pop(0)
+            return response[0]
+        return response
+
+
+@pytest.fixture
+def lkroot(tmp_path):
+    """A fake $LKROOT: bin/<cmd> files for LK_COMMANDS and an empty config/."""
+    root = tmp_path / 'LifeKeeper'
+    (root / 'bin').mkdir(parents=True)
+    (root / 'config').mkdir()
+    for name in LK_COMMANDS:
+        path = root / 'bin' / name
+        path.write_text('#!/bin/sh\nexit 99\n')
+        path.chmod(0o755)
+    return root
+
+
+@pytest.fixture
+def fake_cli(monkeypatch):
+    """Install a FakeCli as AnsibleModule.run_command; rpm resolves to /usr/bin/rpm."""
+    cli = FakeCli()
+
+    def run_command(self, args, **kwargs):
+        return cli(self, args, **kwargs)
+
+    monkeypatch.setattr(basic.AnsibleModule, 'run_command', run_command)
+    real_get_bin_path = basic.AnsibleModule.get_bin_path
+
+    def get_bin_path(self, arg, required=False, opt_dirs=None):
+        if arg == 'rpm':
+            return RPM
+        return real_get_bin_path(self, arg, required=required, opt_dirs=opt_dirs)
+
+    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', get_bin_path)
+    return cli
+
+
+def rpm_argv(package='steeleye-lk'):
+    return (RPM, '-q', '--qf', '%{VERSION}', package)
+
+
+def run_module(main, args, check_mode=False, diff=False):
+    """Run main() with args; returns (failed, result dict)."""
+    args = dict(args)
+    if check_mode:
+        args['_ansible_check_mode'] = True
+    if diff:
+        args['_ansible_diff'] = True
+    captured = {}
+    original = basic.AnsibleModule._record_module_result
+
+    def record(self, result):
+        captured.update(result)
+        original(self, result)  # serialises as Ansible would (fails on non-JSON values)
+
+    with patch_module_args(args):
+        mp = pytest.MonkeyPatch()
+        try:
+            mp.setattr(basic.AnsibleModule, '_record_module_result', record)
+            with pytest.raises(SystemExit) as exc_info:
+                main()
+        finally:
+            mp.undo()
+    assert captured, 'module exited without a result'
+    failed = bool(captured.get('failed'))
+    assert (exc_info.value.code != 0) == failed, 'exit code and failed disagree'
+    return failed, captured
+
+
+@pytest.fixture
+def run():
+    return run_module

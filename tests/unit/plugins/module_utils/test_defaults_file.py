@@ -1,0 +1,48 @@
+# -*- coding: utf-8 -*-
+"""/etc/default/LifeKeeper merge of the reinstall path (v8.4.1 guide)."""
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+from ansible_collections.hatools.lifekeeper.plugins.module_utils import defaults_file
+
+NEW = """# LifeKeeper defaults (new install)
+LK_SERV_ENV=/opt/LifeKeeper/new
+LCMPORT=0
+LCMHBEATTIME=5
+LCMNUMHBEATS=3
+NEWPARAM=on
+"""
+OLD = """# old
+LK_SERV_ENV=/opt/LifeKeeper/old
+LCMPORT=0
+LCMHBEATTIME=2
+LCMNUMHBEATS=3
+LKCHECKINTERVAL=120
+export CUSTOM_FLAG="a b"
+"""
+
+
+def test_parse_ignores_comments_and_reads_export():
+    values = defaults_file.parse(OLD)
+    assert values['LCMHBEATTIME'] == '2'
+    assert values['CUSTOM_FLAG'] == '"a b"'
+    assert len(values) == 6
+
+
+def test_merge_keeps_new_file_and_carries_old_values():
+    merged, changes = defaults_file.merge(NEW, OLD)
+    values = defaults_file.parse(merged)
+    assert values['LK_SERV_ENV'] == '/opt/LifeKeeper/new'      # owned by setup
+    assert values['LCMHBEATTIME'] == '2'                        # changed value carried over
+    assert values['NEWPARAM'] == 'on'                           # new parameter kept
+    assert values['LKCHECKINTERVAL'] == '120'                   # old-only parameter added
+    assert values['CUSTOM_FLAG'] == '"a b"'
+    assert merged.startswith('# LifeKeeper defaults (new install)\n')
+    assert defaults_file.CARRIED_HEADER in merged
+    assert sorted((c['key'], c['action']) for c in changes) == [
+        ('CUSTOM_FLAG', 'added'), ('LCMHBEATTIME', 'kept old value'), ('LKCHECKINTERVAL', 'added')]
+
+
+def test_merge_of_identical_files_changes_nothing():
+    merged, changes = defaults_file.merge(NEW, NEW)
+    assert merged == NEW and changes == []

@@ -1,0 +1,327 @@
+# -*- coding: utf-8 -*-
+"""lifekeeper.py: the CLI adapter (argument lists, LC_ALL=C, generations, one error type)."""
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import json
+import os
+import sys
+import time
+
+import pytest
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.hatools.lifekeeper.plugins.module_utils import lifekeeper as lkmod
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import (
+    LifeKeeper, LifeKeeperError, lifekeeper_argument_spec, wait_until)
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures')
+RPM = '/usr/bin/rpm'
+EVIL_TAG = 'a b;$(x)"\'`id` $HOME ~root|&>'
+
+
+def sample(name):
+    with open(os.path.join(FIXTURES, name), encoding='utf-8') as handle:
+        return handle.read()
+
+
+class FakeModule(object):
+    """Just what the adapter uses of AnsibleModule: run_command and get_bin_path."""
+
+    def __init__(self, responses=None, rpm=RPM):
+        self.responses = responses or {}
+        self.calls = []
+        self.rpm = rpm
+
+    def get_bin_path(self, name, required=False, opt_dirs=None):
+        return self.rpm if name == 'rpm' else None
+
+    def run_command(self, args, **kwargs):
+        self.calls.append((args, kwargs))
+        key = tuple(args)
+        if key not in self.responses:
+            raise AssertionError('unexpected command %r' % (args,))
+        return self.responses[key]
+
+
+@pytest.fixture
+def root(tmp_path):
+    lkroot = tmp_path / 'opt' / 'LifeKeeper'
+    (lkroot / 'bin').mkdir(parents=True)
+    (lkroot / 'config').mkdir()
+    for name in ('lcdstatus', 'lktest', 'lkcli', 'lkstart', 'lkstop', 'perform_action', 'mirror_status'):
+        (lkroot / 'bin' / name).write_text('')
+    return str(lkroot)
+
+
+def rpm(version):
+    if version is None:
+        return {(RPM, '-q', '--qf', '%{VERSION}', 'steeleye-lk'): (1, 'package steeleye-lk is not installed', '')}
+    return {(RPM, '-q', '--qf', '%{VERSION}', 'steeleye-lk'): (0, version, '')}
+
+
+def make(root, version='9.9.0', extra=None):
+    responses = rpm(version)
+    responses.update(extra or {})
+    module = FakeModule(responses)
+    return module, LifeKeeper(module, root)
+
+
+def test_argument_spec_matches_doc_fragment_defaults():
+    spec = lifekeeper_argument_spec()
+    assert spec == {'lkroot': {'type': 'path', 'default': '/opt/LifeKeeper'},
+                    'timeout': {'type': 'float', 'default': 300}}
+
+
+def test_bin_and_run_use_argument_list_with_c_locale(root):
+    module, lk = make(root, extra={(root + '/bin/lktest',): (0, '', '')})
+    assert lk.bin('lkcli') == os.path.join(root, 'bin', 'lkcli')
+    assert lk.run(['lktest']) == (0, '', '')
+    args, kwargs = module.calls[-1]
+    assert args == [root + '/bin/lktest']
+    assert kwargs['environ_update'] == {'LC_ALL': 'C', 'LANG': 'C'}
+    assert kwargs['use_unsafe_shell'] is False
+    assert kwargs['expand_user_and_vars'] is False
+    assert kwargs['check_rc'] is False
+
+
+def test_run_keeps_absolute_paths_and_passes_data(root):
+    module, lk = make(root, extra={('/bin/echo', 'x'): (0, 'x\n', '')})
+    lk.run(['/bin/echo', 'x'], data='y\n')
+    assert module.calls[-1][1]['data'] == 'y\n'
+
+
+@pytest.mark.parametrize('bad', ['lkcli start', b'lkcli', [], None])
+def test_run_refuses_anything_but_a_list(root, bad):
+    _module, lk = make(root)
+    with pytest.raises(TypeError):
+        lk.run(bad)
+
+
+def test_error_carries_cmd_rc_stdout_stderr(root):
+    argv = (root + '/bin/lkcli', 'resource', 'restore', '--tag', 'nope')
+    _module, lk = make(root, extra={argv: (7, 'out', 'resource "nope" does not exist\n')})
+    with pytest.raises(LifeKeeperError) as info:
+        lk.restore('nope')
+    err = info.value
+    assert err.cmd == list(argv) and err.rc == 7 and err.stdout == 'out'
+    assert 'does not exist' in err.msg and 'lkcli' in err.msg and 'rc=7' in err.msg
+    assert err.as_dict() == {'msg': err.msg, 'cmd': list(argv), 'rc': 7, 'stdout': 'out',
+                             'stderr': 'resource "nope" does not exist\n'}
+    assert str(err) == err.msg
+
+
+def test_run_without_check_returns_failure(root):
+    _module, lk = make(root, extra={(root + '/bin/lktest',): (1, '', '')})
+    assert lk.run(['lktest'], check=False)[0] == 1
+
+
+def test_version_and_generation(root):
+    for version, generation in (('9.9.0', 'lkcli'), ('10.0.0', 'lkcli'), ('9.0.0', 'lkcli'),
+                                ('8.4.1', 'legacy'), ('7.5.0', 'legacy'), (None, None)):
+        _module, lk = make(root, version)
+        assert lk.version() == version
+        assert lk.generation() == generation
+
+
+def test_version_without_rpm_command(root):
+    module = FakeModule(rpm=None)
+    lk = LifeKeeper(module, root)
+    assert lk.version() is None and lk.installed() is False and module.calls == []
+
+
+def test_rpm_root_is_passed(root):
+    module = FakeModule({(RPM, '-q', '--qf', '%{VERSION}', '--root', '/srv/n1', 'steeleye-lk'): (0, '9.8.0', '')})
+    assert LifeKeeper(module, root, rpm_root='/srv/n1').version() == '9.8.0'
+
+
+def test_installed_needs_lcdstatus_and_rpm(root, tmp_path):
+    assert make(root, '9.9.0')[1].installed() is True
+    assert make(root, None)[1].installed() is False
+    os.remove(os.path.join(root, 'bin', 'lcdstatus'))
+    assert make(root, '9.9.0')[1].installed() is False
+
+
+@pytest.mark.parametrize('version,start,stop,stop_force,restore,remove', [
+    ('9.9.0', ['lkcli', 'start'], ['lkcli', 'stop'], ['lkcli', 'stop', '-f'],
+     ['lkcli', 'resource', 'restore', '--tag', 'T'], ['lkcli', 'resource', 'remove', '--tag', 'T']),
+    ('8.4.1', ['lkstart'], ['lkstop'], ['lkstop', '-f'],
+     ['perform_action', '-t', 'T', '-a', 'restore'], ['perform_action', '-t', 'T', '-a', 'remove']),
+])
+def test_generation_picks_commands(root, version, start, stop, stop_force, restore, remove):
+    expected = {'start': start, 'stop': stop, 'stop_force': stop_force, 'restore': restore, 'remove': remove}
+    extra = {}
+    for argv in expected.values():
+        extra[tuple([root + '/bin/' + argv[0]] + argv[1:])] = (0, 'ok', '')
+    module, lk = make(root, version, extra)
+    lk.start()
+    lk.stop()
+    lk.stop(force=True)
+    lk.restore('T')
+    lk.remove('T')
+    ran = [args for args, _kw in module.calls if args[0] != RPM]
+    assert ran == [[root + '/bin/' + argv[0]] + argv[1:] for argv in
+                   (start, stop, stop_force, restore, remove)]
+
+
+def test_actions_refuse_when_not_installed(root):
+    module, lk = make(root, None)
+    with pytest.raises(LifeKeeperError, match='not installed'):
+        lk.start()
+    with pytest.raises(LifeKeeperError, match='not installed'):
+        lk.restore('x')
+    assert [args for args, _kw in module.calls if args[0] != RPM] == []
+
+
+def test_tag_is_one_argv_element(root):
+    argv = (root + '/bin/lkcli', 'resource', 'restore', '--tag', EVIL_TAG)
+    module, lk = make(root, '9.9.0', {argv: (0, '', '')})
+    lk.restore(EVIL_TAG)
+    args, kwargs = module.calls[-1]
+    assert args == list(argv)
+    assert kwargs['use_unsafe_shell'] is False and kwargs['expand_user_and_vars'] is False
+
+
+def test_tag_reaches_the_real_command_unchanged(root, tmp_path):
+    """Through the real AnsibleModule.run_command: the command sees exactly the tag."""
+    record = tmp_path / 'argv.json'
+    script = os.path.join(root, 'bin', 'perform_action')
+    with open(script, 'w') as handle:
+        handle.write('#!%s\nimport json, os, sys\n'
+                     'json.dump({"argv": sys.argv[1:], "lc_all": os.environ.get("LC_ALL")},'
+                     ' open(%r, "w"))\n' % (sys.executable, str(record)))
+    os.chmod(script, 0o755)
+    with patch_module_args({}):
+        module = AnsibleModule(argument_spec={})
+    module.get_bin_path = lambda name, required=False, opt_dirs=None: None
+    lk = LifeKeeper(module, root)
+    lk.generation = lambda: 'legacy'
+    rc, _out, _err = lk.restore(EVIL_TAG)
+    assert rc == 0
+    seen = json.loads(record.read_text())
+    assert seen == {'argv': ['-t', EVIL_TAG, '-a', 'restore'], 'lc_all': 'C'}
+
+
+def test_running_and_ready(root):
+    _module, lk = make(root, extra={(root + '/bin/lktest',): (0, '', '')})
+    assert lk.running() is True
+    assert lk.ready() is False
+    open(os.path.join(root, 'config', 'LK_INITDONE'), 'w').close()
+    assert lk.ready() is True
+    _module, lk = make(root, extra={(root + '/bin/lktest',): (1, '', '')})
+    assert lk.running() is False and lk.ready() is False
+
+
+def test_running_without_lktest_runs_nothing(root):
+    os.remove(os.path.join(root, 'bin', 'lktest'))
+    module, lk = make(root)
+    assert lk.running() is False and module.calls == []
+
+
+def test_status_parses_lcdstatus_e(root):
+    module, lk = make(root, extra={(root + '/bin/lcdstatus', '-e'): (0, sample('e_mixed_node2.txt'), '')})
+    cluster = lk.status()
+    assert cluster.running and cluster.layout == 'backup'
+    assert cluster.resource('datarep-db').parent == 'fs-db'
+    assert module.calls[-1][0] == [root + '/bin/lcdstatus', '-e']
+
+
+def test_status_not_running_is_a_result(root):
+    _module, lk = make(root, extra={(root + '/bin/lcdstatus', '-e'): (1, sample('not_running.txt'), '')})
+    cluster = lk.status()
+    assert cluster.running is False and cluster.message == 'LifeKeeper is not running on node1.'
+
+
+def test_status_usage_error_raises(root):
+    _module, lk = make(root, extra={(root + '/bin/lcdstatus', '-e'): (2, '', 'usage: lcdstatus ...')})
+    with pytest.raises(LifeKeeperError) as info:
+        lk.status()
+    assert info.value.rc == 2 and info.value.stderr == 'usage: lcdstatus ...'
+
+
+def test_status_without_lcdstatus(root):
+    os.remove(os.path.join(root, 'bin', 'lcdstatus'))
+    module, lk = make(root)
+    assert lk.status().running is False and module.calls == []
+
+
+def test_node_name_from_q_layout(root):
+    _module, lk = make(root, extra={(root + '/bin/lcdstatus', '-q'): (0, sample('doc_example_q.txt'), '')})
+    assert lk.node_name() == 'node-a'
+    _module, lk = make(root, extra={(root + '/bin/lcdstatus', '-q'): (1, sample('not_running.txt'), '')})
+    assert lk.node_name() == 'node1'
+
+
+def test_mirror_status(root):
+    _module, lk = make(root, extra={(root + '/bin/mirror_status', 'datarep-data'): (0, sample('mirror_resyncing.txt'), '')})
+    mirror = lk.mirror_status('datarep-data')
+    assert mirror.in_sync is False and mirror.targets[0]['progress'] == 45
+
+
+def test_mirror_status_unknown_tag(root):
+    err = 'mirror_status: resource "nope" does not exist\n'
+    _module, lk = make(root, extra={(root + '/bin/mirror_status', 'nope'): (7, '', err)})
+    with pytest.raises(LifeKeeperError) as info:
+        lk.mirror_status('nope')
+    assert info.value.rc == 7 and 'nope' in info.value.msg
+
+
+def test_mirror_status_garbage_is_the_same_error_type(root):
+    _module, lk = make(root, extra={(root + '/bin/mirror_status', 'm'): (0, 'hello\n', '')})
+    with pytest.raises(LifeKeeperError, match='cannot read mirror_status'):
+        lk.mirror_status('m')
+
+
+class FakeClock(object):
+    def __init__(self):
+        self.now = 100.0
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def test_wait_until_polls_until_done():
+    clock = FakeClock()
+    answers = iter([(False, 1), (False, 2), (True, 3)])
+    ok, last = wait_until(lambda: next(answers), 10, 0.5, clock=clock.clock, sleep=clock.sleep)
+    assert (ok, last) == (True, 3)
+    assert clock.sleeps == [0.5, 0.5]
+
+
+def test_wait_until_times_out_with_last_value_and_never_sleeps_past_deadline():
+    clock = FakeClock()
+    calls = []
+
+    def predicate():
+        calls.append(clock.now)
+        return False, len(calls)
+
+    ok, last = wait_until(predicate, 1.2, 0.5, clock=clock.clock, sleep=clock.sleep)
+    assert ok is False and last == len(calls) == 4
+    assert clock.sleeps == [0.5, 0.5, pytest.approx(0.2)]
+    assert clock.now == pytest.approx(101.2)
+
+
+def test_wait_until_zero_timeout_checks_once():
+    clock = FakeClock()
+    ok, last = wait_until(lambda: (False, 'x'), 0, 0.5, clock=clock.clock, sleep=clock.sleep)
+    assert (ok, last, clock.sleeps) == (False, 'x', [])
+
+
+def test_wait_until_real_clock_respects_deadline():
+    start = time.monotonic()
+    ok, _last = wait_until(lambda: (False, None), 0.3, 0.05)
+    elapsed = time.monotonic() - start
+    assert ok is False
+    assert 0.3 <= elapsed < 0.6
+
+
+def test_default_lkroot():
+    assert LifeKeeper(FakeModule()).lkroot == '/opt/LifeKeeper' == lkmod.DEFAULT_LKROOT

@@ -1,0 +1,225 @@
+# -*- coding: utf-8 -*-
+"""status.py: the short status display and mirror_status parsers."""
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import os
+
+import pytest
+
+from ansible_collections.hatools.lifekeeper.plugins.module_utils import status
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.status import (
+    hierarchy, parse_mirror_status, parse_short_status, roots, summary)
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures')
+
+
+def sample(name):
+    with open(os.path.join(FIXTURES, name), encoding='utf-8') as handle:
+        return handle.read()
+
+
+def by_tag(cluster):
+    return dict((res.tag, res) for res in cluster.resources)
+
+
+def test_documented_example_q_layout():
+    cluster = parse_short_status(sample('doc_example_q.txt'))
+    assert cluster.running is True
+    assert cluster.layout == 'local'
+    assert cluster.node == 'node-a'
+    assert [r.tag for r in cluster.resources] == ['app-web', 'ip-10.0.0.50', 'datarep-data']
+    web, ip, data = cluster.resources
+    assert (web.id, web.state, web.priority, web.primary, web.first) == ('app-web', 'ISP', 1, 'node-a', 'node-a')
+    assert (web.depth, web.parent, web.children) == (0, None, ['ip-10.0.0.50', 'datarep-data'])
+    assert (ip.depth, ip.parent, ip.children) == (1, 'app-web', [])
+    assert (data.depth, data.parent, data.id) == (1, 'app-web', '/data')
+    assert len(cluster.comm_paths) == 1
+    path = cluster.comm_paths[0]
+    assert (path.machine, path.network, path.addresses, path.state, path.priority) == \
+        ('node-b', 'TCP', '10.0.0.11/10.0.0.12', 'ALIVE', 1)
+
+
+def test_e_layout_three_levels_dashes_and_tty_path():
+    cluster = parse_short_status(sample('e_mixed_node2.txt'))
+    assert cluster.running and cluster.layout == 'backup'
+    assert cluster.node is None  # -e does not show the local node
+    res = by_tag(cluster)
+    assert res['app-web'].first == 'node3'
+    assert res['local-only'].first == '------'
+    assert res['local-only'].depth == 0 and res['local-only'].parent is None
+    assert res['db'].children == ['fs-db', 'ip-10.0.0.60']
+    assert res['fs-db'].children == ['datarep-db']
+    assert (res['datarep-db'].depth, res['datarep-db'].parent) == (2, 'fs-db')
+    # back to depth 1 after a depth-2 row: parent is the root again
+    assert (res['ip-10.0.0.60'].depth, res['ip-10.0.0.60'].parent) == (1, 'db')
+    assert res['app-web'].priority == 10
+    assert roots(cluster.resources) == ['app-web', 'db', 'local-only']
+    assert hierarchy(cluster.resources, 'db') == ['db', 'fs-db', 'datarep-db', 'ip-10.0.0.60']
+    tty = cluster.comm_paths[2]
+    assert (tty.network, tty.addresses, tty.state, tty.priority) == ('TTY', '/dev/ttyS0', 'ALIVE', None)
+    assert [p.state for p in cluster.comm_paths] == ['ALIVE', 'DEAD', 'ALIVE']
+
+
+def test_titles_indented_output_wide_columns_and_shared_child():
+    cluster = parse_short_status(sample('q_titles_wide.txt'))
+    assert cluster.running and cluster.layout == 'local'
+    assert cluster.node == 'a-very-long-node-name-01'
+    # shared-fs is listed under both roots: one record, two parents
+    assert [r.tag for r in cluster.resources] == [
+        'application-hierarchy-with-a-long-tag', 'shared-fs', 'shared-disk', 'second-app']
+    res = by_tag(cluster)
+    assert res['shared-fs'].parent == 'application-hierarchy-with-a-long-tag'
+    assert res['shared-fs'].parents == ['application-hierarchy-with-a-long-tag', 'second-app']
+    assert res['second-app'].children == ['shared-fs']
+    assert res['shared-fs'].children == ['shared-disk']
+    assert res['shared-disk'].depth == 2
+    assert roots(cluster.resources) == ['application-hierarchy-with-a-long-tag', 'second-app']
+    assert hierarchy(cluster.resources, 'second-app') == ['second-app', 'shared-fs', 'shared-disk']
+    assert status.root_of(cluster.resources, 'shared-disk') == [
+        'application-hierarchy-with-a-long-tag', 'second-app']
+    assert cluster.comm_paths[0].addresses == '192.168.100.101/192.168.100.102'
+
+
+def test_non_ascii_ids_and_node_names():
+    cluster = parse_short_status(sample('e_non_ascii.txt'))
+    res = by_tag(cluster)
+    assert res['fichiers'].id == u'/données/partagées'
+    assert res['disque'].id == u'ディスク-01'
+    assert res['disque'].state == 'ILLSTATE'
+    assert (res['disque'].depth, res['disque'].parent) == (1, 'fichiers')
+    assert res['fichiers'].primary == u'nœud-1'
+    assert cluster.comm_paths[0].machine == u'nœud-2'
+
+
+def test_header_only_means_running_without_resources():
+    cluster = parse_short_status(sample('header_only_e.txt'))
+    assert cluster.running is True
+    assert cluster.layout == 'backup'
+    assert cluster.resources == [] and cluster.comm_paths == []
+    assert summary(cluster)['all_paths_alive'] is False
+
+
+@pytest.mark.parametrize('text', [sample('not_running.txt'), '', '\n\n',
+                                  'lcdstatus: cannot connect to LCM\n'])
+def test_no_header_means_not_running(text):
+    cluster = parse_short_status(text)
+    assert cluster.running is False
+    assert cluster.layout is None
+    assert cluster.resources == [] and cluster.comm_paths == []
+
+
+def test_not_running_message_names_the_node():
+    cluster = parse_short_status(sample('not_running.txt'))
+    assert cluster.node == 'node1'
+    assert cluster.message == 'LifeKeeper is not running on node1.'
+
+
+def test_depth_is_relative_to_first_column_not_to_line_start():
+    # Same hierarchy, BACKUP values of different lengths, whole display shifted right.
+    text = (
+        '   BACKUP        TAG        ID    STATE  PRIO  PRIMARY\n'
+        '   node-b        root       r     ISP       1  node-a\n'
+        '   n2             child     c     ISP       1  node-a\n'
+        '   ------          grand    g     ISP       1  node-a\n'
+        '   node-bbbbbbb  other      o     OSU       2  node-b\n'
+    )
+    res = by_tag(parse_short_status(text))
+    assert [res[t].depth for t in ('root', 'child', 'grand', 'other')] == [0, 1, 2, 0]
+    assert res['grand'].parent == 'child'
+    assert res['other'].parent is None
+
+
+def test_depth_uses_section_minimum_when_header_is_narrower():
+    # Two spaces between the first column and TAG at the root (contract minimum).
+    text = ('LOCAL TAG ID STATE PRIO PRIMARY\n'
+            'n1  top  x  ISP  1  n1\n'
+            'n1   mid  y  ISP  1  n1\n')
+    res = by_tag(parse_short_status(text))
+    assert (res['top'].depth, res['mid'].depth, res['mid'].parent) == (0, 1, 'top')
+
+
+def test_crlf_and_trailing_spaces():
+    text = sample('doc_example_q.txt').replace('\n', '   \r\n')
+    cluster = parse_short_status(text)
+    assert [r.depth for r in cluster.resources] == [0, 1, 1]
+    assert cluster.comm_paths[0].priority == 1
+
+
+def test_lines_that_do_not_fit_are_ignored():
+    text = ('Created symlink /etc/systemd/system/lifekeeper.service.\n'
+            'LOCAL  TAG  ID  STATE  PRIO  PRIMARY\n'
+            'n1     a    x   ISP    1     n1\n'
+            'Hierarchy list complete (1 root)\n'
+            'n1     b    y   OSU    notanumber  n1\n')
+    cluster = parse_short_status(text)
+    assert [r.tag for r in cluster.resources] == ['a']
+
+
+def test_as_dict_is_plain_data():
+    data = parse_short_status(sample('doc_example_q.txt')).as_dict()
+    assert data['running'] is True
+    assert data['resources'][1] == {
+        'tag': 'ip-10.0.0.50', 'id': 'IP-10.0.0.50', 'state': 'ISP', 'priority': 1,
+        'primary': 'node-a', 'depth': 1, 'parent': 'app-web', 'parents': ['app-web'],
+        'children': [], 'first': 'node-a'}
+    assert data['comm_paths'][0]['priority'] == 1
+
+
+def test_summary_of_mixed_node():
+    result = summary(parse_short_status(sample('e_mixed_node2.txt')))
+    assert result['in_service_here'] == ['db']
+    assert result['standby_here'] == ['app-web']
+    assert result['failed_anywhere'] == ['local-only']
+    assert result['all_paths_alive'] is False
+    assert result['dead_paths'] == ['node3 10.0.0.12/10.0.0.13']
+    assert [h['root'] for h in result['hierarchies']] == ['app-web', 'db', 'local-only']
+    assert result['hierarchies'][0] == {
+        'root': 'app-web', 'state': 'OSU', 'tags': ['app-web', 'ip-10.0.0.50', 'datarep-data']}
+
+
+def test_summary_isu_counts_as_in_service_and_all_alive():
+    result = summary(parse_short_status(sample('q_titles_wide.txt')))
+    assert result['in_service_here'] == ['application-hierarchy-with-a-long-tag', 'second-app']
+    assert result['all_paths_alive'] is True
+    assert result['failed_anywhere'] == []
+
+
+def test_summary_not_running():
+    result = summary(parse_short_status(sample('not_running.txt')))
+    assert result == {'in_service_here': [], 'standby_here': [], 'failed_anywhere': [],
+                      'all_paths_alive': False, 'dead_paths': [], 'hierarchies': []}
+
+
+def test_hierarchy_unknown_root():
+    with pytest.raises(KeyError):
+        hierarchy(parse_short_status(sample('doc_example_q.txt')).resources, 'nope')
+
+
+def test_mirror_resyncing():
+    mirror = parse_mirror_status(sample('mirror_resyncing.txt'))
+    assert mirror.tag == 'datarep-data'
+    assert mirror.source == 'node1'
+    assert mirror.targets == [{'name': 'node2', 'state': 'Resyncing', 'progress': 45},
+                              {'name': 'node3', 'state': 'Mirroring', 'progress': 100}]
+    assert mirror.in_sync is False
+    assert mirror.as_dict()['in_sync'] is False
+
+
+def test_mirror_in_sync():
+    mirror = parse_mirror_status(sample('mirror_in_sync.txt'))
+    assert mirror.in_sync is True
+    assert mirror.as_dict() == {'tag': 'datarep-data', 'source': 'node1', 'in_sync': True,
+                                'targets': [{'name': 'node2', 'state': 'Mirroring', 'progress': 100}]}
+
+
+@pytest.mark.parametrize('state', ['Paused', 'Unknown', 'Resyncing'])
+def test_mirror_any_other_state_is_not_in_sync(state):
+    mirror = parse_mirror_status('Mirror: m\nSource: a\nTARGET STATE PROGRESS\nb  %s  -\n' % state)
+    assert mirror.targets == [{'name': 'b', 'state': state, 'progress': None}]
+    assert mirror.in_sync is False
+
+
+def test_mirror_garbage_raises():
+    with pytest.raises(ValueError, match='Mirror:'):
+        parse_mirror_status('mirror_status: resource "x" does not exist\n')

@@ -1,0 +1,173 @@
+# -*- coding: utf-8 -*-
+"""lk_backup with recorded lkbackup behaviour (fake run_command keyed by argv)."""
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import hashlib
+import os
+import re
+
+from ansible_collections.hatools.lifekeeper.plugins.modules import lk_backup
+
+ARCHIVE_RE = re.compile(r'^archive\.\d{12}\.tar\.gz$')
+CONTENT = b'lcd.json and /etc/default/LifeKeeper, packed\n'
+
+
+def lkbackup_argv(lkroot, *args):
+    return (str(lkroot / 'bin' / 'lkbackup'),) + tuple(args)
+
+
+def creating(argv):
+    """lkbackup -c -f ARCHIVE: writes the archive and says so (as the real one prints)."""
+    with open(argv[-1], 'wb') as handle:
+        handle.write(CONTENT)
+    return 0, 'Creating archive %s\n' % argv[-1], ''
+
+
+class CreateAny(object):
+    """Accept lkbackup -c -f <any archive name>: the name is chosen by the module."""
+
+    def __init__(self, cli, lkroot, response=creating):
+        self.cli = cli
+        self.lkroot = lkroot
+        self.response = response
+
+    def install(self):
+        cli = self
+
+        class Responses(dict):
+            def __contains__(self, argv):
+                return dict.__contains__(self, argv) or cli.matches(argv)
+
+            def __getitem__(self, argv):
+                if dict.__contains__(self, argv):
+                    return dict.__getitem__(self, argv)
+                return cli.response
+
+        self.cli.responses = Responses(self.cli.responses)
+
+    def matches(self, argv):
+        return argv[:3] == lkbackup_argv(self.lkroot, '-c', '-f') and len(argv) == 4
+
+
+def setup_create(fake_cli, lkroot, response=creating):
+    CreateAny(fake_cli, lkroot, response).install()
+
+
+def test_present_creates_unique_archive_with_size_and_sha256(lkroot, fake_cli, run):
+    setup_create(fake_cli, lkroot)
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot)})
+    assert not failed, result
+    assert result['changed'] is True
+    archive = result['archive']
+    assert os.path.dirname(archive) == str(lkroot / 'config')
+    assert ARCHIVE_RE.match(os.path.basename(archive)), archive
+    assert fake_cli.argvs() == [lkbackup_argv(lkroot, '-c', '-f', archive)]
+    assert result['size'] == len(CONTENT)
+    assert result['sha256'] == hashlib.sha256(CONTENT).hexdigest()
+    assert 'Creating archive' in result['stdout']
+    assert 'dest_archive' not in result
+    # LC_ALL=C, no shell
+    kwargs = fake_cli.calls[0][1]
+    assert kwargs.get('environ_update', {}).get('LC_ALL') == 'C'
+    assert not kwargs.get('use_unsafe_shell')
+
+
+def test_present_copies_archive_to_dest_outside_config(lkroot, fake_cli, run, tmp_path):
+    setup_create(fake_cli, lkroot)
+    dest = tmp_path / 'keep' / 'lk'
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'dest': str(dest)})
+    assert not failed, result
+    copy = result['dest_archive']
+    assert copy == str(dest / os.path.basename(result['archive']))
+    with open(copy, 'rb') as handle:
+        assert handle.read() == CONTENT
+    assert os.path.isfile(result['archive'])
+
+
+def test_second_backup_in_the_same_second_gets_another_name(lkroot, fake_cli, run, monkeypatch):
+    setup_create(fake_cli, lkroot)
+    stamps = ['261122021500', '261122021500', '261122021501']
+    monkeypatch.setattr(lk_backup.time, 'strftime', lambda fmt: stamps.pop(0))
+    monkeypatch.setattr(lk_backup.time, 'sleep', lambda seconds: None)
+    (lkroot / 'config' / 'archive.261122021500.tar.gz').write_bytes(b'earlier backup')
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot)})
+    assert not failed, result
+    assert os.path.basename(result['archive']) == 'archive.261122021501.tar.gz'
+    assert (lkroot / 'config' / 'archive.261122021500.tar.gz').read_bytes() == b'earlier backup'
+
+
+def test_dest_inside_config_fails_before_anything_runs(lkroot, fake_cli, run):
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'dest': str(lkroot / 'config' / 'keep')})
+    assert failed
+    assert 'rmlk' in result['msg'] and str(lkroot / 'config') in result['msg']
+    assert fake_cli.calls == []
+
+
+def test_check_mode_predicts_change_and_runs_nothing(lkroot, fake_cli, run, tmp_path):
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'dest': str(tmp_path / 'd')}, check_mode=True)
+    assert not failed, result
+    assert result['changed'] is True
+    assert ARCHIVE_RE.match(os.path.basename(result['archive']))
+    assert fake_cli.calls == []
+    assert os.listdir(str(lkroot / 'config')) == []
+    assert not (tmp_path / 'd').exists()
+
+
+def test_lkbackup_failure_is_reported_with_output(lkroot, fake_cli, run):
+    setup_create(fake_cli, lkroot, response=(1, '', 'lkbackup: cannot write archive: No space left on device\n'))
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot)})
+    assert failed
+    assert 'No space left on device' in result['msg']
+    assert result['rc'] == 1
+    assert result['cmd'][0] == str(lkroot / 'bin' / 'lkbackup')
+
+
+def test_lkbackup_success_without_archive_fails(lkroot, fake_cli, run):
+    setup_create(fake_cli, lkroot, response=(0, 'Creating archive\n', ''))
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot)})
+    assert failed
+    assert 'did not create' in result['msg']
+
+
+def test_not_installed_fails_clearly(tmp_path, fake_cli, run):
+    failed, result = run(lk_backup.main, {'lkroot': str(tmp_path / 'nothing')})
+    assert failed
+    assert 'not installed' in result['msg']
+    assert fake_cli.calls == []
+
+
+def test_restored_passes_archive_as_one_argv_element(lkroot, fake_cli, run, tmp_path):
+    archive = tmp_path / 'a b;$(x)"\'.tar.gz'
+    archive.write_bytes(CONTENT)
+    argv = lkbackup_argv(lkroot, '-x', '-f', str(archive))
+    fake_cli.set(argv, (0, 'Restoring archive\n', ''))
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'state': 'restored', 'archive': str(archive)})
+    assert not failed, result
+    assert result['changed'] is True
+    assert fake_cli.argvs() == [argv]
+    assert result['sha256'] == hashlib.sha256(CONTENT).hexdigest()
+
+
+def test_restored_missing_archive_fails_naming_it(lkroot, fake_cli, run, tmp_path):
+    missing = str(tmp_path / 'archive.261122021500.tar.gz')
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'state': 'restored', 'archive': missing})
+    assert failed
+    assert missing in result['msg']
+    assert fake_cli.calls == []
+
+
+def test_restored_check_mode_runs_nothing(lkroot, fake_cli, run, tmp_path):
+    archive = tmp_path / 'archive.tar.gz'
+    archive.write_bytes(CONTENT)
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'state': 'restored', 'archive': str(archive)},
+                         check_mode=True)
+    assert not failed
+    assert result['changed'] is True
+    assert fake_cli.calls == []
+
+
+def test_restored_requires_archive(lkroot, fake_cli, run):
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'state': 'restored'})
+    assert failed
+    assert 'archive' in result['msg']
