@@ -1,0 +1,231 @@
+"""Simulated LifeKeeper clusters on docker for the fault-injection tests.
+
+One container per node (image hatools/lksim-node:latest, built by `make images`), the
+simulator provisioned with its own CLI, the collection's playbooks run with the pinned
+ansible-playbook against the containers. Ground truth comes from the nodes (rpm, lcdstatus)
+and the simulator's event logs, never from the collection's report.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO, "tests"))
+from lksim import events as lk_events  # noqa: E402
+
+IMAGE = os.environ.get("LKSIM_NODE_IMAGE", "hatools/lksim-node:latest")
+VENV_BIN = os.path.join(os.environ.get("VENV", os.path.join(REPO, ".venv")), "bin")
+CACHE = os.path.join(REPO, ".cache")
+MEDIA_DATE = "010126"
+
+APP_WEB = {
+    "root": "app-web", "in_service_on": "node1",
+    "priorities": {"node1": 1, "node2": 10},
+    "resources": [
+        {"tag": "app-web", "id": "app-web", "type": "gen/app", "children": ["ip-10.0.0.50", "datarep-data"]},
+        {"tag": "ip-10.0.0.50", "id": "IP-10.0.0.50", "type": "comm/ip", "children": []},
+        {"tag": "datarep-data", "id": "/data", "type": "scsi/netraid", "children": []},
+    ],
+}
+
+
+def run(argv, check=True, timeout=300, **kwargs):
+    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, timeout=timeout, check=False, **kwargs)
+    if check and proc.returncode != 0:
+        raise AssertionError("%s failed (rc %d):\n%s" % (" ".join(argv), proc.returncode, proc.stdout[-4000:]))
+    return proc
+
+
+def media_iso(version):
+    """The product ISO of version on the host (built once, cached in .cache/media)."""
+    out = os.path.join(CACHE, "media", version)
+    iso = os.path.join(out, "LKL_V%s_%s.iso" % (version, MEDIA_DATE))
+    if not os.path.exists(iso):
+        env = dict(os.environ, PYTHONPATH=os.path.join(REPO, "tests"))
+        run([sys.executable, "-m", "lksim", "media", "build", "--version", version, "--out", out,
+             "--date", MEDIA_DATE], env=env)
+    return iso
+
+
+class Cluster(object):
+    """A simulated cluster: nodes node1..nodeN in containers <prefix>-nodeI."""
+
+    def __init__(self, prefix, nodes=2, version="9.7.0", hierarchies=None, media=("9.9.0",), knobs=None):
+        self.prefix = prefix
+        self.names = ["node%d" % i for i in range(1, nodes + 1)]
+        self.version = version
+        self.hierarchies = hierarchies if hierarchies is not None else [APP_WEB]
+        self.media = list(media)
+        self.knobs = knobs or {}
+        self.workdir = tempfile.mkdtemp(prefix="lkfaults-%s-" % prefix)
+        self.inventory = os.path.join(self.workdir, "inventory.yml")
+        self.report_file = os.path.join(self.workdir, "report.json")
+        self.artifacts = os.path.join(self.workdir, "artifacts")
+
+    # ---- containers -------------------------------------------------------------------------
+    def container(self, node):
+        return "%s-%s" % (self.prefix, node)
+
+    def up(self):
+        self.down()
+        for node in self.names:
+            run(["docker", "run", "-d", "--name", self.container(node), "--hostname", node,
+                 "--cap-add", "SYS_ADMIN", "--label", "hatools.lksim=faults", IMAGE, "sleep", "infinity"])
+        nodes = [{"name": n, "address": self.address(n)} for n in self.names]
+        spec = {"lcmport": 7365, "hbeattime": 1, "numhbeats": 3, "nodes": nodes, "hierarchies": self.hierarchies}
+        spec_file = os.path.join(self.workdir, "spec.json")
+        with open(spec_file, "w") as handle:
+            json.dump(spec, handle)
+        isos = [media_iso(v) for v in self.media]
+        for node in self.names:
+            run(["docker", "cp", spec_file, "%s:/etc/lksim-cluster.json" % self.container(node)])
+            for iso in isos:
+                run(["docker", "cp", iso, "%s:/srv/%s" % (self.container(node), os.path.basename(iso))])
+            self.lksim(node, "node", "init", "--root", "/", "--name", node, "--spec", "/etc/lksim-cluster.json",
+                       "--version", self.version)
+            if self.knobs:
+                self.knob(node, **self.knobs)
+        for node in self.names:
+            self.exec(node, "/opt/LifeKeeper/bin/lkstart")
+        self.wait_healthy()
+        self.write_inventory()
+        return self
+
+    def down(self):
+        names = [self.container(n) for n in self.names]
+        subprocess.run(["docker", "rm", "-f"] + names, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       check=False)
+
+    def address(self, node):
+        return run(["docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+                    self.container(node)]).stdout.strip()
+
+    def exec(self, node, *argv, check=True, timeout=120, stdin=None):
+        cmd = ["docker", "exec"] + (["-i"] if stdin is not None else []) + [self.container(node)] + list(argv)
+        return run(cmd, check=check, timeout=timeout, input=stdin)
+
+    def lksim(self, node, *argv, check=True):
+        return self.exec(node, "env", "PYTHONPATH=/usr/lib/lksim", "python3", "-m", "lksim", *argv, check=check)
+
+    # ---- simulator controls -----------------------------------------------------------------
+    def knob(self, node, **values):
+        self.lksim(node, "knob", "set", "--root", "/", *["%s=%s" % (k, json.dumps(v)) for k, v in values.items()])
+
+    def kill(self, node):
+        """Crash the node's LifeKeeper (SIGKILL of its daemon): peers fail over."""
+        self.lksim(node, "node", "kill", "--root", "/")
+
+    def start(self, node):
+        self.exec(node, "/opt/LifeKeeper/bin/lkstart")
+
+    # ---- ground truth -----------------------------------------------------------------------
+    def status(self, node):
+        return self.exec(node, "/opt/LifeKeeper/bin/lcdstatus", "-q", check=False).stdout
+
+    def rows(self, node):
+        """[(tag, state, depth)] of the node's resource rows (lcdstatus -q)."""
+        rows = []
+        for line in self.status(node).splitlines()[1:]:
+            if not line.strip():
+                break
+            first_end = len(line.split()[0])
+            rest = line[first_end:]
+            depth = len(rest) - len(rest.lstrip(" ")) - 2
+            fields = line.split()
+            rows.append((fields[1], fields[3], depth))
+        return rows
+
+    def placement(self):
+        """{root tag: node} where each hierarchy is in service now (None when nowhere)."""
+        where = {}
+        for node in self.names:
+            for tag, state, depth in self.rows(node):
+                if depth == 0:
+                    where.setdefault(tag, None)
+                    if state in ("ISP", "ISU"):
+                        where[tag] = node
+        return where
+
+    def states(self, node):
+        return dict((tag, state) for tag, state, _depth in self.rows(node))
+
+    def rpm_version(self, node):
+        return self.exec(node, "rpm", "-q", "--qf", "%{VERSION}", "steeleye-lk", check=False).stdout.strip()
+
+    def events(self):
+        """Every node's event log, merged and sorted by time."""
+        merged = []
+        for node in self.names:
+            text = self.exec(node, "sh", "-c", "cat /var/log/lksim/events.jsonl 2>/dev/null || true").stdout
+            merged.extend(json.loads(line) for line in text.splitlines() if line.strip())
+        merged.sort(key=lambda event: event["time"])
+        return merged
+
+    def outages(self, tags=None, since=None):
+        """{tag: [(start, end)]} when a hierarchy was in service nowhere (end None = still out)."""
+        return lk_events.outages(self.events(), tags=tags, since=since)
+
+    def wait_healthy(self, timeout=60):
+        """Every node ready, every path ALIVE, no mirror resynchronising."""
+        deadline = time.time() + timeout
+        while True:
+            problems = []
+            for node in self.names:
+                text = self.status(node)
+                if "ALIVE" not in text or "DEAD" in text:
+                    problems.append("%s: %s" % (node, text.strip()[:200]))
+                if self.exec(node, "test", "-e", "/opt/LifeKeeper/config/LK_INITDONE", check=False).returncode:
+                    problems.append("%s: not initialised" % node)
+                for tag, _state, _depth in self.rows(node):
+                    if tag.startswith("datarep") and "Resyncing" in self.exec(
+                            node, "/opt/LifeKeeper/bin/mirror_status", tag, check=False).stdout:
+                        problems.append("%s: %s resyncing" % (node, tag))
+            if not problems:
+                return
+            if time.time() > deadline:
+                raise AssertionError("cluster not healthy after %ss: %s" % (timeout, problems))
+            time.sleep(0.5)
+
+    # ---- the collection ---------------------------------------------------------------------
+    def write_inventory(self):
+        hosts = dict((self.container(n), {"lksim_node_name": n}) for n in self.names)
+        inventory = {"lifekeeper": {"hosts": hosts, "vars": {
+            "ansible_connection": "community.docker.docker",
+            "ansible_python_interpreter": "/usr/bin/python3"}}}
+        with open(self.inventory, "w") as handle:
+            json.dump(inventory, handle)
+
+    def playbook(self, name, extra_vars=None, check=False, timeout=900, background=False):
+        """Run playbooks/<name> against the cluster. Returns the CompletedProcess (or Popen)."""
+        variables = {"lk_report_file": self.report_file, "lk_artifacts_dir": self.artifacts,
+                     "lk_media_access": "extract"}
+        variables.update(extra_vars or {})
+        vars_file = os.path.join(self.workdir, "extra-vars.json")
+        with open(vars_file, "w") as handle:
+            json.dump(variables, handle)
+        argv = [os.path.join(VENV_BIN, "ansible-playbook"), "-i", self.inventory,
+                os.path.join(REPO, "playbooks", name), "-e", "@" + vars_file]
+        if check:
+            argv.append("--check")
+        env = dict(os.environ,
+                   ANSIBLE_COLLECTIONS_PATH=os.path.join(CACHE, "collections"),
+                   ANSIBLE_HOME=os.path.join(CACHE, "ansible"),
+                   ANSIBLE_PIPELINING="true", ANSIBLE_FORCE_COLOR="false", ANSIBLE_NOCOLOR="1",
+                   ANSIBLE_HOST_KEY_CHECKING="false", PATH=VENV_BIN + os.pathsep + os.environ["PATH"])
+        log = open(os.path.join(self.workdir, "playbook-%s.log" % int(time.time() * 1000)), "w")
+        if background:
+            return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=self.workdir,
+                                    universal_newlines=True)
+        proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=self.workdir,
+                              universal_newlines=True, timeout=timeout, check=False)
+        log.write(proc.stdout)
+        log.close()
+        return proc
+
+    def report(self):
+        with open(self.report_file) as handle:
+            return json.load(handle)
