@@ -32,6 +32,15 @@ def lifekeeper_argument_spec():
     )
 
 
+class ModuleFailure(Exception):
+    """A failure a module reports with fail_json after cleaning up: msg plus result details."""
+
+    def __init__(self, msg, **details):
+        super(ModuleFailure, self).__init__(msg)
+        self.msg = msg
+        self.details = details
+
+
 class LifeKeeperError(Exception):
     """A LifeKeeper command failed, or LifeKeeper is not usable for the request."""
 

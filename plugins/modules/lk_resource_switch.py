@@ -164,7 +164,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import (
-    LifeKeeper, LifeKeeperError, lifekeeper_argument_spec, wait_until)
+    LifeKeeper, LifeKeeperError, ModuleFailure, lifekeeper_argument_spec, wait_until)
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import status as lkstatus
 
 POLL_INTERVAL = 0.5
@@ -172,11 +172,8 @@ MIRROR_PREFIX = 'datarep'
 IN_SYNC = 'Mirroring'
 
 
-class SwitchFailure(Exception):
-    def __init__(self, msg, **details):
-        super(SwitchFailure, self).__init__(msg)
-        self.msg = msg
-        self.details = details
+class SwitchFailure(ModuleFailure):
+    """A failure to report after cleaning up (see ModuleFailure)."""
 
 
 def _iso(moment):

@@ -206,7 +206,7 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import (
-    LifeKeeper, LifeKeeperError, lifekeeper_argument_spec)
+    LifeKeeper, LifeKeeperError, ModuleFailure, lifekeeper_argument_spec)
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import versions
 
 TAIL_LINES = 20
@@ -214,13 +214,8 @@ ISO_NAME_RE = re.compile(r'^LKL_V([0-9][0-9.]*?)_')
 IMG_NAME_RE = re.compile(r'^sps_(.+)\.img$')
 
 
-class SetupFailure(Exception):
-    """A failure to report after the mounts are cleaned up."""
-
-    def __init__(self, msg, **details):
-        super(SetupFailure, self).__init__(msg)
-        self.msg = msg
-        self.details = details
+class SetupFailure(ModuleFailure):
+    """A failure to report after cleaning up (see ModuleFailure)."""
 
 
 def _major(version):
