@@ -53,6 +53,6 @@ def test_switchover_refuses_shell_metacharacters(cluster):
     for tags in ("app-web;reboot", "$(touch /tmp/x)", "a b", "it's"):
         result = cluster.playbook("switchover.yml", {"lk_switch_to": cluster.container("node2"), "lk_switch_tags": tags})
         assert result.returncode != 0
-        assert "refused" in result.stdout and tags.split(",")[0][:3] in result.stdout, result.stdout[-2000:]
+        assert "refused" in result.stdout and tags[:3] in result.stdout, result.stdout[-2000:]
     assert len(cluster.events()) == before
     assert cluster.placement() == {"app-web": "node1"}
