@@ -26,10 +26,11 @@ def make_cluster(request):
         return cluster.up()
 
     yield factory
+    failed = getattr(getattr(request.node, "rep_call", None), "failed", False)
     for cluster in made:
-        if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+        if failed:
             print("\nplaybook logs kept in %s" % cluster.workdir)
-        cluster.down()
+        cluster.down(keep_logs=failed)
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)

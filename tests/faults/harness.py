@@ -7,6 +7,7 @@ and the simulator's event logs, never from the collection's report.
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -71,11 +72,11 @@ class Cluster(object):
         return "%s-%s" % (self.prefix, node)
 
     def up(self):
-        self.down()
+        self.down(keep_logs=True)
         for node in self.names:
             run(["docker", "run", "-d", "--name", self.container(node), "--hostname", node,
                  "--cap-add", "SYS_ADMIN", "--label", "hatools.lksim=faults", IMAGE, "sleep", "infinity"])
-        nodes = [{"name": n, "address": self.address(n)} for n in self.names]
+        nodes = [self.node_spec(n) for n in self.names]
         spec = {"lcmport": 7365, "hbeattime": 1, "numhbeats": 3, "nodes": nodes, "hierarchies": self.hierarchies}
         spec_file = os.path.join(self.workdir, "spec.json")
         with open(spec_file, "w") as handle:
@@ -95,10 +96,17 @@ class Cluster(object):
         self.write_inventory()
         return self
 
-    def down(self):
+    def down(self, keep_logs=False):
+        """Remove the containers; the work folder (inventory, playbook logs) too unless keep_logs."""
         names = [self.container(n) for n in self.names]
         subprocess.run(["docker", "rm", "-f"] + names, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        check=False)
+        if not keep_logs and os.path.isdir(self.workdir):
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def node_spec(self, node):
+        """The node's entry in the cluster spec (a subclass may give it more addresses)."""
+        return {"name": node, "address": self.address(node)}
 
     def address(self, node):
         return run(["docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
@@ -218,8 +226,9 @@ class Cluster(object):
                    ANSIBLE_HOST_KEY_CHECKING="false", PATH=VENV_BIN + os.pathsep + os.environ["PATH"])
         log = open(os.path.join(self.workdir, "playbook-%s.log" % int(time.time() * 1000)), "w")
         if background:
+            # its own process group: a test can kill the whole controller (os.killpg) without pytest
             return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=self.workdir,
-                                    universal_newlines=True)
+                                    universal_newlines=True, start_new_session=True)
         proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=self.workdir,
                               universal_newlines=True, timeout=timeout, check=False)
         log.write(proc.stdout)
