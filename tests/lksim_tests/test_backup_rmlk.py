@@ -62,6 +62,20 @@ def test_lkbackup_round_trip_restores_config_and_defaults(node, tmp_path):
     assert h.read(os.path.join(node.license_dir, "node1.lic")) == "KEY\n"
 
 
+def test_lkbackup_x_restores_configuration_not_runtime_states(node, tmp_path):
+    """An archive taken while resources ran here restores them out of service, LCD stopped."""
+    running_lcd = {"node": "node1", "systems": {}, "comm_paths": [], "running": True,
+                   "resources": [{"tag": "app-web", "id": "app-web", "type": "gen/app", "state": "ISP",
+                                  "priorities": {"node1": 1}, "children": []}]}
+    h.write(node.lcd_file, json.dumps(running_lcd))
+    archive = str(tmp_path / "running.tar.gz")
+    assert h.run_bin(node, "lkbackup", ["-c", "-f", archive]).returncode == 0
+    assert h.run_bin(node, "lkbackup", ["-x", "-f", archive]).returncode == 0
+    restored = json.loads(h.read(node.lcd_file))
+    assert restored["running"] is False
+    assert [(r["tag"], r["state"]) for r in restored["resources"]] == [("app-web", "OSU")]
+
+
 def test_lkbackup_x_after_rmlk_and_fresh_install(node, tmp_path):
     """The reinstall path: archive kept off $LKROOT survives rmlk and restores the LCD."""
     archive = str(tmp_path / "off-node.tar.gz")

@@ -15,6 +15,7 @@ import sys
 import tarfile
 import time
 
+from lksim import lcd
 from lksim.setup_tool import lifekeeper_running
 
 CONFIG_PREFIX = "opt/LifeKeeper/config"
@@ -113,7 +114,25 @@ def extract(name, paths, archive):
     except (tarfile.TarError, EOFError, OSError) as exc:
         sys.stderr.write("%s: cannot read archive %s: %s\n" % (name, archive, exc))
         return 1
+    _configuration_only(paths)
     return 0
+
+
+def _configuration_only(paths):
+    """The archive restores configuration, not runtime (ASSUMPTIONS.md): the restored
+    instances start out of service and the LCD is marked stopped, so the next start is
+    not read as a crash of the run the archive was taken from."""
+    try:
+        data = lcd.load(paths)
+    except lcd.LcdError:
+        return
+    if not isinstance(data.get("resources"), list):
+        return
+    for res in data["resources"]:
+        if isinstance(res, dict) and res.get("state") in ("ISP", "ISU", "ILLSTATE"):
+            res["state"] = "OSU"
+    data["running"] = False
+    lcd.save(paths, data)
 
 
 def main(name, argv, paths):
