@@ -364,7 +364,9 @@ class Lcm(object):
             time.sleep(0.05)
         return not self.starting
 
-    def do_restore(self, tag):
+    def _local_action(self, tag, action):
+        """Run action() for an operator's restore/remove of tag: the tag must exist, start-up
+        must be over, one action at a time; peers hear the new states right after."""
         if self.lcd.get(tag) is None:
             return {"ok": False, "rc": 7, "err": 'resource "%s" does not exist' % tag}
         if not self.wait_started():
@@ -372,10 +374,13 @@ class Lcm(object):
         if not self.action_lock.acquire(timeout=LOCK_TIMEOUT):
             return {"ok": False, "rc": 1, "err": "another action is in progress on %s" % self.node}
         try:
-            return self._restore(tag)
+            return action()
         finally:
             self.action_lock.release()
             self.announce()
+
+    def do_restore(self, tag):
+        return self._local_action(tag, lambda: self._restore(tag))
 
     def _restore(self, tag):
         out = []
@@ -464,20 +469,14 @@ class Lcm(object):
             self.announce()
 
     def do_remove(self, tag):
-        if self.lcd.get(tag) is None:
-            return {"ok": False, "rc": 7, "err": 'resource "%s" does not exist' % tag}
-        if not self.wait_started():
-            return {"ok": False, "rc": 1, "err": "LifeKeeper on %s has not finished starting" % self.node}
-        if not self.action_lock.acquire(timeout=LOCK_TIMEOUT):
-            return {"ok": False, "rc": 1, "err": "another action is in progress on %s" % self.node}
-        try:
-            closure = [tag] + [a for a in self.lcd.ancestors(tag) if self.state(a) in IN_SERVICE]
-            out = []
-            self.remove_local(self.lcd.parents_first(closure), "remove", out)
-            return {"ok": True, "rc": 0, "out": out}
-        finally:
-            self.action_lock.release()
-            self.announce()
+        return self._local_action(tag, lambda: self._remove(tag))
+
+    def _remove(self, tag):
+        """Take tag and everything in service above it out of service, parents first."""
+        closure = [tag] + [a for a in self.lcd.ancestors(tag) if self.state(a) in IN_SERVICE]
+        out = []
+        self.remove_local(self.lcd.parents_first(closure), "remove", out)
+        return {"ok": True, "rc": 0, "out": out}
 
     def failover(self, name):
         with self.action_lock:
