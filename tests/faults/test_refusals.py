@@ -159,8 +159,8 @@ class TwoPathCluster(Cluster):
         super(TwoPathCluster, self).__init__(prefix, **kwargs)
         self.network = prefix + "-path2"
 
-    def down(self):
-        super(TwoPathCluster, self).down()
+    def down(self, keep_logs=False):
+        super(TwoPathCluster, self).down(keep_logs=keep_logs)
         subprocess.run(["docker", "network", "rm", self.network], stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, check=False)
 
