@@ -41,6 +41,15 @@ def run(argv, check=True, timeout=300, **kwargs):
     return proc
 
 
+def wait_for(condition, timeout, what, interval=0.2):
+    """Poll condition() until it is true; fail naming what was awaited after timeout seconds."""
+    deadline = time.time() + timeout
+    while not condition():
+        if time.time() > deadline:
+            raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
+        time.sleep(interval)
+
+
 def media_iso(version):
     """The product ISO of version on the host (built once, cached in .cache/media)."""
     out = os.path.join(CACHE, "media", version)

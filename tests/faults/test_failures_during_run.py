@@ -13,6 +13,8 @@ import json
 import os
 import time
 
+from harness import wait_for
+
 GATE_FAST = {"lk_update_ready_timeout": 10, "lk_evacuate_timeout": 60, "lk_placement_timeout": 60,
              "lk_verify_timeout": 30, "lk_preflight_mirror_timeout": 30, "lk_update_setup_timeout": 120,
              "lk_report_rescue_timeout": 60}
@@ -42,14 +44,6 @@ def _run_vars(cluster, version, run_id, **more):
     extra.update(GATE_FAST)
     extra.update(more)
     return extra
-
-
-def _wait(condition, timeout, what):
-    deadline = time.time() + timeout
-    while not condition():
-        if time.time() > deadline:
-            raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
-        time.sleep(0.2)
 
 
 def _progress(cluster, node):
@@ -83,8 +77,8 @@ def test_daemon_dies_while_another_node_is_updated(make_cluster):
     start = time.time()
     proc = cluster.playbook("rolling_update.yml", _run_vars(cluster, "9.9.0", run_id), background=True)
     try:
-        _wait(lambda: (_progress(cluster, "node3") or {}).get("step") == "started", 120,
-              "node3's update to start")
+        wait_for(lambda: (_progress(cluster, "node3") or {}).get("step") == "started", 120,
+                 "node3's update to start")
         assert _progress(cluster, "node1") is None and _progress(cluster, "node2") is None
         killed_at = time.time()
         cluster.kill("node1")

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from harness import APP_WEB, Cluster, run
+from harness import APP_WEB, Cluster, run, wait_for
 
 MEDIA = "/srv/LKL_V9.9.0_010126.iso"
 REFUSED = "Pre-flight refused the update; nothing was changed on any node"
@@ -30,14 +30,6 @@ def _vars(run_id, **more):
     extra.update(FAST)
     extra.update(more)
     return extra
-
-
-def _wait(condition, timeout, what):
-    deadline = time.time() + timeout
-    while not condition():
-        if time.time() > deadline:
-            raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
-        time.sleep(0.2)
 
 
 def _print_downtime(cluster, label, since):
@@ -110,7 +102,7 @@ def test_refuses_a_crashed_node(shared):
     cluster = shared
     _assert_healthy(cluster)
     cluster.kill("node2")
-    _wait(lambda: "DEAD" in cluster.status("node1"), 20, "node1 to see its path to node2 DEAD")
+    wait_for(lambda: "DEAD" in cluster.status("node1"), 20, "node1 to see its path to node2 DEAD")
     address = cluster.address("node2")
     problems = _assert_refused(cluster, "refuse-crashed", [
         "%s: LifeKeeper is not running" % cluster.container("node2"),
@@ -192,8 +184,8 @@ def test_refuses_a_dead_path(request):
     cluster.up()
     assert cluster.status("node1").count("ALIVE") == 2, cluster.status("node1")
     address = cluster.cut_second_path("node2")
-    _wait(lambda: "DEAD" in cluster.status("node1") and "DEAD" in cluster.status("node2"), 20,
-          "the second path to go DEAD on both nodes")
+    wait_for(lambda: "DEAD" in cluster.status("node1") and "DEAD" in cluster.status("node2"), 20,
+             "the second path to go DEAD on both nodes")
     for node in cluster.names:   # the first path keeps the peers alive: nothing failed over
         assert cluster.status(node).count("ALIVE") == 1, cluster.status(node)
     assert cluster.placement() == {"app-web": "node1"}
@@ -220,7 +212,7 @@ def test_mirror_never_in_sync(make_cluster):
 
     # (a) a resync stuck before the run: pre-flight waits lk_preflight_mirror_timeout, refuses
     cluster.exec("node1", "/opt/LifeKeeper/bin/mirror_action", "datarep-data", "fullresync")
-    _wait(lambda: "99%" in _mirror(cluster, "node1"), 20, "the resync to stall at 99%")
+    wait_for(lambda: "99%" in _mirror(cluster, "node1"), 20, "the resync to stall at 99%")
     events_before = len(cluster.events())
     started = time.time()
     result = cluster.playbook("rolling_update.yml", _vars("mirror-preflight"))

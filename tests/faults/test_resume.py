@@ -78,6 +78,31 @@ def artifacts_of(cluster, run_id, hostname):
     return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
 
 
+def rerun_resumes(cluster, run_id, progress2, placement_file, placement_mtime):
+    """Rerun with the same run id: node2 (already updated) skipped and untouched, node1
+    updated, the first attempt's placement restored, report success. Returns the run."""
+    node1, node2 = host(cluster, "node1"), host(cluster, "node2")
+    second = cluster.playbook("rolling_update.yml", dict(FAST, lk_run_id=run_id))
+    out2 = second.stdout
+    assert second.returncode == 0, out2[-5000:]
+    assert plan_line(out2, node2).split(": ", 1)[1].startswith("skip %s -> %s [none]" % (TARGET, TARGET)), \
+        plan_line(out2, node2)
+    assert plan_line(out2, node1).split(": ", 1)[1].startswith("update 9.7.0"), plan_line(out2, node1)
+    # node2 was not touched again: still the progress record of the first attempt
+    assert json.loads(cluster.exec("node2", "cat", PROGRESS).stdout) == progress2
+    assert cluster.rpm_version("node1") == TARGET and cluster.rpm_version("node2") == TARGET
+    cluster.wait_healthy(timeout=30)
+    # the hierarchy is back where the FIRST attempt found it
+    assert cluster.placement() == {ROOT: "node1"}
+    assert os.stat(placement_file).st_mtime == placement_mtime
+    report = cluster.report()
+    assert report["result"] == "success" and report["hierarchies_lost"] == [], report
+    assert report["placement_before"] == {ROOT: node1}, report
+    nodes = report_nodes(cluster)
+    assert nodes[node2]["action"] == "skipped" and nodes[node1]["action"] == "updated", nodes
+    return second
+
+
 def test_setup_fails_on_second_node_then_rerun_resumes(make_cluster):
     cluster = make_cluster(nodes=2, version="9.7.0")
     node1, node2 = host(cluster, "node1"), host(cluster, "node2")
@@ -137,24 +162,7 @@ def test_setup_fails_on_second_node_then_rerun_resumes(make_cluster):
 
     # ---- rerun with the run id from the message, the fault cleared ----
     cluster.knob("node1", fail_setup=False)
-    second = cluster.playbook("rolling_update.yml", dict(FAST, lk_run_id=run_id))
-    out2 = second.stdout
-    assert second.returncode == 0, out2[-5000:]
-    assert plan_line(out2, node2).split(": ", 1)[1].startswith("skip %s -> %s [none]" % (TARGET, TARGET)), \
-        plan_line(out2, node2)
-    assert plan_line(out2, node1).split(": ", 1)[1].startswith("update 9.7.0"), plan_line(out2, node1)
-    # node2 was not touched again: still the progress record of the first run, no stop/start
-    assert json.loads(cluster.exec("node2", "cat", PROGRESS).stdout) == progress2
-    assert cluster.rpm_version("node1") == TARGET and cluster.rpm_version("node2") == TARGET
-    cluster.wait_healthy(timeout=30)
-    # the hierarchy is back where the FIRST run found it (the rerun started with it on node2)
-    assert cluster.placement() == {ROOT: "node1"}
-    assert os.stat(placement_file).st_mtime == placement_mtime
-    report = cluster.report()
-    assert report["result"] == "success" and report["hierarchies_lost"] == [], report
-    assert report["placement_before"] == {ROOT: node1}, report
-    nodes = report_nodes(cluster)
-    assert nodes[node2]["action"] == "skipped" and nodes[node1]["action"] == "updated", nodes
+    rerun_resumes(cluster, run_id, progress2, placement_file, placement_mtime)
     assert os.listdir(cluster.artifacts) == [run_id]
 
     downtime, intervals = check_outages_are_switchovers(cluster, 2)   # evacuation + back
@@ -164,7 +172,7 @@ def test_setup_fails_on_second_node_then_rerun_resumes(make_cluster):
 
 def test_controller_killed_between_nodes_then_rerun_resumes(make_cluster):
     cluster = make_cluster(nodes=2, version="9.7.0")
-    node1, node2 = host(cluster, "node1"), host(cluster, "node2")
+    node1 = host(cluster, "node1")
     run_id = "resume-killed"
     started = time.time()
 
@@ -213,23 +221,7 @@ def test_controller_killed_between_nodes_then_rerun_resumes(make_cluster):
     print("killed %.2f s after the start" % (killed_at - started))
 
     # ---- rerun with the same run id: resumes at node1 ----
-    second = cluster.playbook("rolling_update.yml", dict(FAST, lk_run_id=run_id))
-    out2 = second.stdout
-    assert second.returncode == 0, out2[-5000:]
-    assert plan_line(out2, node2).split(": ", 1)[1].startswith("skip %s -> %s [none]" % (TARGET, TARGET)), \
-        plan_line(out2, node2)
-    assert plan_line(out2, node1).split(": ", 1)[1].startswith("update 9.7.0"), plan_line(out2, node1)
-    # node2 was not touched again: still the progress record of the killed run
-    assert json.loads(cluster.exec("node2", "cat", PROGRESS).stdout) == progress2
-    assert cluster.rpm_version("node1") == TARGET and cluster.rpm_version("node2") == TARGET
-    cluster.wait_healthy(timeout=30)
-    assert cluster.placement() == {ROOT: "node1"}
-    assert os.stat(placement_file).st_mtime == placement_mtime
-    report = cluster.report()
-    assert report["result"] == "success" and report["hierarchies_lost"] == [], report
-    assert report["placement_before"] == {ROOT: node1}, report
-    nodes = report_nodes(cluster)
-    assert nodes[node2]["action"] == "skipped" and nodes[node1]["action"] == "updated", nodes
+    rerun_resumes(cluster, run_id, progress2, placement_file, placement_mtime)
     assert json.loads(cluster.exec("node1", "cat", PROGRESS).stdout)["step"] == "done"
 
     downtime, intervals = check_outages_are_switchovers(cluster, 2)   # evacuation of node1 + back
