@@ -67,7 +67,7 @@ test: lint sanity unit simulator molecule faults
 # A fresh two-node simulated cluster (9.7.0) on local docker, updated to 9.9.0 by
 # playbooks/rolling_update.yml; the containers stay up for a look (make demo-clean).
 demo: venv images collection-link
-	export PATH=$(VENV)/bin:$$PATH
+	@export PATH=$(VENV)/bin:$$PATH
 	molecule destroy -s default >/dev/null
 	molecule converge -s default -- -e lk_report_file=$(CURDIR)/lifekeeper-update-report.json
 	echo "make demo: report written to $(CURDIR)/lifekeeper-update-report.json"
