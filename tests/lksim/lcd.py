@@ -115,29 +115,26 @@ class Lcd(object):
     def roots(self):
         return [r["tag"] for r in self.resources if not self.parents(r["tag"])]
 
-    def descendants(self, tag):
-        """tag and everything it depends on."""
+    @staticmethod
+    def _reach(start, step):
+        """Every tag reachable from the tags in start by step (depth first, each once)."""
         seen = []
-        stack = [tag]
+        stack = list(start)
         while stack:
             current = stack.pop()
             if current in seen:
                 continue
             seen.append(current)
-            stack.extend(self.children(current))
+            stack.extend(step(current))
         return seen
+
+    def descendants(self, tag):
+        """tag and everything it depends on."""
+        return self._reach([tag], self.children)
 
     def ancestors(self, tag):
         """Everything that depends on tag (not tag itself)."""
-        seen = []
-        stack = list(self.parents(tag))
-        while stack:
-            current = stack.pop()
-            if current in seen:
-                continue
-            seen.append(current)
-            stack.extend(self.parents(current))
-        return seen
+        return self._reach(self.parents(tag), self.parents)
 
     def depth_of(self, tag):
         best = 0
