@@ -37,8 +37,8 @@ def run(argv, env=None, cwd=None, timeout=300):
     proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
                           env=env, cwd=cwd, timeout=timeout, check=False)
     if proc.returncode != 0:
-        raise RuntimeError("%s failed (rc %d):\n%s\n%s" % (" ".join(argv), proc.returncode, proc.stdout[-3000:],
-                                                         proc.stderr[-3000:]))
+        raise RuntimeError("%s failed (rc %d):\n%s\n%s"
+                           % (" ".join(argv), proc.returncode, proc.stdout[-3000:], proc.stderr[-3000:]))
     return proc
 
 

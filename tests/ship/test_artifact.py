@@ -124,3 +124,23 @@ def test_playbook_runs_by_collection_name(artifact, playbook, tmp_path):
     proc = run(["ansible-playbook", "-i", "localhost,", "--syntax-check", str(project)], artifact.env,
                cwd=str(tmp_path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_install_from_a_git_requirements_file(artifact, tmp_path):
+    """docs/install.md's requirements.yml with a git URL (here a bare clone of this commit)."""
+    bare = str(tmp_path / "lifekeeper.git")
+    subprocess.run(["git", "clone", "-q", "--bare", REPO, bare], check=True)
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, check=True, stdout=subprocess.PIPE,
+                            universal_newlines=True).stdout.strip()
+    requirements = tmp_path / "requirements.yml"
+    requirements.write_text("---\ncollections:\n  - name: git+file://%s\n    type: git\n    version: %s\n"
+                            % (bare, commit))
+    target = str(tmp_path / "collections")
+    env = dict(artifact.env, ANSIBLE_COLLECTIONS_PATH=target)
+    proc = run(["ansible-galaxy", "collection", "install", "--offline", "-r", str(requirements), "-p", target], env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    installed = os.path.join(target, "ansible_collections", "hatools", "lifekeeper")
+    with open(os.path.join(installed, "MANIFEST.json")) as handle:
+        assert json.load(handle)["collection_info"]["version"] == galaxy()["version"]
+    for path in ("playbooks/rolling_update.yml", "roles/preflight/meta/argument_specs.yml", "meta/runtime.yml"):
+        assert os.path.isfile(os.path.join(installed, path)), path
