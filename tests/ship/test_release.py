@@ -44,8 +44,7 @@ def option_versions(options, where):
         if "version_added" in option:
             yield "%s.%s" % (where, key), str(option["version_added"])
         for sub in ("suboptions", "options"):
-            for found in option_versions(option.get(sub), "%s.%s" % (where, key)):
-                yield found
+            yield from option_versions(option.get(sub), "%s.%s" % (where, key))
 
 
 def documented():
