@@ -75,19 +75,20 @@ faults: venv images collection-link
 # collections path; its files against git and build_ignore; ansible-doc for every module,
 # role entry point and filter of the installed copy.
 artifact: venv
+	mkdir -p $(CURDIR)/.cache/pytest
 	VENV=$(VENV) $(PY) tests/ship/artifact.py $(ARTIFACT_DIR)
-	$(ARTIFACT_ENV) $(PY) -m pytest -q -p no:cacheprovider tests/ship/test_artifact.py tests/ship/test_ansible_doc.py
+	$(ARTIFACT_ENV) $(PY) -m pytest -q -p no:cacheprovider --basetemp=$(CURDIR)/.cache/pytest/artifact tests/ship/test_artifact.py tests/ship/test_ansible_doc.py
 
 # Execution environment (ansible-builder create), AWX survey against the argument specs,
 # release metadata (version_added, antsibull-changelog release on a copy).
 ship: artifact
-	$(ARTIFACT_ENV) PATH=$(VENV)/bin:$$PATH $(PY) -m pytest -q -p no:cacheprovider tests/ship/test_ee.py \
-		tests/ship/test_survey.py tests/ship/test_release.py
+	$(ARTIFACT_ENV) PATH=$(VENV)/bin:$$PATH $(PY) -m pytest -q -p no:cacheprovider --basetemp=$(CURDIR)/.cache/pytest/ship \
+		tests/ship/test_ee.py tests/ship/test_survey.py tests/ship/test_release.py tests/ship/test_python_targets.py
 
 # An AWX job through ansible-runner (private data directory, survey answers as strings)
 # against a docker cluster, with the installed artifact.
 awx: venv images artifact
-	$(ARTIFACT_ENV) $(PY) -m pytest -q -p no:cacheprovider tests/ship/test_awx_job.py
+	$(ARTIFACT_ENV) $(PY) -m pytest -q -p no:cacheprovider --basetemp=$(CURDIR)/.cache/pytest/awx tests/ship/test_awx_job.py
 
 # The default molecule scenario against the installed artifact (the rolling update
 # imported by its collection name; the working tree is on no collections path).

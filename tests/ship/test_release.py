@@ -9,8 +9,10 @@ marked below.
 """
 import glob
 import os
+import pathlib
 import shutil
 import subprocess
+import tempfile
 
 import pytest
 import yaml
@@ -102,8 +104,18 @@ def test_changelog_config_is_ready_for_release():
     assert len(summaries) == 1, "one release_summary fragment for %s, found %s" % (RELEASE, summaries)
 
 
-def test_antsibull_changelog_release_on_a_copy(tmp_path):
+@pytest.fixture
+def outside_the_repo():
+    """A folder outside any git checkout (inside one, antsibull-changelog's git view of the
+    tree hides a git-ignored copy's plugins)."""
+    path = tempfile.mkdtemp(prefix="lk-release-")
+    yield pathlib.Path(path)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_antsibull_changelog_release_on_a_copy(outside_the_repo):
     """What the release commit runs, on a copy with galaxy.yml at the release version."""
+    tmp_path = outside_the_repo
     root = tmp_path / "ansible_collections" / "hatools" / "lifekeeper"
     files = subprocess.run(["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=REPO, check=True,
                            stdout=subprocess.PIPE).stdout.decode().split("\0")
