@@ -93,15 +93,21 @@ def test_version_added_is_this_or_an_earlier_release(what, version):
 
 
 def test_changelog_config_is_ready_for_release():
+    """Before the release: fragments with one release summary. Right after it (galaxy.yml at
+    a released version): the release in changelog.yaml and CHANGELOG.rst."""
     config = load_yaml(os.path.join(REPO, "changelogs", "config.yaml"))
     assert config["title"] == "hatools.lifekeeper"
     assert config["changelog_filename_template"] == "../CHANGELOG.rst"
     assert config["prelude_section_name"] == "release_summary"
     assert not config["keep_fragments"], "fragments are consumed by the release"
-    assert RELEASE not in released(), "%s is already released: bump galaxy.yml" % RELEASE
-    fragments = glob.glob(os.path.join(REPO, "changelogs", "fragments", "*.yml"))
-    summaries = [path for path in fragments if "release_summary" in (load_yaml(path) or {})]
-    assert len(summaries) == 1, "one release_summary fragment for %s, found %s" % (RELEASE, summaries)
+    if RELEASE in released():
+        release = load_yaml(os.path.join(REPO, "changelogs", "changelog.yaml"))["releases"][RELEASE]
+        assert release["changes"].get("release_summary"), release
+        assert os.path.isfile(os.path.join(REPO, "CHANGELOG.rst")), "antsibull-changelog release writes CHANGELOG.rst"
+    else:
+        fragments = glob.glob(os.path.join(REPO, "changelogs", "fragments", "*.yml"))
+        summaries = [path for path in fragments if "release_summary" in (load_yaml(path) or {})]
+        assert len(summaries) == 1, "one release_summary fragment for %s, found %s" % (RELEASE, summaries)
 
 
 @pytest.fixture
@@ -114,7 +120,9 @@ def outside_the_repo():
 
 
 def test_antsibull_changelog_release_on_a_copy(outside_the_repo):
-    """What the release commit runs, on a copy with galaxy.yml at the release version."""
+    """What the release commit runs (`release`), on a copy with galaxy.yml at the release
+    version; once released, `generate` on the copy reproduces the committed CHANGELOG.rst."""
+    already = RELEASE in released()
     tmp_path = outside_the_repo
     root = tmp_path / "ansible_collections" / "hatools" / "lifekeeper"
     files = subprocess.run(["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=REPO, check=True,
@@ -127,7 +135,8 @@ def test_antsibull_changelog_release_on_a_copy(outside_the_repo):
     meta["version"] = RELEASE
     (root / "galaxy.yml").write_text(yaml.safe_dump(meta, sort_keys=False))
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(tmp_path), ANSIBLE_NOCOLOR="1")
-    proc = subprocess.run(["antsibull-changelog", "release", "--version", RELEASE], cwd=str(root), env=env,
+    command = ["antsibull-changelog", "generate"] if already else ["antsibull-changelog", "release", "--version", RELEASE]
+    proc = subprocess.run(command, cwd=str(root), env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=300,
                           check=False)
     assert proc.returncode == 0, proc.stdout[-3000:]
@@ -137,6 +146,10 @@ def test_antsibull_changelog_release_on_a_copy(outside_the_repo):
     modules = sorted(entry["name"] for entry in release.get("modules", []))
     expected = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(REPO, "plugins", "modules", "*.py")))
     assert modules == expected, "new modules of %s per antsibull-changelog: %s" % (RELEASE, modules)
-    assert not list((root / "changelogs" / "fragments").glob("*.yml")), "fragments left after the release"
     text = (root / "CHANGELOG.rst").read_text()
+    if already:
+        with open(os.path.join(REPO, "CHANGELOG.rst")) as handle:
+            assert handle.read() == text, "CHANGELOG.rst differs from what antsibull-changelog generates"
+    else:
+        assert not list((root / "changelogs" / "fragments").glob("*.yml")), "fragments left after the release"
     assert "v%s" % RELEASE in text and "hatools.lifekeeper.lk_status" in text, text[:2000]
