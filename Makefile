@@ -12,12 +12,22 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
 export MOLECULE_EPHEMERAL_DIRECTORY_BASE := $(CURDIR)/.cache/molecule
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv host images collection-link unit simulator sanity lint molecule faults test demo demo-clean clean
+# The built artifact, installed into its own throw-away collections path (tests/ship).
+ARTIFACT_DIR := $(CURDIR)/.cache/artifact
+ARTIFACT_ENV := LK_ARTIFACT_DIR=$(ARTIFACT_DIR) VENV=$(VENV) ANSIBLE_COLLECTIONS_PATH=$(ARTIFACT_DIR)/collections
+# The oldest ansible-core that requires_ansible allows (requirements-core216.txt).
+CORE216_VENV ?= $(CURDIR)/.venv-core216
+CORE216_STAMP := $(CORE216_VENV)/.requirements.sha256
+SANITY_DIR := $(or $(LK_SANITY_DIR),$(or $(TMPDIR),/tmp)/hatools-lifekeeper-sanity)
+
+.PHONY: help venv host images collection-link unit simulator sanity lint molecule faults test demo demo-clean clean \
+	artifact ship awx molecule-artifact core216
 
 help:
 	@echo "make demo   - build what is needed, run a rolling update on a simulated 2-node cluster"
 	@echo "make test   - everything: lint, sanity, unit (collection + simulator), molecule, faults"
 	@echo "other targets: venv host images unit simulator sanity lint molecule faults demo-clean clean"
+	@echo "shipping: artifact ship awx molecule-artifact core216 (see docs/install.md)"
 
 # The pinned toolchain; reinstalled only when requirements-test.txt changes.
 venv: $(STAMP)
@@ -61,7 +71,43 @@ molecule: venv images collection-link
 faults: venv images collection-link
 	VENV=$(VENV) $(PY) -m pytest -q tests/faults
 
-test: lint sanity unit simulator molecule faults
+# Build the collection with ansible-galaxy, install the tarball offline into a throw-away
+# collections path; its files against git and build_ignore; ansible-doc for every module,
+# role entry point and filter of the installed copy.
+artifact: venv
+	mkdir -p $(CURDIR)/.cache/pytest
+	VENV=$(VENV) $(PY) tests/ship/artifact.py $(ARTIFACT_DIR)
+	$(ARTIFACT_ENV) $(PY) -m pytest -q -p no:cacheprovider --basetemp=$(CURDIR)/.cache/pytest/artifact tests/ship/test_artifact.py tests/ship/test_ansible_doc.py
+
+# Execution environment (ansible-builder create), AWX survey against the argument specs,
+# release metadata (version_added, antsibull-changelog release on a copy).
+ship: artifact
+	$(ARTIFACT_ENV) PATH=$(VENV)/bin:$$PATH $(PY) -m pytest -q -p no:cacheprovider --basetemp=$(CURDIR)/.cache/pytest/ship \
+		tests/ship/test_ee.py tests/ship/test_survey.py tests/ship/test_release.py tests/ship/test_python_targets.py
+
+# An AWX job through ansible-runner (private data directory, survey answers as strings)
+# against a docker cluster, with the installed artifact.
+awx: venv images artifact
+	$(ARTIFACT_ENV) $(PY) -m pytest -q -p no:cacheprovider --basetemp=$(CURDIR)/.cache/pytest/awx tests/ship/test_awx_job.py
+
+# The default molecule scenario against the installed artifact (the rolling update
+# imported by its collection name; the working tree is on no collections path).
+molecule-artifact: venv images artifact
+	@export PATH=$(VENV)/bin:$$PATH $(ARTIFACT_ENV)
+	molecule -c .config/molecule/config.yml -c tests/ship/molecule-artifact.yml test -s default
+
+# Sanity and unit tests on the oldest ansible-core allowed (a second venv).
+$(CORE216_STAMP): requirements-core216.txt
+	test -x $(CORE216_VENV)/bin/python || python3 -m venv $(CORE216_VENV)
+	$(CORE216_VENV)/bin/python -m pip install -q --upgrade pip
+	$(CORE216_VENV)/bin/python -m pip install -q -r requirements-core216.txt
+	sha256sum requirements-core216.txt > $(CORE216_STAMP)
+
+core216: $(CORE216_STAMP)
+	$(CORE216_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/unit
+	VENV=$(CORE216_VENV) LK_SANITY_DIR=$(SANITY_DIR)-core216 bash tests/sanity.sh
+
+test: lint sanity unit core216 artifact ship simulator molecule molecule-artifact awx faults
 	@echo "make test: all stages passed"
 
 # A fresh two-node simulated cluster (9.7.0) on local docker, updated to 9.9.0 by
@@ -78,4 +124,4 @@ demo-clean: venv
 
 clean:
 	-docker ps -aq --filter label=hatools.lksim | xargs -r docker rm -f
-	rm -rf build .cache .pytest_cache tests/output
+	rm -rf build .cache .pytest_cache tests/output docs/ee/context

@@ -52,7 +52,29 @@ _install_path()
 
 # Imported after the path is set up.
 from ansible.module_utils import basic  # noqa: E402
-from ansible.module_utils.testing import patch_module_args  # noqa: E402
+
+try:
+    from ansible.module_utils.testing import patch_module_args  # noqa: E402  (ansible-core >= 2.19)
+except ImportError:  # ansible-core 2.16-2.18 (`make core216`): module args the way their own unit tests set them
+    import contextlib
+    import json
+    import types
+
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        args = dict(args or {}, _ansible_remote_tmp='/tmp', _ansible_keep_remote_files=False)
+        saved = basic._ANSIBLE_ARGS
+        basic._ANSIBLE_ARGS = json.dumps({'ANSIBLE_MODULE_ARGS': args}).encode('utf-8')
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = saved
+
+    sys.modules['ansible.module_utils.testing'] = types.ModuleType('ansible.module_utils.testing')
+    sys.modules['ansible.module_utils.testing'].patch_module_args = patch_module_args
+
+# Where AnsibleModule hands over its result: 2.19 records it, older cores format and print it.
+RESULT_HOOK = '_record_module_result' if hasattr(basic.AnsibleModule, '_record_module_result') else '_return_formatted'
 
 # Commands a fake $LKROOT/bin gets (both generations' sets; tests remove what they need absent).
 LK_COMMANDS = ('lcdstatus', 'lktest', 'lkstart', 'lkstop', 'lkcli', 'perform_action', 'lkbackup',
@@ -145,16 +167,16 @@ def run_module(main, args, check_mode=False, diff=False):
     if diff:
         args['_ansible_diff'] = True
     captured = {}
-    original = basic.AnsibleModule._record_module_result
+    original = getattr(basic.AnsibleModule, RESULT_HOOK)
 
     def record(self, result):
-        captured.update(result)
         original(self, result)  # serialises as Ansible would (fails on non-JSON values)
+        captured.update(result)
 
     with patch_module_args(args):
         mp = pytest.MonkeyPatch()
         try:
-            mp.setattr(basic.AnsibleModule, '_record_module_result', record)
+            mp.setattr(basic.AnsibleModule, RESULT_HOOK, record)
             with pytest.raises(SystemExit) as exc_info:
                 main()
         finally:
