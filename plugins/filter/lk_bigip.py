@@ -201,8 +201,8 @@ def lk_bigip_member_states(results, members, loop_var='lk_bigip_p'):
         if not isinstance(pool, dict):
             continue
         if result.get('status') != 200 or not isinstance(result.get('json'), dict):
-            errors.append('pool %s: %s' % (pool['path'], lk_bigip_api_errors([result], loop_var=loop_var,
-                                                                          label='path')[0].split(': ', 1)[1]))
+            reason = lk_bigip_api_errors([result], loop_var=loop_var, label='path')[0].split(': ', 1)[1]
+            errors.append('pool %s: %s' % (pool['path'], reason))
             continue
         by_pool[pool['path']] = result['json'].get('items') or []
     state = {}

@@ -3,6 +3,7 @@
   seed   --state FILE [--spec FILE] [--user NAME:PASSWORD] [--member POOL/ADDRESS:PORT ...]
          [--virtual NAME/DESTINATION/POOL ...] [--connections N] [--drain-rate R] [--monitor M]
   serve  --state FILE [--record FILE] [--host H] [--port P] [--cert-dir DIR] [--access-log FILE]
+         [--port-file FILE] [--pid-file FILE]
   mark   --url URL [--user NAME:PASSWORD] LABEL [key=value ...]
   member --url URL [--user NAME:PASSWORD] POOL MEMBER key=value ...   (connections, drain_rate, monitor_status)
   knob   --url URL [--user NAME:PASSWORD] key=JSON ...                (fail_requests)
@@ -49,6 +50,8 @@ def _parser():
     p_serve.add_argument("--port", type=int, default=8443, help="0 = any free port (printed)")
     p_serve.add_argument("--cert-dir", help="where the generated certificate goes (default: a temporary folder)")
     p_serve.add_argument("--access-log")
+    p_serve.add_argument("--port-file", help="write the listening port here once serving")
+    p_serve.add_argument("--pid-file", help="write this process id here")
 
     for name, text in (("mark", "record a marker (for example the switchover)"),
                        ("member", "set a member's connections, drain_rate or monitor_status"),
@@ -117,6 +120,13 @@ def seed_document(args):
     return doc
 
 
+def _write(path, text):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
 def serve(args):
     with open(args.state) as handle:
         doc = json.load(handle)
@@ -131,6 +141,10 @@ def serve(args):
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    if args.pid_file:
+        _write(args.pid_file, "%d\n" % os.getpid())
+    if args.port_file:
+        _write(args.port_file, "%d\n" % srv.server_port)
     print("bigip double: listening on https://%s:%d (certificate: %s, version %s)"
           % (args.host, srv.server_port, origin, device.version), flush=True)
     stop.wait()

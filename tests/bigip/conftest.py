@@ -133,6 +133,6 @@ def run_playbook(ansible_env, tmp_path):
                 "-e", "@" + str(vars_file)]
         if check:
             argv.append("--check")
-        return subprocess.run(argv, cwd=str(tmp_path), env=ansible_env, stdout=subprocess.PIPE,
+        return subprocess.run(argv, cwd=str(tmp_path), env=ansible_env, stdout=subprocess.PIPE, check=False,
                               stderr=subprocess.STDOUT, universal_newlines=True, timeout=PLAYBOOK_TIMEOUT)
     return run

@@ -312,11 +312,14 @@ class Device(object):
                 self.knobs[key] = copy.deepcopy(value)
             self.save()
 
-    def injected_failure(self, method, path):
-        """(status, message) when a fail_requests knob matches this request (and counts it down)."""
+    def injected_failure(self, method, path, body_text=""):
+        """(status, message) when a fail_requests knob matches this request (and counts it down).
+
+        A knob entry: {method, path_contains, body_contains (optional), status (503), times (1; -1 = always)}."""
         with self.lock:
             for rule in self.knobs.get("fail_requests", []):
-                if rule["method"].upper() == method and rule["path_contains"] in path:
+                if rule["method"].upper() == method and rule["path_contains"] in path and \
+                        rule.get("body_contains", "") in body_text:
                     times = int(rule.get("times", 1))
                     if times == 0:
                         continue

@@ -63,7 +63,7 @@ class Api(object):
     def handle(self, method, path, query, headers, body, client="127.0.0.1"):
         method = method.upper()
         try:
-            failure = self.device.injected_failure(method, path)
+            failure = self.device.injected_failure(method, path, json.dumps(body) if body is not None else "")
             if failure is not None:
                 return failure[0], error_body(failure[0], failure[1])
             if path == LOGIN and method == "POST":

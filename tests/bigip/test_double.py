@@ -162,8 +162,8 @@ def test_token_login_use_extend_and_logout(double):
     status, extended = double.client.request("PATCH", rest.TOKENS + token, {"timeout": 3600},
                                              headers=token_headers(token), auth=False)
     assert status == 200 and extended["timeout"] == 3600
-    status, _ = double.client.request("PATCH", rest.TOKENS + token, {"timeout": 99999},
-                                      headers=token_headers(token), auth=False)
+    status = double.client.request("PATCH", rest.TOKENS + token, {"timeout": 99999},
+                                   headers=token_headers(token), auth=False)[0]
     assert status == 400
     assert double.client.request("DELETE", rest.TOKENS + token, headers=token_headers(token), auth=False)[0] == 200
     status, body = double.client.request("GET", MEMBER, headers=token_headers(token), auth=False)
@@ -223,8 +223,8 @@ def test_sys_version_and_provisioning(double):
 
 def test_rule_crud_and_virtual_rules(double):
     client = double.client
-    assert client.request("POST", "/mgmt/tm/ltm/rule/", {"name": "lk", "partition": "Common",
-                                                        "apiAnonymous": "when HTTP_REQUEST { }"})[0] == 200
+    rule = {"name": "lk", "partition": "Common", "apiAnonymous": "when HTTP_REQUEST { }"}
+    assert client.request("POST", "/mgmt/tm/ltm/rule/", rule)[0] == 200
     assert client.request("POST", "/mgmt/tm/ltm/rule/", {"name": "lk", "apiAnonymous": "when X { }"})[0] == 409
     assert client.ok("GET", "/mgmt/tm/ltm/rule/~Common~lk")["apiAnonymous"] == "when HTTP_REQUEST { }"
     client.ok("PATCH", "/mgmt/tm/ltm/virtual/~Common~vs_vip", {"rules": ["/Common/lk"]})
@@ -253,7 +253,7 @@ def test_injected_failure_knob(double):
 def cli(*args, timeout=60):
     env = dict(os.environ, PYTHONPATH=TESTS_DIR)
     return subprocess.run([sys.executable, "-m", "bigip"] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True, timeout=timeout, env=env)
+                          universal_newlines=True, timeout=timeout, env=env, check=False)
 
 
 def test_cli_seed_serve_mark_member_and_records(tmp_path):
@@ -262,12 +262,15 @@ def test_cli_seed_serve_mark_member_and_records(tmp_path):
                "--virtual", "vs_web/10.0.0.100:80/web_pool", "--connections", "2")
     assert proc.returncode == 0, proc.stderr
     server = subprocess.Popen([sys.executable, "-m", "bigip", "serve", "--state", state, "--record", record, "--port", "0",
-                               "--cert-dir", str(tmp_path / "cert")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               "--cert-dir", str(tmp_path / "cert"), "--port-file", str(tmp_path / "port"),
+                               "--pid-file", str(tmp_path / "pid")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               universal_newlines=True, env=dict(os.environ, PYTHONPATH=TESTS_DIR))
     try:
         line = server.stdout.readline()
         assert "listening on https://127.0.0.1:" in line and "certificate: openssl" in line, line
         url = line.split()[4]
+        assert url.endswith(":" + (tmp_path / "port").read_text().strip())
+        assert int((tmp_path / "pid").read_text()) == server.pid
         assert cli("mark", "--url", url, "--user", "admin:pw", "switchover", "node=node1").returncode == 0
         proc = cli("member", "--url", url, "--user", "admin:pw", "web_pool", "10.0.0.11:80", "connections=7")
         assert proc.returncode == 0, proc.stderr
