@@ -79,13 +79,19 @@ def _partition(value):
     return _name(value or 'Common', 'lk_bigip_partition')
 
 
+def _list(value, what, expected):
+    """value as a list (None is empty); anything else fails naming what was expected."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        _fail('%s must be a list of %s, got %r' % (what, expected, value))
+    return value
+
+
 def lk_bigip_members(members, partition='Common'):
     """Validate lk_bigip_members and return normalised entries (pool/member paths and URL names)."""
     partition = _partition(partition)
-    if members is None:
-        return []
-    if not isinstance(members, list):
-        _fail('lk_bigip_members must be a list of {pool, address, port, node or hierarchy}, got %r' % (members,))
+    members = _list(members, 'lk_bigip_members', '{pool, address, port, node or hierarchy}')
     result = []
     seen = set()
     for index, entry in enumerate(members):
@@ -129,10 +135,7 @@ def lk_bigip_members(members, partition='Common'):
 def lk_bigip_virtuals(virtuals, partition='Common'):
     """Validate lk_bigip_virtual_servers: [{name, partition, path, uri}]."""
     partition = _partition(partition)
-    if virtuals is None:
-        return []
-    if not isinstance(virtuals, list):
-        _fail('lk_bigip_virtual_servers must be a list of virtual server names, got %r' % (virtuals,))
+    virtuals = _list(virtuals, 'lk_bigip_virtual_servers', 'virtual server names')
     result = []
     for index, value in enumerate(virtuals):
         path, part, name = _path(value, partition, 'lk_bigip_virtual_servers[%d]' % index)

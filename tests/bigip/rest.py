@@ -25,9 +25,11 @@ SEG = r"([^/]+)"
 ROUTES = []
 
 
-def route(method, pattern):
+def route(methods, pattern):
+    """Register func for one method or several ("PATCH PUT") on the path pattern."""
     def register(func):
-        ROUTES.append((method, re.compile("^" + pattern + "/?$"), func))
+        for method in methods.split():
+            ROUTES.append((method, re.compile("^" + pattern + "/?$"), func))
         return func
     return register
 
@@ -396,7 +398,8 @@ def get_member(api, user, query, body, pool, member):
         return 200, api.member_view(device.member(decode_name(pool), decode_name(member)), now)
 
 
-def _modify_member(api, body, pool, member):
+@route("PATCH PUT", "/mgmt/tm/ltm/pool/" + SEG + "/members/" + SEG)
+def modify_member(api, user, query, body, pool, member):
     device = api.device
     body = dict(body or {})
     # Only what the double models; other attributes are accepted and ignored (see ASSUMPTIONS.md).
@@ -404,16 +407,6 @@ def _modify_member(api, body, pool, member):
     with device.lock:
         updated = device.modify_member(decode_name(pool), decode_name(member), changes)
         return 200, api.member_view(updated, device.clock())
-
-
-@route("PATCH", "/mgmt/tm/ltm/pool/" + SEG + "/members/" + SEG)
-def patch_member(api, user, query, body, pool, member):
-    return _modify_member(api, body, pool, member)
-
-
-@route("PUT", "/mgmt/tm/ltm/pool/" + SEG + "/members/" + SEG)
-def put_member(api, user, query, body, pool, member):
-    return _modify_member(api, body, pool, member)
 
 
 @route("DELETE", "/mgmt/tm/ltm/pool/" + SEG + "/members/" + SEG)
@@ -484,7 +477,8 @@ def get_rule(api, user, query, body, name):
         return 200, api.rule_view(path, api.device.rule(path))
 
 
-def _modify_rule(api, body, name):
+@route("PATCH PUT", "/mgmt/tm/ltm/rule/" + SEG)
+def modify_rule(api, user, query, body, name):
     path = decode_name(name)
     body = body or {}
     if "apiAnonymous" not in body:
@@ -492,16 +486,6 @@ def _modify_rule(api, body, name):
             return 200, api.rule_view(path, api.device.rule(path))
     rule = api.device.put_rule(path, body["apiAnonymous"], create=False)
     return 200, api.rule_view(path, rule)
-
-
-@route("PATCH", "/mgmt/tm/ltm/rule/" + SEG)
-def patch_rule(api, user, query, body, name):
-    return _modify_rule(api, body, name)
-
-
-@route("PUT", "/mgmt/tm/ltm/rule/" + SEG)
-def put_rule(api, user, query, body, name):
-    return _modify_rule(api, body, name)
 
 
 @route("DELETE", "/mgmt/tm/ltm/rule/" + SEG)
@@ -536,22 +520,13 @@ def get_virtual_profiles(api, user, query, body, name):
                      "items": api.profiles_items(virtual)}
 
 
-def _modify_virtual(api, body, name):
+@route("PATCH PUT", "/mgmt/tm/ltm/virtual/" + SEG)
+def modify_virtual(api, user, query, body, name):
     body = dict(body or {})
     changes = dict((k, body[k]) for k in ("rules", "pool", "enabled", "disabled", "metadata") if k in body)
     with api.device.lock:
         virtual = api.device.modify_virtual(decode_name(name), changes)
         return 200, api.virtual_view(virtual, False)
-
-
-@route("PATCH", "/mgmt/tm/ltm/virtual/" + SEG)
-def patch_virtual(api, user, query, body, name):
-    return _modify_virtual(api, body, name)
-
-
-@route("PUT", "/mgmt/tm/ltm/virtual/" + SEG)
-def put_virtual(api, user, query, body, name):
-    return _modify_virtual(api, body, name)
 
 
 @route("GET", "/mgmt/tm/ltm/profile/" + SEG)

@@ -173,6 +173,8 @@ def test_bad_mapping_is_refused_naming_the_entry(make_double, run_playbook, tmp_
     assert proc.returncode != 0
     assert "lk_bigip_members[0] needs exactly one of node" in proc.stdout
     assert double.records() == []
+    # on_failure needs only the ledger: the bad mapping does not make it fail (the rescue went on)
+    assert notes(values)["failed"] is True
 
 
 def test_drain_timeout_with_action_fail_fails_the_step_and_the_member_comes_back(make_double, run_playbook, tmp_path):
