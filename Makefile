@@ -20,13 +20,13 @@ CORE216_VENV ?= $(CURDIR)/.venv-core216
 CORE216_STAMP := $(CORE216_VENV)/.requirements.sha256
 SANITY_DIR := $(or $(LK_SANITY_DIR),$(or $(TMPDIR),/tmp)/hatools-lifekeeper-sanity)
 
-.PHONY: help venv host images collection-link unit simulator sanity lint molecule faults test demo demo-clean clean \
+.PHONY: help venv host images collection-link unit simulator bigip sanity lint molecule faults test demo demo-clean clean \
 	artifact ship awx molecule-artifact core216
 
 help:
 	@echo "make demo   - build what is needed, run a rolling update on a simulated 2-node cluster"
-	@echo "make test   - everything: lint, sanity, unit (collection + simulator), molecule, faults"
-	@echo "other targets: venv host images unit simulator sanity lint molecule faults demo-clean clean"
+	@echo "make test   - everything: lint, sanity, unit (collection + simulator), bigip, molecule, faults"
+	@echo "other targets: venv host images unit simulator bigip sanity lint molecule faults demo-clean clean"
 	@echo "shipping: artifact ship awx molecule-artifact core216 (see docs/install.md)"
 
 # The pinned toolchain; reinstalled only when requirements-test.txt changes.
@@ -51,6 +51,11 @@ unit: venv
 # The simulator's own tests (local clusters on loopback; real rpms and ISO media).
 simulator: venv
 	PYTHONPATH=tests $(PY) -m pytest -q tests/lksim_tests
+
+# The BIG-IP iControl REST double, the maintenance iRule under tclsh (Debian package tcl) and the
+# bigip_drain role's hooks against the double (local HTTPS on 127.0.0.1; no docker).
+bigip: venv
+	$(PY) -m pytest -q tests/bigip
 
 sanity: venv
 	VENV=$(VENV) bash tests/sanity.sh
@@ -107,7 +112,7 @@ core216: $(CORE216_STAMP)
 	$(CORE216_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/unit
 	VENV=$(CORE216_VENV) LK_SANITY_DIR=$(SANITY_DIR)-core216 bash tests/sanity.sh
 
-test: lint sanity unit core216 artifact ship simulator molecule molecule-artifact awx faults
+test: lint sanity unit core216 artifact ship simulator bigip molecule molecule-artifact awx faults
 	@echo "make test: all stages passed"
 
 # A fresh two-node simulated cluster (9.7.0) on local docker, updated to 9.9.0 by

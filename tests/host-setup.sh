@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
-# Make this host able to run the tests: docker engine running, debootstrap, xorriso, rpm.
+# Make this host able to run the tests: docker engine running, debootstrap, xorriso, rpm, tclsh.
 # Idempotent and quick when everything is already there. Needs root (or sudo) and apt on a
-# fresh Debian/Ubuntu machine; elsewhere install those four yourself and this only checks.
+# fresh Debian/Ubuntu machine; elsewhere install those yourself and this only checks.
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing=()
-for tool in debootstrap xorriso rpm rpmbuild; do
+for tool in debootstrap xorriso rpm rpmbuild tclsh; do
     command -v "$tool" >/dev/null || missing+=("$tool")
 done
 command -v dockerd >/dev/null || missing+=("dockerd")
 if [ ${#missing[@]} -gt 0 ]; then
     command -v apt-get >/dev/null || { echo "host-setup: missing ${missing[*]} and no apt-get to install them" >&2; exit 1; }
-    echo "host-setup: installing docker.io debootstrap xorriso rpm (missing: ${missing[*]})"
+    echo "host-setup: installing docker.io debootstrap xorriso rpm tcl (missing: ${missing[*]})"
     as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io debootstrap xorriso rpm >/tmp/host-setup-apt.log 2>&1 \
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io debootstrap xorriso rpm tcl >/tmp/host-setup-apt.log 2>&1 \
         || { tail -n 20 /tmp/host-setup-apt.log >&2; exit 1; }
 fi
 
