@@ -48,7 +48,8 @@ def preset(name, count, port=None):
            "resources": [
                {"tag": "app-web", "id": "app-web", "type": "gen/app",
                 "children": ["ip-10.0.0.50", "datarep-data"]},
-               {"tag": "ip-10.0.0.50", "id": "IP-10.0.0.50", "type": "comm/ip", "children": []},
+               {"tag": "ip-10.0.0.50", "id": "IP-10.0.0.50", "type": "comm/ip",
+                "info": "10.0.0.50", "children": []},
                {"tag": "datarep-data", "id": "/data", "type": "scsi/netraid", "children": []}]}
     if name == "default":
         spec["hierarchies"].append(web)
@@ -61,7 +62,8 @@ def preset(name, count, port=None):
              "resources": [
                  {"tag": "db", "id": "pgsql-main", "type": "database/pgsql",
                   "children": ["ip-10.0.0.60", "datarep-dbdata"]},
-                 {"tag": "ip-10.0.0.60", "id": "IP-10.0.0.60", "type": "comm/ip", "children": []},
+                 {"tag": "ip-10.0.0.60", "id": "IP-10.0.0.60", "type": "comm/ip",
+                  "info": "10.0.0.60", "children": []},
                  {"tag": "datarep-dbdata", "id": "/var/lib/pgsql", "type": "scsi/netraid",
                   "children": []}]})
     elif name == "empty":

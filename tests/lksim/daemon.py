@@ -127,8 +127,9 @@ class Lcm(object):
                 if self.starting:
                     res["state"] = "ILLSTATE"
             for path in data["comm_paths"]:
-                alive = self.membership.path_alive((path["local"], path["remote"]))
-                path["state"] = "ALIVE" if alive else "DEAD"
+                key = (path["local"], path["remote"])
+                path["state"] = "ALIVE" if self.membership.path_alive(key) else "DEAD"
+                path["comm_downs"] = self.membership.comm_downs.get(key, 0)
         return {"ok": True, "rc": 0, "lcd": data, "starting": self.starting}
 
     def dispatch(self, request):

@@ -4,10 +4,13 @@
  "systems": {"node1": {"addresses": ["127.0.0.11"]}, "node2": {...}},
  "comm_paths": [{"machine": "node2", "network": "TCP", "local": "127.0.0.11",
                  "remote": "127.0.0.12", "priority": 1}],
- "resources": [{"tag": "app-web", "id": "app-web", "type": "gen/app", "state": "ISP",
-                "priorities": {"node1": 1, "node2": 10}, "children": ["ip-..."]}, ...],
+ "resources": [{"tag": "app-web", "id": "app-web", "type": "gen/app", "info": "app-web",
+                "state": "ISP", "priorities": {"node1": 1, "node2": 10},
+                "children": ["ip-..."]}, ...],
  "running": false}
 
+"type" is "app/restype" (application and resource class, e.g. gen/app, comm/ip,
+scsi/netraid); "info" is the instance's info field (the id when the spec gives none).
 "state" is the state of this node's instance (what the node had when the LCD was last
 written). A resource is "extended" to every node named in its priorities (equivalencies).
 "running" is true while the daemon runs: found true at start = the last run crashed.
@@ -51,6 +54,16 @@ def save(paths, data):
     os.replace(tmp, paths.lcd_file)
 
 
+def split_type(text):
+    """(app, restype) of a resource type "app/restype"; LcdError naming a malformed one."""
+    parts = str(text).split("/")
+    if len(parts) != 2 or not all(part and not part.isspace() and " " not in part
+                                  for part in parts):
+        raise LcdError("resource type %r is not of the form app/restype (e.g. gen/app, "
+                       "comm/ip, scsi/netraid)" % (text,))
+    return parts[0], parts[1]
+
+
 def from_spec(spec, node):
     """The LCD of node for a cluster spec (see README.md); states from in_service_on."""
     names = [n["name"] for n in spec.get("nodes", [])]
@@ -77,9 +90,11 @@ def from_spec(spec, node):
             prio = dict(res.get("priorities") or priorities)
             if node not in prio:
                 continue
+            kind = res.get("type", "gen/app")
+            split_type(kind)
             data["resources"].append({
                 "tag": res["tag"], "id": res.get("id", res["tag"]),
-                "type": res.get("type", "gen/app"),
+                "type": kind, "info": res.get("info", res.get("id", res["tag"])),
                 "state": "ISP" if hierarchy.get("in_service_on") == node else "OSU",
                 "priorities": prio, "children": list(res.get("children", []))})
     return data
@@ -187,6 +202,15 @@ class Lcd(object):
             stack.extend(self.children(current))
             stack.extend(self.parents(current))
         return [t for t in self.tags() if t in seen]
+
+    def app_type(self, tag):
+        """(app, restype) of tag's type; an LCD written before types were checked may hold
+        a malformed one: it is shown as its app with an empty restype."""
+        kind = self.get(tag).get("type", "gen/app")
+        try:
+            return split_type(kind)
+        except LcdError:
+            return kind, ""
 
     def primary(self, tag):
         prio = self.get(tag)["priorities"]

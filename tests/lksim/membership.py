@@ -30,6 +30,8 @@ class Membership(object):
         self.lcm = lcm
         self.peers = dict((name, Peer(name)) for name in lcm.lcd.peers())
         self.last_seen = dict(((p["local"], p["remote"]), 0.0) for p in lcm.data["comm_paths"])
+        self.path_up = {}           # path key -> ALIVE at the last monitor round
+        self.comm_downs = {}        # path key -> ALIVE -> DEAD transitions seen since start
 
     @property
     def comm_paths(self):
@@ -43,6 +45,15 @@ class Membership(object):
     def peer_alive(self, name):
         return any(self.path_alive((p["local"], p["remote"]))
                    for p in self.comm_paths if p["machine"] == name)
+
+    def count_comm_downs(self):
+        """Count the paths that went from ALIVE to DEAD since the last round."""
+        for path in self.comm_paths:
+            key = (path["local"], path["remote"])
+            alive = self.path_alive(key)
+            if self.path_up.get(key) and not alive:
+                self.comm_downs[key] = self.comm_downs.get(key, 0) + 1
+            self.path_up[key] = alive
 
     def usable(self, name):
         """A peer that is alive and did not announce a stop (a failover or switchover target)."""
@@ -132,6 +143,7 @@ class Membership(object):
         while not lcm.stop_event.wait(0.2):
             if lcm.stopping:
                 continue
+            self.count_comm_downs()
             for name, peer in list(self.peers.items()):
                 if peer.was_alive and not self.peer_alive(name):
                     with lcm.lock:

@@ -115,5 +115,5 @@ def test_long_form_and_8x_generation(make_cluster):
     assert os.path.exists(os.path.join(bin_dir, "perform_action"))
     proc = lk.run("node1", "lcdstatus")
     assert proc.returncode == 0
-    assert re.search(r"app-web\s+\(ISP\)", proc.stdout)
-    assert "node2" in proc.stdout
+    assert re.search(r"^app-web: id=app-web app=gen type=app state=ISP$", proc.stdout, re.M)
+    assert re.search(r"^        to machine=node2 type=TCP ", proc.stdout, re.M)
