@@ -190,6 +190,8 @@ class Lcm(object):
         os.makedirs(self.paths.run_dir, exist_ok=True)
         with open(self.paths.pid_file, "w") as handle:
             handle.write("%d\n" % os.getpid())
+        with open(self.paths.gui_server_file, "w") as handle:   # the GUI server starts too
+            handle.write("%d\n" % int(_now()))
         try:
             os.unlink(self.paths.initdone)
         except OSError:

@@ -20,6 +20,7 @@ import os
 
 IN_SERVICE = ("ISP", "ISU")
 STATES = ("ISP", "ISU", "OSU", "OSF", "ILLSTATE")
+MIRROR_TYPE = "scsi/netraid"    # a DataKeeper replicated volume, whatever its tag
 
 
 class LcdError(Exception):
@@ -220,10 +221,14 @@ class Lcd(object):
         return self.get(tag)["priorities"].get(node or self.node)
 
     def backup(self, tag):
-        """Highest-priority node other than this one the resource is extended to, or None."""
+        """The next system in failover priority order after this one (the vendor's BACKUP
+        column of `lcdstatus -e`), or None on the lowest-priority system."""
         prio = self.get(tag)["priorities"]
         others = sorted((n for n in prio if n != self.node), key=lambda n: (prio[n], n))
-        return others[0] if others else None
+        if self.node not in prio:
+            return others[0] if others else None
+        after = [n for n in others if (prio[n], n) > (prio[self.node], self.node)]
+        return after[0] if after else None
 
     def equivalent_systems(self, tag):
         prio = self.get(tag)["priorities"]
@@ -234,4 +239,4 @@ class Lcd(object):
 
     def is_mirror(self, tag):
         res = self.get(tag)
-        return bool(res) and (tag.startswith("datarep-") or res.get("type") == "scsi/netraid")
+        return bool(res) and res.get("type") == MIRROR_TYPE

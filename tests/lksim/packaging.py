@@ -235,9 +235,11 @@ def installed_version(paths):
     return out
 
 
-def remove(paths):
-    """rpm -e every steeleye-* package of the node; returns the names removed."""
-    names = sorted(installed_packages(paths))
+def remove(paths, names=None):
+    """rpm -e the given installed packages (default every steeleye-* package of the node);
+    returns the names removed."""
+    installed = installed_packages(paths)
+    names = sorted(installed if names is None else [n for n in names if n in installed])
     if not names:
         return []
     rc, out, err = _run_rpm(paths, "-e", "--nodeps", *names)

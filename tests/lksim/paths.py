@@ -71,6 +71,12 @@ class NodePaths(object):
         return self._at("var", "run", "lksim", "lcm.pid")
 
     @property
+    def gui_server_file(self):
+        """Exists while the (simulated) LifeKeeper GUI server runs: lkstart starts it, rmlk
+        disables it, stopping LifeKeeper leaves it running."""
+        return self._at("var", "run", "lksim", "gui-server")
+
+    @property
     def events_file(self):
         return self._at("var", "log", "lksim", "events.jsonl")
 

@@ -6,6 +6,7 @@ from lksim.commands import _util
 
 RESOURCE_HEADER = ("TAG", "ID", "STATE", "PRIO", "PRIMARY")
 COMM_HEADER = ("MACHINE", "NETWORK", "ADDRESSES/DEVICE", "STATE", "PRIO")
+NO_BACKUP = "------"     # BACKUP column on the lowest-priority system (vendor's example)
 
 
 def _table(rows, right):
@@ -35,7 +36,7 @@ def render_short(data, first="LOCAL", root=None):
         if first == "LOCAL":
             lead = view.node
         else:
-            lead = view.backup(tag) or "-" * max(6, len(view.node))
+            lead = view.backup(tag) or NO_BACKUP
         prio = view.priority(tag)
         rows.append((lead, " " * depth + tag, res["id"], res["state"],
                      "" if prio is None else str(prio), view.primary(tag)))
