@@ -77,6 +77,16 @@ class NodePaths(object):
         return self._at("var", "run", "lksim", "gui-server")
 
     @property
+    def setup_log(self):
+        """One JSON line per setup run (what it was asked, answered and did)."""
+        return self._at("var", "log", "lksim", "setup.jsonl")
+
+    @property
+    def java_marker(self):
+        """The Java Runtime setup installed for the GUI client (its content: setup's version)."""
+        return self._at("var", "lib", "lksim", "java-runtime")
+
+    @property
     def events_file(self):
         return self._at("var", "log", "lksim", "events.jsonl")
 

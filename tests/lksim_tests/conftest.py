@@ -22,8 +22,8 @@ FAST_KNOBS = {"resource_seconds": 0.05, "start_seconds": 0.3, "resync_seconds": 
 ADDRESSES = ["127.0.0.%d" % (10 + i) for i in range(1, 5)]
 
 
-def install_launchers(paths, version):
-    """Test stand-in for lksim.packaging.install: the launchers only, no rpm."""
+def install_launchers(paths, version, kits=None):
+    """Test stand-in for lksim.packaging.install: the launchers only, no rpm (no kits)."""
     os.makedirs(paths.bin_dir, exist_ok=True)
     for name in generations.commands_for(version):
         target = os.path.join(paths.bin_dir, name)
