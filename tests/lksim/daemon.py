@@ -43,6 +43,8 @@ class _Server(socketserver.ThreadingTCPServer):
 
 class _Handler(socketserver.StreamRequestHandler):
     def handle(self):
+        if self.server.lcm.membership.refused(self.client_address[0]):
+            return      # knob lcm_refuse_from: a firewall drops the connection unanswered
         try:
             line = self.rfile.readline(1 << 20)
             if not line.strip():

@@ -8,7 +8,7 @@ a failover when all paths to a peer go DEAD without an announced stop (ASSUMPTIO
 import threading
 import time
 
-from lksim import client
+from lksim import client, knobs
 
 LOCK_TIMEOUT = 300
 
@@ -58,6 +58,18 @@ class Membership(object):
     def usable(self, name):
         """A peer that is alive and did not announce a stop (a failover or switchover target)."""
         return self.peer_alive(name) and not self.peers[name].stopped
+
+    def refused(self, address):
+        """True when knob lcm_refuse_from lists address: no connection from or to it."""
+        return address in (knobs.load(self.lcm.paths).get("lcm_refuse_from") or [])
+
+    def _send(self, path, payload, timeout):
+        """client.send over one comm path (from its local to its remote address)."""
+        if self.refused(path["remote"]):
+            raise client.NotRunning("%s:%s: blocked (knob lcm_refuse_from)"
+                                    % (path["remote"], self.lcm.port))
+        return client.send(path["remote"], self.lcm.port, payload, timeout=timeout,
+                           source=path["local"])
 
     # ------------------------------------------------------------------ heartbeats
     def hb_payload(self, key=None):
@@ -113,8 +125,7 @@ class Membership(object):
         lcm = self.lcm
         key = (path["local"], path["remote"])
         try:
-            answer = client.send(path["remote"], lcm.port, self.hb_payload(key),
-                                 timeout=timeout or min(lcm.hbeat, 2.0), source=path["local"])
+            answer = self._send(path, self.hb_payload(key), timeout or min(lcm.hbeat, 2.0))
         except client.NotRunning:
             return False
         if answer.get("ok"):
@@ -191,8 +202,7 @@ class Membership(object):
             if path["machine"] != name:
                 continue
             try:
-                answer = client.send(path["remote"], lcm.port, {"op": "states", "from": lcm.node},
-                                     timeout=5.0, source=path["local"])
+                answer = self._send(path, {"op": "states", "from": lcm.node}, 5.0)
             except client.NotRunning:
                 continue
             if answer.get("ok"):
@@ -206,8 +216,7 @@ class Membership(object):
             if path["machine"] != name:
                 continue
             try:
-                return client.send(path["remote"], self.lcm.port, payload, timeout=timeout,
-                                   source=path["local"])
+                return self._send(path, payload, timeout)
             except client.NotRunning as exc:
                 last = exc
         raise client.NotRunning(str(last or "no communication path to %s" % name))

@@ -418,6 +418,8 @@ def _run(parser, args, paths, media_dir, record):
         _say("LifeKeeper %s is installed: updating to %s." % (installed, target))
     else:
         _say("LifeKeeper %s is installed: recovery kits and license keys." % target)
+    if knobs.load(paths).get("setup_hangs"):
+        knobs.hang()      # knob setup_hangs: the banner, then nothing until killed; no change
     was_running = lifekeeper_running(paths)
 
     # Collect every choice before anything changes.

@@ -19,7 +19,8 @@ from lksim.paths import NodePaths  # noqa: E402
 
 # fast timings for tests (LCMHBEATTIME=1, LCMNUMHBEATS=3 come from the preset spec)
 FAST_KNOBS = {"resource_seconds": 0.05, "start_seconds": 0.3, "resync_seconds": 0.5}
-ADDRESSES = ["127.0.0.%d" % (10 + i) for i in range(1, 5)]
+# the addresses of local test clusters (second comm paths on 127.0.0.2x)
+ADDRESSES = ["127.0.0.%d" % (base + i) for base in (10, 20) for i in range(1, 5)]
 
 
 def install_launchers(paths, version, kits=None):

@@ -14,7 +14,7 @@ import os
 import shutil
 import sys
 
-from lksim import client, defaults, packaging
+from lksim import client, defaults, knobs, packaging
 from lksim.commands._util import load_lcd, node_name
 from lksim.setup_tool import lifekeeper_running, run_bin
 
@@ -96,17 +96,23 @@ def main(name, argv, paths):
             sys.stderr.write("%s: lkstop failed (exit %d); nothing was removed\n" % (name, rc))
             return 1
     _disable_gui_server(paths)
+    # knob rmlk_leaves_packages: the same lines and exit 0, but no rpm is erased (their files
+    # under $LKROOT stay with them; only what no package owns, $LKROOT/config, goes)
+    leave = knobs.load(paths).get("rmlk_leaves_packages")
     installed = sorted(packaging.installed_packages(paths))
     try:
         _say("Removing kit packages")
-        packaging.remove(paths, [p for p in installed if p != packaging.CORE])
+        if not leave:
+            packaging.remove(paths, [p for p in installed if p != packaging.CORE])
         _say("Removing core packages")
-        packaging.remove(paths, [packaging.CORE])
+        if not leave:
+            packaging.remove(paths, [packaging.CORE])
     except packaging.PackagingError as exc:
         sys.stderr.write("%s: %s\n" % (name, exc))
         return 1
     _say("Removing supporting packages")
     _say("Removing any remaining LifeKeeper files in /etc and /lib/modules")
-    if os.path.isdir(paths.lkroot):
-        shutil.rmtree(paths.lkroot)
+    doomed = paths.config_dir if leave else paths.lkroot
+    if os.path.isdir(doomed):
+        shutil.rmtree(doomed)
     return 0
