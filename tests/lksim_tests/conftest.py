@@ -33,6 +33,20 @@ def install_launchers(paths, version, kits=None):
         os.chmod(target, 0o755)
 
 
+def one_hierarchy(resources, nodes=2, in_service_on="node1", paths_per_node=1):
+    """A cluster spec: node1..nodeN (paths_per_node addresses each: 127.0.0.1i, 127.0.0.2i),
+    one hierarchy of resources (its root = the first) with priorities 1, 10, 20, ... in node
+    order, in service on in_service_on."""
+    names = ["node%d" % i for i in range(1, nodes + 1)]
+    return {"hbeattime": 1, "numhbeats": 3,
+            "nodes": [{"name": name, "addresses": ["127.0.0.%d" % (base + i)
+                                                   for base in (10, 20)[:paths_per_node]]}
+                      for i, name in enumerate(names, 1)],
+            "hierarchies": [{"root": resources[0]["tag"], "in_service_on": in_service_on,
+                             "priorities": dict((n, 1 if i == 0 else 10 * i) for i, n in enumerate(names)),
+                             "resources": resources}]}
+
+
 def free_port():
     """A port below the ephemeral range that is free on every test address."""
     for dummy in range(200):

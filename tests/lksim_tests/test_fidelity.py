@@ -5,7 +5,7 @@ samples")."""
 import os
 
 import lksim_b_helpers as h
-from conftest import wait_for
+from conftest import one_hierarchy, wait_for
 from lksim.commands import rmlk_cmd, service
 
 RMLK_HEAD = ("This script will uninstall LifeKeeper on your system.\n"
@@ -40,16 +40,11 @@ def test_backup_column_is_the_next_system_in_priority_order(make_cluster):
         assert set(backup_column(lk.run(node, "lcdstatus", "-q").stdout).values()) == {node}
 
 
-MIRROR_BY_TYPE = {
-    "hbeattime": 1, "numhbeats": 3,
-    "nodes": [{"name": "node1", "address": "127.0.0.11"}, {"name": "node2", "address": "127.0.0.12"}],
-    "hierarchies": [
-        {"root": "nfs-export", "in_service_on": "node1", "priorities": {"node1": 1, "node2": 10},
-         "resources": [
-             {"tag": "nfs-export", "id": "/export", "type": "gen/nfs",
-              "children": ["mirror-export", "datarep-notamirror"]},
-             {"tag": "mirror-export", "id": "/dev/md0", "type": "scsi/netraid", "children": []},
-             {"tag": "datarep-notamirror", "id": "x", "type": "gen/app", "children": []}]}]}
+MIRROR_BY_TYPE = one_hierarchy([
+    {"tag": "nfs-export", "id": "/export", "type": "gen/nfs",
+     "children": ["mirror-export", "datarep-notamirror"]},
+    {"tag": "mirror-export", "id": "/dev/md0", "type": "scsi/netraid", "children": []},
+    {"tag": "datarep-notamirror", "id": "x", "type": "gen/app", "children": []}])
 
 
 def test_a_mirror_is_a_scsi_netraid_resource_whatever_its_tag(make_cluster):

@@ -9,7 +9,7 @@ import time
 import pytest
 
 import lksim_b_helpers as h
-from conftest import wait_for
+from conftest import one_hierarchy, wait_for
 from lksim import client, knobs
 
 
@@ -86,12 +86,8 @@ def test_fail_lksupport(tmp_path):
     assert h.run_bin(paths, "lksupport").returncode == 0
 
 
-TWO_PATHS = {
-    "hbeattime": 1, "numhbeats": 3,
-    "nodes": [{"name": "node1", "addresses": ["127.0.0.11", "127.0.0.21"]},
-              {"name": "node2", "addresses": ["127.0.0.12", "127.0.0.22"]}],
-    "hierarchies": [{"root": "app", "in_service_on": "node1", "priorities": {"node1": 1, "node2": 10},
-                     "resources": [{"tag": "app", "id": "app", "type": "gen/app", "children": []}]}]}
+TWO_PATHS = one_hierarchy([{"tag": "app", "id": "app", "type": "gen/app", "children": []}],
+                          paths_per_node=2)
 
 
 def paths_by_address(lk, node):

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from conftest import wait_for
+from conftest import one_hierarchy, wait_for
 from lksim import cluster, lcd
 
 # CONTRACTS.md section 1, verbatim: what node1 of the default preset prints.
@@ -78,19 +78,13 @@ def test_long_display_is_the_contract_sample(make_cluster):
             '#comm_downs=0') in standby
 
 
-SHARED_CHILD = {
-    "hbeattime": 1, "numhbeats": 3,
-    "nodes": [{"name": "node1", "address": "127.0.0.11"}, {"name": "node2", "address": "127.0.0.12"}],
-    "hierarchies": [
-        {"root": "web", "in_service_on": "node1", "priorities": {"node1": 1, "node2": 10},
-         "resources": [
-             {"tag": "web", "id": "web", "type": "gen/app", "children": ["fs", "ip"]},
-             {"tag": "api", "id": "api", "type": "gen/app", "children": ["fs"]},
-             {"tag": "fs", "id": "/srv", "type": "gen/filesys", "children": ["mirror-export"]},
-             {"tag": "mirror-export", "id": "/dev/md0", "type": "scsi/netraid",
-              "info": "md0 from node1", "children": []},
-             {"tag": "ip", "id": "IP-10.0.0.9", "type": "comm/ip", "info": "10.0.0.9",
-              "children": []}]}]}
+SHARED_CHILD = one_hierarchy([
+    {"tag": "web", "id": "web", "type": "gen/app", "children": ["fs", "ip"]},
+    {"tag": "api", "id": "api", "type": "gen/app", "children": ["fs"]},
+    {"tag": "fs", "id": "/srv", "type": "gen/filesys", "children": ["mirror-export"]},
+    {"tag": "mirror-export", "id": "/dev/md0", "type": "scsi/netraid", "info": "md0 from node1",
+     "children": []},
+    {"tag": "ip", "id": "IP-10.0.0.9", "type": "comm/ip", "info": "10.0.0.9", "children": []}])
 
 
 def test_each_resource_once_types_info_subtree_and_comm_downs(make_cluster):
