@@ -8,10 +8,9 @@ import os
 import re
 import shutil
 import signal
-import sys
 import time
 
-from lksim import daemon, defaults, knobs, lcd
+from lksim import daemon, defaults, knobs, lcd, packaging
 from lksim.paths import NodePaths
 
 LKSIM_PATH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -48,7 +47,8 @@ def preset(name, count, port=None):
            "resources": [
                {"tag": "app-web", "id": "app-web", "type": "gen/app",
                 "children": ["ip-10.0.0.50", "datarep-data"]},
-               {"tag": "ip-10.0.0.50", "id": "IP-10.0.0.50", "type": "comm/ip", "children": []},
+               {"tag": "ip-10.0.0.50", "id": "IP-10.0.0.50", "type": "comm/ip",
+                "info": "10.0.0.50", "children": []},
                {"tag": "datarep-data", "id": "/data", "type": "scsi/netraid", "children": []}]}
     if name == "default":
         spec["hierarchies"].append(web)
@@ -61,7 +61,8 @@ def preset(name, count, port=None):
              "resources": [
                  {"tag": "db", "id": "pgsql-main", "type": "database/pgsql",
                   "children": ["ip-10.0.0.60", "datarep-dbdata"]},
-                 {"tag": "ip-10.0.0.60", "id": "IP-10.0.0.60", "type": "comm/ip", "children": []},
+                 {"tag": "ip-10.0.0.60", "id": "IP-10.0.0.60", "type": "comm/ip",
+                  "info": "10.0.0.60", "children": []},
                  {"tag": "datarep-dbdata", "id": "/var/lib/pgsql", "type": "scsi/netraid",
                   "children": []}]})
     elif name == "empty":
@@ -79,15 +80,23 @@ def load_spec(path):
     return spec
 
 
-def packaging_install(paths, version):
-    """Install steeleye-lk of version with lksim.packaging (nothing when it is unavailable)."""
+def packaging_install(paths, version, kits=None):
+    """Install steeleye-lk and the kits (default packaging.DEFAULT_KITS) of version."""
+    return packaging.install(paths, version, kits=kits)
+
+
+def node_kits(spec, name):
+    """The recovery kits node name gets: its own "kits", else the spec's, else the default."""
+    entry = [n for n in spec["nodes"] if n["name"] == name][0]
+    kits = entry.get("kits", spec.get("kits"))
+    if kits is None:
+        return list(packaging.DEFAULT_KITS)
+    if not isinstance(kits, list):
+        raise ClusterError("node %s: \"kits\" must be a list of package names, not %r" % (name, kits))
     try:
-        from lksim import packaging
-    except ImportError:
-        sys.stderr.write("lksim: packaging is not available; %s not installed on %s\n"
-                         % (version, paths.root))
-        return None
-    return packaging.install(paths, version)
+        return packaging.check_kits(kits)
+    except packaging.PackagingError as exc:
+        raise ClusterError("node %s: %s" % (name, exc))
 
 
 def node_init(root, name, spec, version=None, lksim_path=None, installer=packaging_install,
@@ -99,6 +108,8 @@ def node_init(root, name, spec, version=None, lksim_path=None, installer=packagi
         raise ClusterError("node %s is not in the spec (nodes: %s)"
                            % (name, ", ".join(n["name"] for n in spec["nodes"])))
     entry = entry[0]
+    kits = node_kits(spec, name)
+    data = lcd.from_spec(spec, name)
     os.makedirs(os.path.dirname(paths.node_file), exist_ok=True)
     info = {"name": name, "addresses": entry.get("addresses") or [entry["address"]],
             "lksim_path": lksim_path or LKSIM_PATH, "rpm_root": paths.root}
@@ -113,11 +124,11 @@ def node_init(root, name, spec, version=None, lksim_path=None, installer=packagi
         "LCMNUMHBEATS": spec.get("numhbeats", 3),
         "LKCHECKINTERVAL": 120,
     })
-    lcd.save(paths, lcd.from_spec(spec, name))
+    lcd.save(paths, data)
     if node_knobs:
         knobs.update(paths, node_knobs)
     if version and installer is not None:
-        installer(paths, version)
+        installer(paths, version, kits)
     return paths
 
 
@@ -169,6 +180,9 @@ def create(directory, nodes=2, version=None, preset_name="default", port=None, s
         spec = json.loads(json.dumps(spec))
     if port:
         spec["lcmport"] = port
+    for entry in spec["nodes"]:     # refuse a bad spec before any node ROOT is replaced
+        node_kits(spec, entry["name"])
+        lcd.from_spec(spec, entry["name"])
     os.makedirs(directory, exist_ok=True)
     result = []
     for entry in spec["nodes"]:

@@ -1,4 +1,4 @@
-"""Which commands a LifeKeeper generation installs in $LKROOT/bin (lifekeeper-cli.md)."""
+"""Which commands a LifeKeeper generation installs in $LKROOT/bin (the shared LifeKeeper CLI notes)."""
 
 COMMON_COMMANDS = (
     "lkstart", "lkstop", "lcdstatus", "perform_action", "lkbackup", "lksupport", "rmlk",

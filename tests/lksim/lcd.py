@@ -4,10 +4,13 @@
  "systems": {"node1": {"addresses": ["127.0.0.11"]}, "node2": {...}},
  "comm_paths": [{"machine": "node2", "network": "TCP", "local": "127.0.0.11",
                  "remote": "127.0.0.12", "priority": 1}],
- "resources": [{"tag": "app-web", "id": "app-web", "type": "gen/app", "state": "ISP",
-                "priorities": {"node1": 1, "node2": 10}, "children": ["ip-..."]}, ...],
+ "resources": [{"tag": "app-web", "id": "app-web", "type": "gen/app", "info": "app-web",
+                "state": "ISP", "priorities": {"node1": 1, "node2": 10},
+                "children": ["ip-..."]}, ...],
  "running": false}
 
+"type" is "app/restype" (application and resource class, e.g. gen/app, comm/ip,
+scsi/netraid); "info" is the instance's info field (the id when the spec gives none).
 "state" is the state of this node's instance (what the node had when the LCD was last
 written). A resource is "extended" to every node named in its priorities (equivalencies).
 "running" is true while the daemon runs: found true at start = the last run crashed.
@@ -17,6 +20,7 @@ import os
 
 IN_SERVICE = ("ISP", "ISU")
 STATES = ("ISP", "ISU", "OSU", "OSF", "ILLSTATE")
+MIRROR_TYPE = "scsi/netraid"    # a DataKeeper replicated volume, whatever its tag
 
 
 class LcdError(Exception):
@@ -51,6 +55,16 @@ def save(paths, data):
     os.replace(tmp, paths.lcd_file)
 
 
+def split_type(text):
+    """(app, restype) of a resource type "app/restype"; LcdError naming a malformed one."""
+    parts = str(text).split("/")
+    if len(parts) != 2 or not all(part and not part.isspace() and " " not in part
+                                  for part in parts):
+        raise LcdError("resource type %r is not of the form app/restype (e.g. gen/app, "
+                       "comm/ip, scsi/netraid)" % (text,))
+    return parts[0], parts[1]
+
+
 def from_spec(spec, node):
     """The LCD of node for a cluster spec (see README.md); states from in_service_on."""
     names = [n["name"] for n in spec.get("nodes", [])]
@@ -77,9 +91,11 @@ def from_spec(spec, node):
             prio = dict(res.get("priorities") or priorities)
             if node not in prio:
                 continue
+            kind = res.get("type", "gen/app")
+            split_type(kind)
             data["resources"].append({
                 "tag": res["tag"], "id": res.get("id", res["tag"]),
-                "type": res.get("type", "gen/app"),
+                "type": kind, "info": res.get("info", res.get("id", res["tag"])),
                 "state": "ISP" if hierarchy.get("in_service_on") == node else "OSU",
                 "priorities": prio, "children": list(res.get("children", []))})
     return data
@@ -188,6 +204,15 @@ class Lcd(object):
             stack.extend(self.parents(current))
         return [t for t in self.tags() if t in seen]
 
+    def app_type(self, tag):
+        """(app, restype) of tag's type; an LCD written before types were checked may hold
+        a malformed one: it is shown as its app with an empty restype."""
+        kind = self.get(tag).get("type", "gen/app")
+        try:
+            return split_type(kind)
+        except LcdError:
+            return kind, ""
+
     def primary(self, tag):
         prio = self.get(tag)["priorities"]
         return sorted(prio, key=lambda n: (prio[n], n))[0] if prio else self.node
@@ -196,10 +221,14 @@ class Lcd(object):
         return self.get(tag)["priorities"].get(node or self.node)
 
     def backup(self, tag):
-        """Highest-priority node other than this one the resource is extended to, or None."""
+        """The next system in failover priority order after this one (the vendor's BACKUP
+        column of `lcdstatus -e`), or None on the lowest-priority system."""
         prio = self.get(tag)["priorities"]
         others = sorted((n for n in prio if n != self.node), key=lambda n: (prio[n], n))
-        return others[0] if others else None
+        if self.node not in prio:
+            return others[0] if others else None
+        after = [n for n in others if (prio[n], n) > (prio[self.node], self.node)]
+        return after[0] if after else None
 
     def equivalent_systems(self, tag):
         prio = self.get(tag)["priorities"]
@@ -210,4 +239,4 @@ class Lcd(object):
 
     def is_mirror(self, tag):
         res = self.get(tag)
-        return bool(res) and (tag.startswith("datarep-") or res.get("type") == "scsi/netraid")
+        return bool(res) and res.get("type") == MIRROR_TYPE

@@ -1,7 +1,10 @@
 """Real rpms of the simulated product, and installing them into a node ROOT.
 
-steeleye-lk-<V>-1.noarch.rpm   $LKROOT/bin/<cmd> launchers (generations.commands_for(V))
-steeleye-lkDR-<V>-1.noarch.rpm one recovery kit (DataKeeper), a VERSION file under lkadm
+steeleye-lk-<V>-1.noarch.rpm    $LKROOT/bin/<cmd> launchers (generations.commands_for(V))
+steeleye-lkDR-<V>-1.noarch.rpm  recovery kits (DataKeeper, NFS Server, Oracle): each a
+steeleye-lkNFS-<V>-1.noarch.rpm VERSION file under $LKROOT/lkadm/subsys (KITS)
+steeleye-lkORA-<V>-1.noarch.rpm
+A node gets the core and DEFAULT_KITS unless told otherwise (cluster spec "kits").
 
 build_rpms() needs rpmbuild (the machine that builds media); install_from() only needs rpm
 (minimal containers install from the product media's rpms).
@@ -22,9 +25,20 @@ from lksim import generations
 from lksim.launcher import LAUNCHER
 
 CORE = "steeleye-lk"
+# recovery kit package -> (summary, the file it installs; content = the version)
+KITS = {
+    "steeleye-lkDR": ("LifeKeeper DataKeeper recovery kit",
+                      "opt/LifeKeeper/lkadm/subsys/scsi/netraid/VERSION"),
+    "steeleye-lkNFS": ("LifeKeeper NFS Server recovery kit",
+                       "opt/LifeKeeper/lkadm/subsys/gen/nfs/VERSION"),
+    "steeleye-lkORA": ("LifeKeeper Oracle recovery kit",
+                       "opt/LifeKeeper/lkadm/subsys/database/oracle/VERSION"),
+}
+KIT_NAMES = tuple(sorted(KITS))
+PACKAGES = (CORE,) + KIT_NAMES
+DEFAULT_KITS = ("steeleye-lkDR",)
 KIT = "steeleye-lkDR"
-PACKAGES = (CORE, KIT)
-KIT_VERSION_FILE = "opt/LifeKeeper/lkadm/subsys/scsi/netraid/VERSION"
+KIT_VERSION_FILE = KITS[KIT][1]
 PINNED_DBPATH = "/var/lib/rpm"
 MACROS_FILE = "/etc/rpm/macros.lksim"
 
@@ -42,7 +56,8 @@ def _content_key(version):
     digest = hashlib.sha256()
     digest.update(LAUNCHER.encode("utf-8"))
     digest.update(" ".join(generations.commands_for(version)).encode("utf-8"))
-    digest.update(b"spec-v1")
+    digest.update(" ".join("%s=%s" % (k, KITS[k][1]) for k in KIT_NAMES).encode("utf-8"))
+    digest.update(b"spec-v2")
     return digest.hexdigest()[:10]
 
 
@@ -111,7 +126,8 @@ def _rpmbuild(name, version, summary, payload_files, out_dir, work):
 
 
 def build_rpms(version, cache_dir=None):
-    """Build (or reuse from cache_dir) the rpms of version; returns [core rpm, kit rpm]."""
+    """Build (or reuse from cache_dir) the rpms of version; returns [core, kits...] (the
+    kits in KIT_NAMES order)."""
     version = str(version)
     cache_dir = cache_dir or default_cache_dir()
     final_dir = os.path.join(cache_dir, "%s-%s" % (version, _content_key(version)))
@@ -129,8 +145,9 @@ def build_rpms(version, cache_dir=None):
         core_payload = dict(("opt/LifeKeeper/bin/%s" % cmd, (0o755, LAUNCHER))
                             for cmd in generations.commands_for(version))
         _rpmbuild(CORE, version, "LifeKeeper for Linux core", core_payload, out, work)
-        _rpmbuild(KIT, version, "LifeKeeper DataKeeper recovery kit",
-                  {KIT_VERSION_FILE: (0o644, version + "\n")}, out, work)
+        for kit in KIT_NAMES:
+            summary, version_file = KITS[kit]
+            _rpmbuild(kit, version, summary, {version_file: (0o644, version + "\n")}, out, work)
         try:
             os.rename(out, final_dir)      # atomic: concurrent builders never see half a set
         except OSError:
@@ -207,10 +224,36 @@ def install_from(paths, rpm_files):
     return rpm_files
 
 
-def install(paths, version, cache_dir=None):
-    """Install steeleye-lk and steeleye-lkDR of version into the node (build them if needed)."""
-    rpms = build_rpms(version, cache_dir or default_cache_dir(paths))
-    return install_from(paths, rpms)
+def check_kits(kits):
+    """kits as a list; PackagingError naming any name that is not a recovery kit."""
+    kits = list(kits)
+    unknown = [k for k in kits if k not in KITS]
+    if unknown:
+        raise PackagingError("unknown recovery kit(s) %s (known: %s)"
+                             % (", ".join(map(repr, unknown)), ", ".join(KIT_NAMES)))
+    return kits
+
+
+def rpms_for(version, kits=None, cache_dir=None):
+    """The core rpm and the rpms of kits (default DEFAULT_KITS) of version."""
+    wanted = check_kits(DEFAULT_KITS if kits is None else kits)
+    rpms = build_rpms(version, cache_dir)
+    return [r for r in rpms if package_of(r) == CORE or package_of(r) in wanted]
+
+
+def package_of(rpm_file):
+    """steeleye-lkDR of .../steeleye-lkDR-9.9.0-1.noarch.rpm."""
+    name = os.path.basename(rpm_file)
+    for package in sorted(PACKAGES, key=len, reverse=True):
+        if name.startswith(package + "-") and name[len(package) + 1:][:1].isdigit():
+            return package
+    return None
+
+
+def install(paths, version, cache_dir=None, kits=None):
+    """Install steeleye-lk and the kits (default DEFAULT_KITS) of version into the node
+    (build them if needed)."""
+    return install_from(paths, rpms_for(version, kits, cache_dir or default_cache_dir(paths)))
 
 
 def installed_packages(paths):
@@ -226,6 +269,11 @@ def installed_packages(paths):
     return result
 
 
+def installed_kits(paths):
+    """{name: version} of the recovery kits installed on the node (the core left out)."""
+    return dict((k, v) for k, v in installed_packages(paths).items() if k != CORE)
+
+
 def installed_version(paths):
     """Version of the node's steeleye-lk rpm, or None."""
     rc, out, dummy = _run_rpm(paths, "-q", "--qf", "%{VERSION}", CORE)
@@ -235,9 +283,11 @@ def installed_version(paths):
     return out
 
 
-def remove(paths):
-    """rpm -e every steeleye-* package of the node; returns the names removed."""
-    names = sorted(installed_packages(paths))
+def remove(paths, names=None):
+    """rpm -e the given installed packages (default every steeleye-* package of the node);
+    returns the names removed."""
+    installed = installed_packages(paths)
+    names = sorted(installed if names is None else [n for n in names if n in installed])
     if not names:
         return []
     rc, out, err = _run_rpm(paths, "-e", "--nodeps", *names)

@@ -71,6 +71,22 @@ class NodePaths(object):
         return self._at("var", "run", "lksim", "lcm.pid")
 
     @property
+    def gui_server_file(self):
+        """Exists while the (simulated) LifeKeeper GUI server runs: lkstart starts it, rmlk
+        disables it, stopping LifeKeeper leaves it running."""
+        return self._at("var", "run", "lksim", "gui-server")
+
+    @property
+    def setup_log(self):
+        """One JSON line per setup run (what it was asked, answered and did)."""
+        return self._at("var", "log", "lksim", "setup.jsonl")
+
+    @property
+    def java_marker(self):
+        """The Java Runtime setup installed for the GUI client (its content: setup's version)."""
+        return self._at("var", "lib", "lksim", "java-runtime")
+
+    @property
     def events_file(self):
         return self._at("var", "log", "lksim", "events.jsonl")
 

@@ -5,21 +5,25 @@ extracted sps_<ver>.img): media_dir/rpms/*.rpm and media_dir/VERSION.
 
 9.x and later (menu generation): `setup -f CONFIG_FILE` runs without questions (ASSUMED flag;
 CONFIG_FILE holds KEY=value lines, see CONFIG_KEYS; an empty file accepts the preselected
-choices). Without -f and without a terminal, setup refuses and says to use -f.
-8.x (prompt generation): questions on stdin (an empty line takes the default shown in [..];
-end of input aborts before anything changed); `setup -y` takes every default.
-`setup -k`: only the recovery kit selection (the installed core must be this version).
+choices: the installed recovery kits are updated, RECOVERY_KITS adds kits). Without -f and
+without a terminal, setup refuses and says to use -f.
+8.x (prompt generation): the questions of setup_prompts.py on stdin; `setup -y` takes every
+default. `setup -k` (both): only the recovery kit selection (the core must be this version).
 
 Update rules (the simulator's own table, independent of the collection's versions.py):
-see DIRECT_FROM. Same version: "already installed", exit 0. Older than the window or newer
-than the media: refused, exit 1, nothing changed.
+see DIRECT_FROM. Same version: "already installed", exit 0, unless the configuration names
+recovery kits or licence keys (then those are installed: a change). Older than the window
+or newer than the media: refused, exit 1, nothing changed.
 
-If LifeKeeper runs when setup starts, setup stops it with `lkstop -f` (protected resources
-stay in service, ASSUMED), installs, then starts it again with `lkstart` and prints
-`Setup Complete.`. Knobs: setup_seconds (time spent installing), fail_setup (the install
-fails: error, exit 1, rpms unchanged, LifeKeeper restarted if it ran before).
+If LifeKeeper runs when setup starts and the core is installed or updated, setup stops it
+with `lkstop -f` (protected resources stay in service, ASSUMED), installs, then starts it
+again with `lkstart` and prints `Setup Complete.`; kits and licence keys alone leave it
+running. Every run appends a JSON record to ROOT/var/log/lksim/setup.jsonl. Knobs:
+setup_seconds (time spent installing), fail_setup (the install fails: error, exit 1, rpms
+unchanged, LifeKeeper restarted if it ran before).
 """
 import argparse
+import json
 import os
 import re
 import shutil
@@ -28,6 +32,7 @@ import sys
 import time
 
 from lksim import generations, knobs, packaging
+from lksim import setup_prompts as prompts
 from lksim.paths import NodePaths
 
 PROG = "setup"
@@ -66,7 +71,7 @@ CONFIG_KEYS = {
     "LK_AUTH_USERS": "GUI users, space separated",
     "LICENSE_FILES": "license key files to install, space separated paths",
     "RECOVERY_KITS": "recovery kit packages to install or update, space separated "
-                     "(default: every kit on the media)",
+                     "(added to the installed kits, which are always updated)",
     "START_AFTER_INSTALL": "yes|no (default: start again only if LifeKeeper ran before)",
 }
 YES_NO_KEYS = ("INSTALL_JAVA", "USE_QUORUM", "START_AFTER_INSTALL")
@@ -149,11 +154,6 @@ def _say(text=""):
     sys.stdout.flush()
 
 
-def package_name(rpm_file):
-    """steeleye-lkDR of .../steeleye-lkDR-9.9.0-1.noarch.rpm."""
-    return re.sub(r"-[0-9][^-]*-[^-]*\.noarch\.rpm$", "", os.path.basename(rpm_file))
-
-
 def media_version(media_dir):
     try:
         with open(os.path.join(media_dir, "VERSION")) as handle:
@@ -217,46 +217,6 @@ def _yes(value):
     return str(value).lower() in ("yes", "y", "true")
 
 
-class Prompter(object):
-    """8.x questions on stdin; assume_yes takes every default without reading."""
-
-    def __init__(self, assume_yes):
-        self.assume_yes = assume_yes
-
-    def ask(self, question, default, choices=("y", "n")):
-        shown = "%s (%s) [%s] " % (question, "/".join(choices), default)
-        for dummy in range(3):
-            sys.stdout.write(shown)
-            sys.stdout.flush()
-            if self.assume_yes:
-                _say(default)
-                return default
-            line = sys.stdin.readline()
-            if not line:
-                _say()
-                raise Aborted("aborted: no answer to \"%s\" (end of input); nothing was changed"
-                              % question)
-            answer = line.strip().lower() or default
-            if answer in ("yes",):
-                answer = "y"
-            if answer in ("no",):
-                answer = "n"
-            if answer in choices:
-                return answer
-            _say("Please answer %s." % " or ".join(choices))
-        raise Aborted("aborted: no valid answer to \"%s\"; nothing was changed" % question)
-
-    def ask_text(self, question):
-        sys.stdout.write(question + " ")
-        sys.stdout.flush()
-        line = sys.stdin.readline()
-        if not line:
-            _say()
-            raise Aborted("aborted: no answer to \"%s\" (end of input); nothing was changed"
-                          % question)
-        return line.strip()
-
-
 def _check_license_files(files):
     missing = [f for f in files if not os.path.isfile(f)]
     if missing:
@@ -310,7 +270,8 @@ def _usage_error(parser, message):
 
 
 def main(argv, root, media_dir):
-    """setup; returns the exit code (never raises)."""
+    """setup; returns the exit code (never raises). Every run but --help appends its record
+    to the node's setup log (SETUP_LOG)."""
     parser = _parser()
     try:
         args, extra = parser.parse_known_args(list(argv))
@@ -319,21 +280,95 @@ def main(argv, root, media_dir):
     if args.help:
         parser.print_help(sys.stdout)
         return 0
-    if extra:
-        return _usage_error(parser, "unrecognized arguments: %s" % " ".join(extra))
+    paths = NodePaths(root)
+    record = {"time": round(time.time(), 3), "argv": list(argv), "answers": {}, "licenses": [],
+              "nfs_restarted": False, "result": "failed"}
     try:
-        return _run(parser, args, NodePaths(root), os.path.abspath(media_dir))
+        record["version_before"] = packaging.installed_version(paths)
+        record["kits_before"] = packaging.installed_kits(paths)
+        if extra:
+            return _usage_error(parser, "unrecognized arguments: %s" % " ".join(extra))
+        rc = _run(parser, args, paths, os.path.abspath(media_dir), record)
+        if rc == 0 and record["result"] == "failed":
+            record["result"] = "complete"
+        return rc
+    except Aborted as exc:
+        record["result"] = "aborted"
+        sys.stderr.write("%s: %s\n" % (PROG, exc))
+        return exc.rc
     except SetupError as exc:
         sys.stderr.write("%s: %s\n" % (PROG, exc))
         return exc.rc
     except KeyboardInterrupt:
+        record["result"] = "aborted"
         return 130
     except Exception as exc:  # pylint: disable=broad-except
         sys.stderr.write("%s: internal error: %s\n" % (PROG, exc))
         return 3
+    finally:
+        _append_record(paths, record)
 
 
-def _run(parser, args, paths, media_dir):
+def _append_record(paths, record):
+    """One JSON line per run in ROOT/var/log/lksim/setup.jsonl (what setup saw and did)."""
+    record.setdefault("version_before", None)
+    record.setdefault("kits_before", {})
+    try:
+        record["version_after"] = packaging.installed_version(paths)
+        record["kits_after"] = packaging.installed_kits(paths)
+    except Exception:  # pylint: disable=broad-except
+        record["version_after"], record["kits_after"] = None, {}
+    try:
+        os.makedirs(os.path.dirname(paths.setup_log), exist_ok=True)
+        with open(paths.setup_log, "a") as handle:
+            handle.write(json.dumps(record, sort_keys=True) + "\n")
+    except OSError as exc:
+        sys.stderr.write("%s: cannot write %s: %s\n" % (PROG, paths.setup_log, exc))
+
+
+def _recovery_kits(config, media_kits):
+    """9.x: the kits RECOVERY_KITS names; SetupError (exit 2) naming any not on the media."""
+    wanted = config.get("RECOVERY_KITS", "").split()
+    unknown = [w for w in wanted if w not in media_kits]
+    if unknown:
+        raise SetupError("unknown recovery kit(s) %s (this media has: %s)"
+                         % (", ".join(unknown), ", ".join(media_kits) or "none"), 2)
+    return wanted
+
+
+def _choose_9x(args, config, facts, record):
+    """The 9.x choices: from the configuration file (-f) or the menu's one question."""
+    wanted = _recovery_kits(config, facts["media_kits"])
+    # the installed kits are preselected for update; RECOVERY_KITS adds kits
+    choices = {"kits": [k for k in facts["media_kits"]
+                        if k in facts["installed_kits"] or k in wanted],
+               "licenses": [] if args.kits_only else config.get("LICENSE_FILES", "").split(),
+               "nfs_restart": False,
+               "java": _yes(config.get("INSTALL_JAVA", "no")) and not args.kits_only}
+    record["answers"] = dict(config)
+    if not args.config:       # a terminal: the menu stands in as one confirmation
+        prompter = prompts.Prompter(False)
+        question = "Install LifeKeeper %s with the preselected choices?" % facts["target"]
+        if prompter.ask("menu", question, "y") != "y":
+            record["answers"]["menu"] = "n"
+            raise Aborted("aborted; nothing was changed")
+        record["answers"]["menu"] = "y"
+    if "START_AFTER_INSTALL" in config:
+        choices["start_after"] = _yes(config["START_AFTER_INSTALL"])
+    return choices
+
+
+def _choose_8x(args, facts, record):
+    prompter = prompts.Prompter(args.assume_yes)
+    try:
+        return prompts.ask_8x(prompter, facts)
+    except prompts.Aborted as exc:
+        raise Aborted(str(exc))
+    finally:
+        record["answers"] = dict(prompter.answers)
+
+
+def _run(parser, args, paths, media_dir, record):
     target = media_version(media_dir)
     menu_generation = generations.major(target) >= 9
     if menu_generation and args.assume_yes:
@@ -350,12 +385,13 @@ def _run(parser, args, paths, media_dir):
             raise SetupError("no terminal for the setup menu: for a non-interactive run save the "
                              "choices to a configuration file and run setup -f CONFIG_FILE", 2)
     rpms = packaging.media_rpms(media_dir)
-    core = [r for r in rpms if os.path.basename(r).startswith(packaging.CORE + "-")]
-    kits = [r for r in rpms if r not in core]
+    core = [r for r in rpms if packaging.package_of(r) == packaging.CORE]
+    kit_rpms = dict((packaging.package_of(r), r) for r in rpms if r not in core)
     if not core:
         raise SetupError("no %s package under %s" % (packaging.CORE, os.path.join(media_dir, "rpms")))
+    _recovery_kits(config, sorted(kit_rpms))     # a bad configuration is refused first
 
-    installed = packaging.installed_version(paths)
+    installed, installed_kits = record["version_before"], dict(record["kits_before"])
     if args.kits_only:
         if installed != target:
             raise SetupError("recovery kit selection needs LifeKeeper %s installed (installed: %s); "
@@ -363,8 +399,12 @@ def _run(parser, args, paths, media_dir):
         kind = "kits"
     else:
         kind = update_kind(installed, target)
-        if kind == "same":
+        if kind == "same" and (config.get("RECOVERY_KITS", "").split()
+                               or config.get("LICENSE_FILES", "").split()):
+            kind = "kits"        # the kits and licence keys of the configuration: a change
+        elif kind == "same":
             _say("LifeKeeper %s is already installed; nothing to do." % target)
+            record["result"] = "already_installed"
             return 0
         if kind == "older":
             raise SetupError(older_message(installed, target))
@@ -376,52 +416,28 @@ def _run(parser, args, paths, media_dir):
         _say("LifeKeeper %s: new installation." % target)
     elif kind == "direct":
         _say("LifeKeeper %s is installed: updating to %s." % (installed, target))
+    else:
+        _say("LifeKeeper %s is installed: recovery kits and license keys." % target)
+    if knobs.load(paths).get("setup_hangs"):
+        knobs.hang()      # knob setup_hangs: the banner, then nothing until killed; no change
     was_running = lifekeeper_running(paths)
 
     # Collect every choice before anything changes.
-    licenses = []
-    selected_kits = kits
+    facts = {"running": was_running, "installed": installed, "target": target,
+             "kits_only": kind == "kits", "java_current": _java_current(paths, target),
+             "media_kits": sorted(kit_rpms), "installed_kits": installed_kits,
+             "kit_summaries": dict((k, v[0]) for k, v in packaging.KITS.items())}
     if menu_generation:
-        if config.get("LICENSE_FILES"):
-            licenses = config["LICENSE_FILES"].split()
-        if "RECOVERY_KITS" in config:
-            wanted = config["RECOVERY_KITS"].split()
-            names = dict((package_name(k), k) for k in kits)
-            unknown = [w for w in wanted if w not in names]
-            if unknown:
-                raise SetupError("unknown recovery kit(s) %s (this media has: %s)"
-                                 % (", ".join(unknown), ", ".join(sorted(names)) or "none"), 2)
-            selected_kits = [names[w] for w in wanted]
-        if not args.config:       # a terminal: the menu stands in as one confirmation
-            prompter = Prompter(False)
-            if prompter.ask("Install LifeKeeper %s with the preselected choices?" % target, "y") != "y":
-                raise Aborted("aborted; nothing was changed")
-        start_after = _yes(config["START_AFTER_INSTALL"]) if "START_AFTER_INSTALL" in config \
-            else was_running
+        choices = _choose_9x(args, config, facts, record)
     else:
-        prompter = Prompter(args.assume_yes)
-        if was_running and prompter.ask(
-                "LifeKeeper is running and must be stopped for the update. Stop LifeKeeper now "
-                "(protected resources stay in service)?", "y") != "y":
-            raise Aborted("aborted: LifeKeeper must be stopped; nothing was changed")
-        if kind != "kits":
-            if prompter.ask("Install/update the LifeKeeper core packages (%s %s)?"
-                            % (packaging.CORE, target), "y") != "y":
-                raise Aborted("aborted: core packages not installed; nothing was changed")
-            prompter.ask("Install the DataKeeper kernel module?", "y")
-            prompter.ask("Install the NFS utilities?", "n")
-            if prompter.ask("Install a license key file now?", "n") == "y":
-                licenses = [prompter.ask_text("Path of the license key file:")]
-        chosen = []
-        for kit in kits:
-            if prompter.ask("Recovery kit %s: install or update?" % package_name(kit), "y") == "y":
-                chosen.append(kit)
-        selected_kits = chosen
-        start_after = was_running
-    _check_license_files(licenses)
+        choices = _choose_8x(args, facts, record)
+    _check_license_files(choices["licenses"])
+    start_after = choices.get("start_after", was_running)
+    # updating the core stops a running LifeKeeper; kits and licences alone do not
+    stop_first = was_running and kind != "kits"
 
     # Changes start here.
-    if was_running:
+    if stop_first:
         _say("Stopping LifeKeeper (lkstop -f: protected resources stay in service)")
         rc, out = run_bin(paths, "lkstop", ["-f"])
         if out.strip():
@@ -429,33 +445,57 @@ def _run(parser, args, paths, media_dir):
         if rc != 0:
             raise SetupError("could not stop LifeKeeper (lkstop -f exit %d); nothing was changed" % rc)
     try:
-        to_install = selected_kits if kind == "kits" else core + selected_kits
-        for rpm in to_install:
-            _say("Installing %s" % os.path.basename(rpm))
-        time.sleep(float(knobs.load(paths).get("setup_seconds", 0) or 0))
-        if knobs.load(paths).get("fail_setup"):
-            raise SetupError("ERROR: installation of %s %s failed (simulated fault: knob "
-                             "fail_setup); the installed packages were not changed. Fix the "
-                             "cause and run setup again." % (packaging.CORE, target))
-        if to_install:
-            try:
-                packaging.install_from(paths, to_install)
-            except packaging.PackagingError as exc:
-                raise SetupError("ERROR: %s" % exc)
-        if kind != "kits":
-            _write_defaults(paths, kind == "fresh", config.get("SERVER_ENVIRONMENT"))
-        for license_file in licenses:
-            os.makedirs(paths.license_dir, exist_ok=True)
-            shutil.copy(license_file, paths.license_dir)
-            _say("Installed license key %s" % os.path.basename(license_file))
+        _install(paths, target, kind, core + [kit_rpms[k] for k in choices["kits"]], choices,
+                 config, record)
     except SetupError:
-        if was_running:
+        if stop_first:
             _restart(paths, after_failure=True)
         raise
-    if start_after:
+    if start_after and (stop_first or not was_running):
         _restart(paths)
     _say("Setup Complete.")
     return 0
+
+
+def _install(paths, target, kind, rpms, choices, config, record):
+    """Install the chosen packages, defaults file, licence keys, Java; restart NFS."""
+    to_install = [r for r in rpms if kind != "kits" or packaging.package_of(r) != packaging.CORE]
+    for rpm in to_install:
+        _say("Installing %s" % os.path.basename(rpm))
+    time.sleep(float(knobs.load(paths).get("setup_seconds", 0) or 0))
+    if knobs.load(paths).get("fail_setup"):
+        raise SetupError("ERROR: installation of %s %s failed (simulated fault: knob "
+                         "fail_setup); the installed packages were not changed. Fix the "
+                         "cause and run setup again." % (packaging.CORE, target))
+    if to_install:
+        try:
+            packaging.install_from(paths, to_install)
+        except packaging.PackagingError as exc:
+            raise SetupError("ERROR: %s" % exc)
+    if kind != "kits":
+        _write_defaults(paths, kind == "fresh", config.get("SERVER_ENVIRONMENT"))
+    if choices["java"]:
+        os.makedirs(os.path.dirname(paths.java_marker), exist_ok=True)
+        with open(paths.java_marker, "w") as handle:
+            handle.write(target + "\n")
+        _say("Installed the Java Runtime for the GUI client")
+    for license_file in choices["licenses"]:
+        os.makedirs(paths.license_dir, exist_ok=True)
+        shutil.copy(license_file, os.path.join(paths.license_dir, os.path.basename(license_file)))
+        record["licenses"].append(license_file)
+        _say("Installed license key %s" % os.path.basename(license_file))
+    if choices["nfs_restart"]:
+        _say("Restarting the NFS daemons")
+        record["nfs_restarted"] = True
+
+
+def _java_current(paths, target):
+    """The Java Runtime this media bundles is installed (setup of this version put it there)."""
+    try:
+        with open(paths.java_marker) as handle:
+            return handle.read().strip() == target
+    except (IOError, OSError):
+        return False
 
 
 def _restart(paths, after_failure=False):

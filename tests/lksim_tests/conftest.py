@@ -19,17 +19,32 @@ from lksim.paths import NodePaths  # noqa: E402
 
 # fast timings for tests (LCMHBEATTIME=1, LCMNUMHBEATS=3 come from the preset spec)
 FAST_KNOBS = {"resource_seconds": 0.05, "start_seconds": 0.3, "resync_seconds": 0.5}
-ADDRESSES = ["127.0.0.%d" % (10 + i) for i in range(1, 5)]
+# the addresses of local test clusters (second comm paths on 127.0.0.2x)
+ADDRESSES = ["127.0.0.%d" % (base + i) for base in (10, 20) for i in range(1, 5)]
 
 
-def install_launchers(paths, version):
-    """Test stand-in for lksim.packaging.install: the launchers only, no rpm."""
+def install_launchers(paths, version, kits=None):
+    """Test stand-in for lksim.packaging.install: the launchers only, no rpm (no kits)."""
     os.makedirs(paths.bin_dir, exist_ok=True)
     for name in generations.commands_for(version):
         target = os.path.join(paths.bin_dir, name)
         with open(target, "w") as handle:
             handle.write(launcher.LAUNCHER)
         os.chmod(target, 0o755)
+
+
+def one_hierarchy(resources, nodes=2, in_service_on="node1", paths_per_node=1):
+    """A cluster spec: node1..nodeN (paths_per_node addresses each: 127.0.0.1i, 127.0.0.2i),
+    one hierarchy of resources (its root = the first) with priorities 1, 10, 20, ... in node
+    order, in service on in_service_on."""
+    names = ["node%d" % i for i in range(1, nodes + 1)]
+    return {"hbeattime": 1, "numhbeats": 3,
+            "nodes": [{"name": name, "addresses": ["127.0.0.%d" % (base + i)
+                                                   for base in (10, 20)[:paths_per_node]]}
+                      for i, name in enumerate(names, 1)],
+            "hierarchies": [{"root": resources[0]["tag"], "in_service_on": in_service_on,
+                             "priorities": dict((n, 1 if i == 0 else 10 * i) for i, n in enumerate(names)),
+                             "resources": resources}]}
 
 
 def free_port():

@@ -50,8 +50,10 @@ def media_dir(version):
     return _STATE[key]
 
 
-def make_node(base, name="node1", version=None, defaults_text=None, address="127.0.0.11"):
-    """A node ROOT under base (node.json, knobs with setup_seconds 0, defaults); installs version."""
+def make_node(base, name="node1", version=None, defaults_text=None, address="127.0.0.11",
+              kits=None):
+    """A node ROOT under base (node.json, knobs with setup_seconds 0, defaults); installs the
+    core and kits (default: what a node gets, packaging.DEFAULT_KITS) of version."""
     root = os.path.join(str(base), name)
     paths = NodePaths(root)
     os.makedirs(os.path.dirname(paths.node_file), exist_ok=True)
@@ -65,7 +67,7 @@ def make_node(base, name="node1", version=None, defaults_text=None, address="127
         handle.write(defaults_text if defaults_text is not None else
                      "LCMPORT=0\nLCMHBEATTIME=1\nLCMNUMHBEATS=3\nLK_SERV_ENV=generic\n")
     if version:
-        packaging.install_from(paths, rpms(version))
+        packaging.install_from(paths, packaging.rpms_for(version, kits, rpm_cache()))
     return paths
 
 

@@ -36,8 +36,10 @@ def test_lkbackup_c_default_archive(node):
     h.write(os.path.join(node.config_dir, "archive.2001010000.tar.gz"), "old archive")
     result = h.run_bin(node, "lkbackup", ["-c"])
     assert result.returncode == 0, result.stderr
-    match = re.match(r"^Creating archive (\S+)$", result.stdout.strip())
-    assert match, result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Executing on node1"            # the vendor's sample lines
+    match = re.match(r"^Creating archive (\S+)$", lines[1])
+    assert match and len(lines) == 2, result.stdout
     archive = match.group(1)
     assert re.match(re.escape(node.config_dir) + r"/archive\.\d{10}\.tar\.gz$", archive)
     stamp = datetime.datetime.strptime(archive.split(".")[-3], "%y%m%d%H%M")
@@ -51,7 +53,7 @@ def test_lkbackup_round_trip_restores_config_and_defaults(node, tmp_path):
     archive = str(tmp_path / "saved" / "lk.tar.gz")
     created = h.run_bin(node, "lkbackup", ["-c", "-f", archive])
     assert created.returncode == 0, created.stderr
-    assert created.stdout.strip() == "Creating archive %s" % archive
+    assert created.stdout == "Executing on node1\nCreating archive %s\n" % archive
     h.write(node.lcd_file, json.dumps({"resources": {}, "note": "changed"}))
     h.write(node.defaults_file, "LCMPORT=0\nNEW_PARAMETER=1\n")
     os.remove(os.path.join(node.license_dir, "node1.lic"))

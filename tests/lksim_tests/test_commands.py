@@ -1,4 +1,4 @@
-"""Exit codes, usage errors, unknown tags, no traceback (LCDI codes of lifekeeper-cli.md)."""
+"""Exit codes, usage errors, unknown tags, no traceback (LCDI codes of the shared LifeKeeper CLI notes)."""
 import json
 import os
 

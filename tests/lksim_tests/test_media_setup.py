@@ -7,7 +7,7 @@ import time
 import pytest
 
 import lksim_b_helpers as h
-from lksim import knobs, media, packaging, setup_tool
+from lksim import knobs, media, setup_tool
 
 EMPTY = ""
 
@@ -32,7 +32,8 @@ def test_media_iso_holds_the_sps_image_with_setup_and_rpms(tmp_path):
     setup = os.path.join(out, "setup")
     assert os.access(setup, os.X_OK)
     assert sorted(os.listdir(os.path.join(out, "rpms"))) == [
-        "steeleye-lk-9.9.0-1.noarch.rpm", "steeleye-lkDR-9.9.0-1.noarch.rpm"]
+        "steeleye-lk-9.9.0-1.noarch.rpm", "steeleye-lkDR-9.9.0-1.noarch.rpm",
+        "steeleye-lkNFS-9.9.0-1.noarch.rpm", "steeleye-lkORA-9.9.0-1.noarch.rpm"]
     # the inner image is a real ISO9660 image too
     inner = str(tmp_path / "outer")
     subprocess.run(["xorriso", "-osirrox", "on", "-indev", iso, "-extract", "/", inner],
@@ -77,7 +78,7 @@ def test_fresh_install_with_empty_config(tmp_path, config):
     assert result.returncode == 0, result.stderr
     assert result.stdout.rstrip().endswith("Setup Complete.")
     assert h.rpm_q(paths) == (0, "9.9.0")
-    assert h.rpm_qa(paths) == ["steeleye-lk-9.9.0", "steeleye-lkDR-9.9.0"]
+    assert h.rpm_qa(paths) == ["steeleye-lk-9.9.0"]      # no kit installed: none preselected
     assert "LK_SERV_ENV=generic" in h.read(paths.defaults_file)
     assert os.path.exists(os.path.join(paths.bin_dir, "lkcli"))
 
@@ -194,8 +195,8 @@ def test_config_installs_licenses_and_selects_kits(tmp_path, config):
     result = h.run_setup(paths, h.media_dir("9.9.0"), ["-f", config(text)])
     assert result.returncode == 0, result.stderr
     assert h.read(os.path.join(paths.license_dir, "node1.lic")) == "KEY\n"
-    # no kit selected: core updated, the kit stays at the old version
-    assert h.rpm_qa(paths) == ["steeleye-lk-9.9.0", "steeleye-lkDR-9.8.0"]
+    # no kit named: the installed kit is preselected and updated with the core
+    assert h.rpm_qa(paths) == ["steeleye-lk-9.9.0", "steeleye-lkDR-9.9.0"]
     assert "LK_SERV_ENV=aws" in h.read(paths.defaults_file)
 
 
@@ -241,13 +242,14 @@ def test_8x_window_refuses_8_1(tmp_path):
 
 
 def test_8x_kit_selection_only(tmp_path):
-    paths = h.make_node(tmp_path, version="8.4.1")
-    packaging.remove(paths)
-    packaging.install_from(paths, h.rpms("8.4.1")[:1])
+    paths = h.make_node(tmp_path, version="8.4.1", kits=[])
     assert h.rpm_qa(paths) == ["steeleye-lk-8.4.1"]
-    result = h.run_setup(paths, h.media_dir("8.4.1"), ["-k", "-y"])
+    kept = h.run_setup(paths, h.media_dir("8.4.1"), ["-k", "-y"])     # keeps the marks: none
+    assert kept.returncode == 0, kept.stderr
+    assert h.rpm_qa(paths) == ["steeleye-lk-8.4.1"]
+    result = h.run_setup(paths, h.media_dir("8.4.1"), ["-k"], stdin="steeleye-lkDR\n\n")
     assert result.returncode == 0, result.stderr
-    assert "Install/update the LifeKeeper core" not in result.stdout
+    assert "core packages" not in result.stdout
     assert h.rpm_qa(paths) == ["steeleye-lk-8.4.1", "steeleye-lkDR-8.4.1"]
     other = h.make_node(tmp_path, "node2", version="8.3.0")
     refused = h.run_setup(other, h.media_dir("8.4.1"), ["-k", "-y"])

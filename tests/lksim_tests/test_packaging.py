@@ -23,15 +23,19 @@ def _files(rpm_file):
 
 @pytest.mark.parametrize("version", ["9.9.0", "8.4.1"])
 def test_build_rpms_names_headers_and_payload(version):
-    core, kit = h.rpms(version)
+    core, dr, nfs, ora = h.rpms(version)
     assert os.path.basename(core) == "steeleye-lk-%s-1.noarch.rpm" % version
-    assert os.path.basename(kit) == "steeleye-lkDR-%s-1.noarch.rpm" % version
     assert _qp(core, "%{NAME} %{VERSION} %{RELEASE} %{ARCH}") == "steeleye-lk %s 1 noarch" % version
-    assert _qp(kit, "%{NAME} %{VERSION}") == "steeleye-lkDR %s" % version
     expected = sorted("/opt/LifeKeeper/bin/%s" % c for c in generations.commands_for(version))
     assert _files(core) == expected
     assert ("/opt/LifeKeeper/bin/lkcli" in expected) == version.startswith("9")
-    assert _files(kit) == ["/opt/LifeKeeper/lkadm/subsys/scsi/netraid/VERSION"]
+    for kit, name, path in ((dr, "steeleye-lkDR", "scsi/netraid"), (nfs, "steeleye-lkNFS", "gen/nfs"),
+                            (ora, "steeleye-lkORA", "database/oracle")):
+        assert os.path.basename(kit) == "%s-%s-1.noarch.rpm" % (name, version)
+        assert _qp(kit, "%{NAME} %{VERSION}") == "%s %s" % (name, version)
+        assert _files(kit) == ["/opt/LifeKeeper/lkadm/subsys/%s/VERSION" % path]
+        assert packaging.package_of(kit) == name
+    assert packaging.package_of(core) == "steeleye-lk"
 
 
 def test_build_rpms_is_cached_by_version():
@@ -68,7 +72,7 @@ def test_install_into_root_is_visible_to_rpm_query(tmp_path):
 def test_update_from_8x_to_9x_replaces_the_package_and_adds_lkcli(tmp_path):
     paths = h.make_node(tmp_path, version="8.4.1")
     assert not os.path.exists(os.path.join(paths.bin_dir, "lkcli"))
-    packaging.install_from(paths, h.rpms("9.9.0"))
+    packaging.install_from(paths, packaging.rpms_for("9.9.0", ["steeleye-lkDR"], h.rpm_cache()))
     assert h.rpm_qa(paths) == ["steeleye-lk-9.9.0", "steeleye-lkDR-9.9.0"]
     assert os.path.exists(os.path.join(paths.bin_dir, "lkcli"))
 
@@ -87,6 +91,16 @@ def test_remove_erases_every_steeleye_package(tmp_path):
     assert packaging.installed_version(paths) is None
     assert not os.path.exists(os.path.join(paths.bin_dir, "lcdstatus"))
     assert packaging.remove(paths) == []
+
+
+def test_install_chooses_the_kits_and_refuses_unknown_ones(tmp_path):
+    paths = h.make_node(tmp_path)
+    packaging.install(paths, "9.9.0", cache_dir=h.rpm_cache(), kits=["steeleye-lkNFS", "steeleye-lkORA"])
+    assert h.rpm_qa(paths) == ["steeleye-lk-9.9.0", "steeleye-lkNFS-9.9.0", "steeleye-lkORA-9.9.0"]
+    assert packaging.installed_kits(paths) == {"steeleye-lkNFS": "9.9.0", "steeleye-lkORA": "9.9.0"}
+    with pytest.raises(packaging.PackagingError) as err:
+        packaging.install(paths, "9.9.0", cache_dir=h.rpm_cache(), kits=["steeleye-lkSAP"])
+    assert "'steeleye-lkSAP'" in str(err.value) and "steeleye-lkNFS" in str(err.value)
 
 
 def test_two_roots_have_separate_rpm_databases(tmp_path):

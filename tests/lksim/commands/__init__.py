@@ -7,6 +7,7 @@ exit 2; no traceback ever reaches the user.
 import importlib
 import sys
 
+from lksim import knobs
 from lksim.paths import NodePaths
 
 # command name -> module under lksim.commands that implements it
@@ -36,9 +37,12 @@ def run(name, argv, root):
     if module_name is None:
         sys.stderr.write("%s: command not found\n" % name)
         return 127
+    paths = NodePaths(root)
     try:
+        if name in (knobs.load(paths).get("hang_commands") or []):
+            knobs.hang()
         module = importlib.import_module("lksim.commands." + module_name)
-        return module.main(name, list(argv), NodePaths(root))
+        return module.main(name, list(argv), paths)
     except KeyboardInterrupt:
         return 130
     except SystemExit as exc:  # argparse usage errors

@@ -3,7 +3,7 @@
 lkbackup -c [-f ARCHIVE]   archive $LKROOT/config (without earlier archives and LK_INITDONE),
                            /etc/default/LifeKeeper and the license keys; default
                            $LKROOT/config/archive.<YYMMDDhhmm>.tar.gz; prints
-                           "Creating archive <path>".
+                           "Executing on <node>" and "Creating archive <path>" (vendor sample).
 lkbackup -x -f ARCHIVE     put those files back, /etc/default/LifeKeeper included.
                            Refused while LifeKeeper runs (ASSUMED).
 Member names inside the archive are relative to the node ROOT (opt/LifeKeeper/config/...).
@@ -16,6 +16,7 @@ import tarfile
 import time
 
 from lksim import lcd
+from lksim.commands._util import node_name
 from lksim.setup_tool import lifekeeper_running
 
 CONFIG_PREFIX = "opt/LifeKeeper/config"
@@ -66,6 +67,7 @@ def create(paths, archive=None):
     if archive is None:
         archive = os.path.join(paths.config_dir, "archive.%s.tar.gz" % time.strftime("%y%m%d%H%M"))
     archive = os.path.abspath(archive)
+    print("Executing on %s" % node_name(paths))
     print("Creating archive %s" % archive)
     sys.stdout.flush()
     items = _collect(paths, archive)

@@ -28,7 +28,7 @@ def ins_list(name, argv, paths):
     for res in view.resources:
         if tag is not None and res["tag"] != tag:
             continue
-        app, dummy, kind = res.get("type", "gen/app").partition("/")
+        app, kind = view.app_type(res["tag"])
         fields = [view.node, app, kind, res["tag"], res["id"], live.get(res["tag"], res["state"]),
                   str(view.priority(res["tag"]))]
         sys.stdout.write(args.sep.join(fields) + "\n")

@@ -8,7 +8,7 @@ def main(name, argv, paths):
     sub.add_parser("start", help="start LifeKeeper")
     p_stop = sub.add_parser("stop", help="stop LifeKeeper")
     p_stop.add_argument("-f", action="store_true", help="leave the resources in service")
-    p_status = sub.add_parser("status", help="short status display")
+    p_status = sub.add_parser("status", help="status display (long; -q or -e: short)")
     group = p_status.add_mutually_exclusive_group()
     group.add_argument("-q", action="store_true")
     group.add_argument("-e", action="store_true")
@@ -25,7 +25,8 @@ def main(name, argv, paths):
     if args.command == "stop":
         return service.stop(paths, force=args.f, name="lkcli")
     if args.command == "status":
-        return status_cmd.show("lkcli", paths, "BACKUP" if args.e else "LOCAL")
+        short = "BACKUP" if args.e else ("LOCAL" if args.q else None)
+        return status_cmd.show("lkcli", paths, short)
     if args.action is None:
         p_res.error("an action is required (restore, remove)")
     return resource_cmd.act("lkcli", paths, args.tag, args.action)

@@ -24,6 +24,13 @@ def start(paths, wait=None):
     return 0
 
 
+# What `lkcli stop` prints on a systemd host (the vendor's 9.9.0 update guide, verbatim).
+SYSTEMD_STOP_LINES = (
+    "Removed /etc/systemd/system/lifekeeper-graphical.target.requires/lifekeeper.service.",
+    "Removed /etc/systemd/system/lifekeeper-multi-user.target.requires/lifekeeper.service.",
+)
+
+
 def stop(paths, force=False, name="lkstop"):
     node = _util.node_name(paths)
     pid = daemon.daemon_pid(paths)
@@ -41,6 +48,8 @@ def stop(paths, force=False, name="lkstop"):
         deadline = time.time() + 30
         while time.time() < deadline and client.running(paths, timeout=0.5):
             time.sleep(0.05)
+    if name == "lkcli":
+        sys.stdout.write("".join(line + "\n" for line in SYSTEMD_STOP_LINES))
     sys.stdout.write("LifeKeeper stopped on %s%s.\n" % (
         node, " (resources left in service)" if force else ""))
     return 0

@@ -6,6 +6,7 @@ from lksim.commands import _util
 
 RESOURCE_HEADER = ("TAG", "ID", "STATE", "PRIO", "PRIMARY")
 COMM_HEADER = ("MACHINE", "NETWORK", "ADDRESSES/DEVICE", "STATE", "PRIO")
+NO_BACKUP = "------"     # BACKUP column on the lowest-priority system (vendor's example)
 
 
 def _table(rows, right):
@@ -35,7 +36,7 @@ def render_short(data, first="LOCAL", root=None):
         if first == "LOCAL":
             lead = view.node
         else:
-            lead = view.backup(tag) or "-" * max(6, len(view.node))
+            lead = view.backup(tag) or NO_BACKUP
         prio = view.priority(tag)
         rows.append((lead, " " * depth + tag, res["id"], res["state"],
                      "" if prio is None else str(prio), view.primary(tag)))
@@ -51,30 +52,55 @@ def render_short(data, first="LOCAL", root=None):
     return "\n".join(lines) + "\n"
 
 
+INITIALIZE = "(AUTORES_ISP) automatic restore to IN-SERVICE by LifeKeeper"
+REASONS = {"ISP": "restore action has succeeded", "ISU": "restore action has succeeded",
+           "OSF": "restore action has failed"}
+SHUTDOWN_STRATEGY = "do not switch over resources (default)"
+DETAIL_INDENT = " " * 8
+
+
+def _long_resource(view, tag):
+    """Lines of one resource of the long display (CONTRACTS.md section 1)."""
+    res = view.get(tag)
+    app, kind = view.app_type(tag)
+    lines = ["%s: id=%s app=%s type=%s state=%s" % (tag, res["id"], app, kind, res["state"]),
+             DETAIL_INDENT + "initialize=" + INITIALIZE,
+             DETAIL_INDENT + "info=%s" % res.get("info", res["id"])]
+    if res["state"] in REASONS:
+        lines.append(DETAIL_INDENT + "reason=" + REASONS[res["state"]])
+    if view.children(tag):
+        lines.append(DETAIL_INDENT + "depends on resources: " + ",".join(view.children(tag)))
+    return lines
+
+
 def render_long(data, root=None):
-    """Text of the long display (format ASSUMED, see ASSUMPTIONS.md)."""
+    """Text of the long display (lcdstatus without -q/-e, lkcli status without flags).
+
+    Each resource once, in display order (one under its first parent only); the layout
+    is the one of CONTRACTS.md section 1 (ASSUMED where the vendor shows no sample)."""
     view = lcd.Lcd(data)
-    lines = ["MACHINE  %s" % view.node, "", "Resource hierarchy information:"]
-    tree = view.tree(root)
-    if not tree:
-        lines.append("  (no resources)")
-    for tag, depth in tree:
-        res = view.get(tag)
-        indent = "  " + "    " * depth
-        lines.append("%s%s  (%s)" % (indent, tag, res["state"]))
-        lines.append("%s    id=%s type=%s priority=%s primary=%s" % (
-            indent, res["id"], res.get("type", ""), view.priority(tag), view.primary(tag)))
-        others = ["%s(%s)" % (n, res["priorities"][n]) for n in view.equivalent_systems(tag)]
-        lines.append("%s    equivalencies: %s" % (indent, " ".join(others) or "none"))
-        if view.children(tag):
-            lines.append("%s    dependencies: %s" % (indent, " ".join(view.children(tag))))
-    lines.extend(["", "Communication paths:"])
-    if not data.get("comm_paths"):
-        lines.append("  (none)")
+    lines = ["Resource Hierarchy Information", "",
+             'Resource hierarchies for machine "%s":' % view.node, ""]
+    shown = []
+    for tag, dummy_depth in view.tree(root):
+        if tag in shown:
+            continue
+        shown.append(tag)
+        lines.extend(_long_resource(view, tag))
+        lines.append("")
+    lines.extend(["Communication Status Information", "",
+                  'Network and TTY communication paths from machine "%s":' % view.node])
     for path in data.get("comm_paths", []):
-        lines.append("  %s  %s  %s/%s  %s  priority %s" % (
-            path["machine"], path.get("network", "TCP"), path["local"], path["remote"],
-            path.get("state", "DEAD"), path.get("priority")))
+        tcp = path.get("network", "TCP") == "TCP"
+        lines.append(DETAIL_INDENT + 'to machine=%s type=%s addresses=%s state="%s" priority=%s '
+                     "#comm_downs=%d" % (
+                         path["machine"], path.get("network", "TCP"),
+                         "%s/%s" % (path["local"], path["remote"]) if tcp else path.get("device", ""),
+                         path.get("state", "DEAD"), path.get("priority") if tcp else "--",
+                         int(path.get("comm_downs", 0))))
+    lines.extend(["", "LifeKeeper Flags", "", "The following LifeKeeper flags are on:", "",
+                  "Shutdown Strategy", "",
+                  "The shutdown strategy is set to: %s." % SHUTDOWN_STRATEGY])
     return "\n".join(lines) + "\n"
 
 

@@ -13,7 +13,7 @@ import sys
 import tarfile
 import time
 
-from lksim import packaging
+from lksim import knobs, packaging
 
 
 def _host(paths):
@@ -27,6 +27,10 @@ def main(name, argv, paths):
     parser = argparse.ArgumentParser(prog=name, description="collect LifeKeeper support data")
     parser.parse_args(argv)
     host = _host(paths)
+    if knobs.load(paths).get("fail_lksupport"):
+        sys.stderr.write("%s: cannot collect support data for %s (simulated fault: knob "
+                         "fail_lksupport); no archive was written\n" % (name, host))
+        return 1
     print("Collecting support data for %s" % host)
     sys.stdout.flush()
     out_dir = os.path.join(paths.root, "tmp", "lksupport")
