@@ -186,7 +186,8 @@ class FilterModule(object):
     def filters(self):
         return dict((func.__name__, func) for func in (
             lk_version, lk_update_kind, lk_rollback_archive,
-            lk_node_reads, lk_by_host, lk_result_problems, lk_unreadable_text, lk_per_host, lk_clusters, lk_health, lk_placement, lk_orphans, lk_failed_resources,
+            lk_node_reads, lk_by_host, lk_result_problems, lk_unreadable_text, lk_per_host,
+            lk_clusters, lk_health, lk_placement, lk_orphans, lk_failed_resources,
             lk_status_lines, lk_health_lines,
             lk_plans, lk_plan_lines, lk_evacuation, lk_moves_back, lk_rescue_moves,
             lk_switch_records, lk_report, lk_report_lines, lk_combine_reports, lk_evacuation_failure,

@@ -256,8 +256,8 @@ def status_lines(statuses, hosts):
             continue
         summary = status.get('summary') or {}
         lines.extend([
-            '%s: LifeKeeper %s running=%s ready=%s' % (host, status.get('version'), status.get('running'),
-                                                      status.get('ready')),
+            '%s: LifeKeeper %s running=%s ready=%s' % (
+                host, status.get('version'), status.get('running'), status.get('ready')),
             'in service here: %s' % (', '.join(summary.get('in_service_here') or []) or '-'),
             'standby here: %s' % (', '.join(summary.get('standby_here') or []) or '-'),
             'paths: %s' % (', '.join(path.get('state') for path in status.get('comm_paths') or []) or '-'),
