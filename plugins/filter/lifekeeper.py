@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026, hatools.lifekeeper contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The collection's filters: thin wrappers over plugins/plugin_utils.
+"""The collection's filters: plugins/plugin_utils functions, with adapters where a value
+from a play must be checked first (a bad value becomes an error naming it).
 
 Each filter is documented in plugins/filter/<name>.yml (ansible-doc -t filter
 hatools.lifekeeper.<name>). The logic lives in plugin_utils, where it is unit-tested.
@@ -47,27 +48,7 @@ def lk_update_kind(installed, target_version):
     return update_path(installed or None, str(target_version)).kind
 
 
-def lk_rollback_archive(value, host, lkroot, copy_dir):
-    return values.rollback_archive(value, host, lkroot, copy_dir)
-
-
 # ---- the cluster -------------------------------------------------------------------------
-
-def lk_node_reads(results, loop_var=None):
-    return cluster.node_reads(results, loop_var)
-
-
-def lk_by_host(results, loop_var):
-    return cluster.by_host(results, loop_var)
-
-
-def lk_result_problems(results, loop_var, key=None, what='the task'):
-    return cluster.result_problems(results, loop_var, key, what)
-
-
-def lk_unreadable_text(statuses):
-    return cluster.describe_unreadable(statuses)
-
 
 def lk_per_host(hosts, hostvars, name):
     return dict((host, hostvars[host][name]) for host in hosts)
@@ -91,26 +72,6 @@ def lk_health(statuses, target_version=None):
     return problems
 
 
-def lk_placement(statuses):
-    return cluster.placement(statuses)
-
-
-def lk_orphans(statuses, expected):
-    return cluster.orphans(statuses, expected)
-
-
-def lk_failed_resources(statuses):
-    return cluster.failed_resources(statuses)
-
-
-def lk_status_lines(statuses, hosts):
-    return cluster.status_lines(statuses, hosts)
-
-
-def lk_health_lines(statuses, clusters):
-    return cluster.health_lines(statuses, clusters)
-
-
 # ---- the plan and the moves --------------------------------------------------------------
 
 @_refuse_bad_values
@@ -121,10 +82,6 @@ def lk_plans(clusters, statuses, target_version, allow_reinstall=False, restore_
                             values.to_bool(restore_placement, 'lk_restore_placement'), placement_records, operation)
 
 
-def lk_plan_lines(the_plan):
-    return plan.render_plan(the_plan)
-
-
 @_refuse_bad_values
 def lk_evacuation(statuses, node, target_version=None, order=None):
     moves, problems = plan.evacuation_moves(node, _statuses(statuses, 'lk_evacuation'), target_version or None,
@@ -132,64 +89,42 @@ def lk_evacuation(statuses, node, target_version=None, order=None):
     return {'moves': moves, 'problems': problems}
 
 
-def lk_moves_back(before, statuses):
-    return plan.moves_back(before or {}, statuses)
-
-
-def lk_rescue_moves(statuses, lost, placement_before=None):
-    return plan.rescue_moves(statuses, lost, placement_before)
-
-
-# ---- the report and the messages ---------------------------------------------------------
-
-def lk_switch_records(results, loop_var, from_host=None):
-    return report.switch_records(results, loop_var, from_host)
-
-
-def lk_report(the_plan, result, records, placement_before, final_statuses, failure=None, placement_switchovers=None):
-    return report.build_report(result, the_plan, records, placement_before, final_statuses, failure,
-                               placement_switchovers)
-
-
-def lk_report_lines(the_report, operation='rolling update'):
-    return report.report_lines(the_report, operation)
-
-
-def lk_combine_reports(reports):
-    return report.combine_reports(reports)
-
-
-def lk_evacuation_failure(node, failed_task, failed_result, brought_back, left_failed, lkroot, not_read=''):
-    return report.evacuation_failure_message(node, failed_task, failed_result, brought_back, left_failed, lkroot,
-                                             not_read)
-
-
-def lk_failed_messages(failed_result):
-    return report.failed_messages(failed_result)
-
-
-def lk_move_problems(results, loop_var):
-    return report.move_problems(results, loop_var)
-
-
-def lk_cluster_results(clusters_vars):
-    return report.cluster_results(clusters_vars)
-
-
-def lk_failure_messages(results, inventories, playbook):
-    return report.failure_messages(results, inventories, playbook)
-
-
 class FilterModule(object):
-    """hatools.lifekeeper filters."""
+    """hatools.lifekeeper filters: plugin_utils functions, or adapters where a value must be checked."""
 
     def filters(self):
-        return dict((func.__name__, func) for func in (
-            lk_version, lk_update_kind, lk_rollback_archive,
-            lk_node_reads, lk_by_host, lk_result_problems, lk_unreadable_text, lk_per_host,
-            lk_clusters, lk_health, lk_placement, lk_orphans, lk_failed_resources,
-            lk_status_lines, lk_health_lines,
-            lk_plans, lk_plan_lines, lk_evacuation, lk_moves_back, lk_rescue_moves,
-            lk_switch_records, lk_report, lk_report_lines, lk_combine_reports, lk_evacuation_failure,
-            lk_failed_messages, lk_move_problems, lk_cluster_results, lk_failure_messages,
-        ))
+        return {
+            # input values
+            'lk_version': lk_version,
+            'lk_update_kind': lk_update_kind,
+            'lk_rollback_archive': values.rollback_archive,
+            # the cluster
+            'lk_node_reads': cluster.node_reads,
+            'lk_by_host': cluster.by_host,
+            'lk_result_problems': cluster.result_problems,
+            'lk_unreadable_text': cluster.describe_unreadable,
+            'lk_per_host': lk_per_host,
+            'lk_clusters': lk_clusters,
+            'lk_health': lk_health,
+            'lk_placement': cluster.placement,
+            'lk_orphans': cluster.orphans,
+            'lk_failed_resources': cluster.failed_resources,
+            'lk_status_lines': cluster.status_lines,
+            'lk_health_lines': cluster.health_lines,
+            # the plan and the moves
+            'lk_plans': lk_plans,
+            'lk_plan_lines': plan.render_plan,
+            'lk_evacuation': lk_evacuation,
+            'lk_moves_back': plan.moves_back,
+            'lk_rescue_moves': plan.rescue_moves,
+            # the report and the messages
+            'lk_switch_records': report.switch_records,
+            'lk_report': report.build_report,
+            'lk_report_lines': report.report_lines,
+            'lk_combine_reports': report.combine_reports,
+            'lk_evacuation_failure': report.evacuation_failure_message,
+            'lk_failed_messages': report.failed_messages,
+            'lk_move_problems': report.move_problems,
+            'lk_cluster_results': report.cluster_results,
+            'lk_failure_messages': report.failure_messages,
+        }

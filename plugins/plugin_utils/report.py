@@ -61,7 +61,7 @@ def move_problems(results, loop_var):
     return problems
 
 
-def build_report(result, plan, records, placement_before, final_statuses, failure=None,
+def build_report(plan, result, records, placement_before, final_statuses, failure=None,
                  placement_switchovers=None):
     """One cluster's report.
 
@@ -193,7 +193,7 @@ def interrupted_result(cluster_vars):
                % cluster_vars.get('__lk_cluster'))
     return {
         'cluster': cluster_vars.get('__lk_cluster'),
-        'report': build_report('failed', the_plan, {}, the_plan.get('placement_before') or {}, statuses, failure),
+        'report': build_report(the_plan, 'failed', {}, the_plan.get('placement_before') or {}, statuses, failure),
         'statuses': statuses,
         'rescue_errors': [],
         'run_id': cluster_vars.get('lk_run_id'),

@@ -30,7 +30,7 @@ def test_report_of_a_successful_run():
     final = two_nodes('9.9.0')
     records = {'n2': {'started': 10, 'ended': 25.5, 'switchovers': []},
                'n1': {'started': 30, 'ended': 50, 'switchovers': [SWITCH]}}
-    rep = report.build_report('success', _plan(), records, {'app': 'n1'}, final, None, [BACK])
+    rep = report.build_report(_plan(), 'success', records, {'app': 'n1'}, final, None, [BACK])
     assert rep['result'] == 'success' and rep['cluster'] == 'lifekeeper'
     assert rep['hierarchies_lost'] == [] and rep['unreadable_nodes'] == {}
     assert rep['switchovers'] == 2 and rep['max_downtime_s'] == 2.5
@@ -45,7 +45,7 @@ def test_report_of_a_successful_run():
 def test_moves_made_differ_from_the_plan_when_the_run_did_otherwise():
     records = {'n2': {'started': 1, 'ended': 2, 'switchovers': []},
                'n1': {'started': 3, 'ended': 4, 'switchovers': [dict(SWITCH, to='n3')]}}
-    rep = report.build_report('success', _plan(), records, {'app': 'n1'}, two_nodes('9.9.0'))
+    rep = report.build_report(_plan(), 'success', records, {'app': 'n1'}, two_nodes('9.9.0'))
     assert rep['moves_made'] != rep['moves_planned']
 
 
@@ -53,7 +53,7 @@ def test_failed_report_from_fresh_reads():
     final = two_nodes('9.9.0')
     final['n1']['resources'][0]['state'] = 'OSU'
     records = {'n2': {'started': 10, 'ended': 25.5, 'switchovers': []}}
-    failed = report.build_report('failed', _plan(), records, {'app': 'n1'}, final, 'n1 failed at \'update\': boom')
+    failed = report.build_report(_plan(), 'failed', records, {'app': 'n1'}, final, 'n1 failed at \'update\': boom')
     assert failed['hierarchies_lost'] == ['app']
     assert failed['nodes'][1]['action'] == 'not done'
     text = '\n'.join(report.report_lines(failed))
@@ -64,7 +64,7 @@ def test_lost_is_unknown_with_the_unread_node_named():
     final = two_nodes()
     final['n1'] = unknown('unreachable: no route')
     final['n2']['resources'][0]['state'] = 'OSU'
-    rep = report.build_report('failed', _plan(), {}, {'app': 'n1'}, final, 'n1 failed at \'update\': x')
+    rep = report.build_report(_plan(), 'failed', {}, {'app': 'n1'}, final, 'n1 failed at \'update\': x')
     assert rep['hierarchies_lost'] == 'unknown'
     assert rep['unreadable_nodes'] == {'n1': 'unreachable: no route'}
     assert rep['nodes'][1]['version_after'] is None
@@ -78,7 +78,7 @@ def test_lost_is_unknown_with_the_unread_node_named():
 
 def test_failure_message_says_where_everything_is_and_how_to_resume():
     final = two_nodes()
-    rep = report.build_report('failed', _plan(), {}, {'app': 'n1'}, final, "n1 failed at 'update': boom..")
+    rep = report.build_report(_plan(), 'failed', {}, {'app': 'n1'}, final, "n1 failed at 'update': boom..")
     resume = report.resume_command(['inv1', 'inv2'], '/p/rolling_update.yml',
                                    [['lk_target_version', '9.9.0'], ['lk_run_id', 'r1'], ['lk_confirm', 'true']])
     assert resume == ('ansible-playbook -i inv1 -i inv2 /p/rolling_update.yml -e lk_target_version=9.9.0 '
@@ -109,16 +109,16 @@ def test_evacuation_failure_message():
 
 
 def test_one_cluster_report_is_unchanged_by_combining():
-    rep = report.build_report('success', _plan(), {}, {'app': 'n1'}, two_nodes('9.9.0'))
+    rep = report.build_report(_plan(), 'success', {}, {'app': 'n1'}, two_nodes('9.9.0'))
     assert report.combine_reports([rep]) is rep
 
 
 def test_fleet_report():
-    one = report.build_report('success', _plan(), {}, {'app': 'n1'}, two_nodes('9.9.0'), None, [SWITCH])
+    one = report.build_report(_plan(), 'success', {}, {'app': 'n1'}, two_nodes('9.9.0'), None, [SWITCH])
     other_plan = dict(_plan(), cluster='crm')
     lost = two_nodes('9.9.0')
     lost['n1']['resources'][0]['state'] = 'OSU'
-    two = report.build_report('failed', other_plan, {}, {'app': 'n1'}, lost, 'n1 failed')
+    two = report.build_report(other_plan, 'failed', {}, {'app': 'n1'}, lost, 'n1 failed')
     fleet = report.combine_reports([one, two])
     assert fleet['result'] == 'failed' and fleet['target_version'] == '9.9.0'
     assert fleet['hierarchies_lost'] == ['crm/app']
