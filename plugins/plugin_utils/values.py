@@ -42,7 +42,7 @@ def rollback_archive(value, host, lkroot, copy_dir):
     value: lk_rollback_archive as given, one absolute path for every node or a mapping
     {inventory host: path}. An archive under lkroot is restored from its copy in copy_dir
     (rmlk deletes lkroot). Returns {'archive': the node's path as given ('' when none),
-    'restore': the path to restore from, 'copy': whether the archive must be copied to
+    'restore': the path to restore from, 'needs_copy': whether the archive must be copied to
     copy_dir first}.
     """
     if isinstance(value, dict):
@@ -52,4 +52,4 @@ def rollback_archive(value, host, lkroot, copy_dir):
     archive = str(archive)
     inside = archive.startswith(str(lkroot).rstrip('/') + '/')
     restore = '%s/%s' % (str(copy_dir).rstrip('/'), archive.rsplit('/', 1)[-1]) if inside else archive
-    return {'archive': archive, 'restore': restore, 'copy': inside}
+    return {'archive': archive, 'restore': restore, 'needs_copy': inside}

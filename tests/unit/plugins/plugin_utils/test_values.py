@@ -34,15 +34,15 @@ def test_normalise_version_refuses(value, says):
 
 
 @pytest.mark.parametrize('value, host, expected', [
-    ('/srv/a.tgz', 'h1', {'archive': '/srv/a.tgz', 'restore': '/srv/a.tgz', 'copy': False}),
+    ('/srv/a.tgz', 'h1', {'archive': '/srv/a.tgz', 'restore': '/srv/a.tgz', 'needs_copy': False}),
     ('/opt/LifeKeeper/config/a.tgz', 'h1', {'archive': '/opt/LifeKeeper/config/a.tgz', 'restore': '/bk/a.tgz',
-                                            'copy': True}),
+                                            'needs_copy': True}),
     ({'h1': '/srv/1.tgz', 'h2': '/srv/2.tgz'}, 'h2', {'archive': '/srv/2.tgz', 'restore': '/srv/2.tgz',
-                                                      'copy': False}),
-    ({'h1': '/srv/1.tgz'}, 'h2', {'archive': '', 'restore': '', 'copy': False}),
-    (None, 'h1', {'archive': '', 'restore': '', 'copy': False}),
+                                                      'needs_copy': False}),
+    ({'h1': '/srv/1.tgz'}, 'h2', {'archive': '', 'restore': '', 'needs_copy': False}),
+    (None, 'h1', {'archive': '', 'restore': '', 'needs_copy': False}),
     ('/opt/LifeKeeperX/a.tgz', 'h1', {'archive': '/opt/LifeKeeperX/a.tgz', 'restore': '/opt/LifeKeeperX/a.tgz',
-                                      'copy': False}),
+                                      'needs_copy': False}),
 ])
 def test_rollback_archive(value, host, expected):
     assert values.rollback_archive(value, host, '/opt/LifeKeeper/', '/bk/') == expected
