@@ -127,3 +127,40 @@ def test_fleet_report():
     assert fleet['failure'] == 'crm: n1 failed' and fleet['clusters'] == [one, two]
     two['hierarchies_lost'] = 'unknown'
     assert report.combine_reports([one, two])['hierarchies_lost'] == 'unknown'
+
+
+def _result(rep, statuses, cluster='lifekeeper'):
+    return {'cluster': cluster, 'report': rep, 'statuses': statuses, 'rescue_errors': [], 'run_id': 'r1',
+            'artifacts': 'arts/r1', 'operation': 'rolling update',
+            'resume_vars': [['lk_run_id', 'r1'], ['lk_confirm', 'true']], 'resume_note': None}
+
+
+def test_a_flow_that_recorded_nothing_is_failed_and_unknown():
+    the_plan = _plan()
+    results = report.cluster_results([
+        {'__lk_cluster_result': _result(report.build_report(the_plan, 'success', {}, {'app': 'n1'}, two_nodes()),
+                                        two_nodes())},
+        {'__lk_cluster': 'crm', '__lk_plan': dict(the_plan, cluster='crm'), '__lk_cluster_hosts': ['n1', 'n2'],
+         'lk_run_id': 'r1'},
+    ])
+    assert [r['report']['result'] for r in results] == ['success', 'failed']
+    interrupted = results[1]['report']
+    assert interrupted['hierarchies_lost'] == 'unknown'
+    assert sorted(interrupted['unreadable_nodes']) == ['n1', 'n2']
+    assert 'cluster crm was interrupted' in interrupted['failure']
+    messages = report.failure_messages(results, ['inv'], 'pb.yml')
+    assert len(messages) == 1 and messages[0].startswith('Cluster crm: The run stopped: the run of cluster crm')
+    assert 'lost: unknown (not read: n1 (not read: the run lost its connection' in messages[0]
+    assert messages[0].endswith('ansible-playbook -i inv pb.yml -e lk_run_id=r1 (plus your other extra vars).')
+
+
+def test_one_failed_cluster_message_is_not_prefixed_and_quotes_what_the_shell_needs():
+    final = two_nodes()
+    rep = report.build_report(_plan(), 'failed', {}, {'app': 'n1'}, final, "n1 failed at 'update': boom")
+    result = _result(rep, final)
+    result['resume_vars'] = [['lk_rollback_archive', '{"n1": "/a b.tgz"}'], ['lk_run_id', 'r1']]
+    (message,) = report.failure_messages([result], ['/inv dir/hosts'], '/p/rollback.yml')
+    assert message.startswith("The rolling update stopped: n1 failed at 'update': boom.")
+    assert "-i '/inv dir/hosts' /p/rollback.yml -e 'lk_rollback_archive={\"n1\": \"/a b.tgz\"}' -e lk_run_id=r1" \
+        in message
+    assert report.failure_messages([dict(result, report=dict(rep, result='success'))], [], 'x') == []
