@@ -14,8 +14,9 @@ import yaml
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ROLES = sorted(os.listdir(os.path.join(REPO, 'roles')))
-# Shared pieces, not meant to be called by users (no argument_specs: they would add a
-# validation task to every include of the reader).
+# Shared pieces, not meant to be called by users: documented (ansible-doc), not in README.
+# A role may keep the defaults of its own variables (bigip_drain's lk_bigip_*), never a
+# second default of a roles/defaults variable.
 INTERNAL = ('cluster_read', 'defaults')
 PUBLIC = [role for role in ROLES if role not in INTERNAL]
 
@@ -53,25 +54,38 @@ def test_readme_documents_every_role_variable(role):
     assert not missing, '%s: README lacks %s' % (role, missing)
 
 
-@pytest.mark.parametrize('role', PUBLIC)
+@pytest.mark.parametrize('role', ROLES)
 def test_spec_defaults_are_the_defaults_role_values(role):
     for name, option in spec_options(role).items():
-        if 'default' in option:
-            assert name in DEFAULTS, '%s: %s has a default in its spec but not in roles/defaults' % (role, name)
-            assert option['default'] == DEFAULTS[name], '%s: %s' % (role, name)
+        defaults = dict(DEFAULTS, **_own_defaults(role))
+        if 'default' in option and name in defaults:
+            assert option['default'] == defaults[name], '%s: %s' % (role, name)
+        elif 'default' in option:
+            # an input its caller sets (the hook variables), documented with the value it reads when unset
+            assert name.startswith('lk_hook_'), '%s: %s has a default in its spec but in no defaults file' % (role, name)
         elif name in DEFAULTS and not option.get('required'):
             # computed defaults (templates) are described, not repeated
             assert '{{' in str(DEFAULTS[name]), '%s: %s should document its default %r' % (role, name, DEFAULTS[name])
 
 
+def _own_defaults(role):
+    path = os.path.join(REPO, 'roles', role, 'defaults', 'main.yml')
+    return (_yaml('roles', role, 'defaults', 'main.yml') or {}) if os.path.exists(path) else {}
+
+
 @pytest.mark.parametrize('role', PUBLIC)
-def test_entry_points_exist_and_depend_on_the_defaults(role):
+def test_entry_points_exist_and_each_default_has_one_place(role):
     for entry in specs(role):
         assert os.path.exists(os.path.join(REPO, 'roles', role, 'tasks', entry + '.yml')), (role, entry)
-    assert not os.path.exists(os.path.join(REPO, 'roles', role, 'defaults')), \
-        '%s: defaults belong in roles/defaults' % role
-    dependencies = _yaml('roles', role, 'meta', 'main.yml').get('dependencies') or []
-    assert {'role': 'hatools.lifekeeper.defaults'} in dependencies, role
+    own = _own_defaults(role)
+    # a role may keep defaults of its own variables only (documented in its spec), never
+    # a second default for a variable of roles/defaults
+    assert not sorted(set(own) & set(DEFAULTS)), '%s redefines defaults of roles/defaults' % role
+    assert not sorted(set(own) - set(spec_options(role))), '%s: defaults not in its argument spec' % role
+    if set(spec_options(role)) & set(DEFAULTS):
+        dependencies = _yaml('roles', role, 'meta', 'main.yml').get('dependencies') or []
+        assert {'role': 'hatools.lifekeeper.defaults'} in dependencies, \
+            '%s uses variables of roles/defaults: it must depend on it' % role
 
 
 def test_every_public_default_is_documented():
