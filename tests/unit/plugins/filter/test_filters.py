@@ -11,11 +11,11 @@ import yaml
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.hatools.lifekeeper.plugins.filter import lifekeeper
+from ansible_collections.hatools.lifekeeper.plugins.filter import lifekeeper, lk_bigip
 from ansible_collections.hatools.lifekeeper.tests.unit.plugins.plugin_utils.node_statuses import two_nodes, unknown
 
 FILTER_DIR = os.path.dirname(lifekeeper.__file__)
-FILTERS = lifekeeper.FilterModule().filters()
+FILTERS = dict(lifekeeper.FilterModule().filters(), **lk_bigip.FilterModule().filters())
 
 
 def _doc(name):
