@@ -1,8 +1,13 @@
-"""Ground truth from the simulator's event logs: how long each hierarchy was in service nowhere.
+"""Ground truth from the simulator's event logs: how long each hierarchy was in service nowhere,
+and which switchovers happened.
 
-usage: check_events.py --max-outages N --max-seconds S EVENTS.jsonl... (root tags from --tags)
+usage: check_events.py --max-outages N --max-seconds S [--report FILE --names HOST=NODE,...]
+       EVENTS.jsonl... (root tags from --tags)
 Prints a JSON summary; exits 1 when a hierarchy is out of service at the end, had more
 outages than allowed (each switchover is one), or one outage lasted longer than allowed.
+With --report (the collection's JSON report) it also exits 1 unless the moves the report
+says were made equal the plan's moves and the switchovers of the event logs, in order
+(--names maps inventory hosts to LifeKeeper node names).
 """
 import argparse
 import json
@@ -13,12 +18,46 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from lksim import events  # noqa: E402
 
 
+def moves(log, tags):
+    """[{tag, from, to}] in time order: each time a hierarchy came in service on a node other
+    than the one that held it before (node names of the event logs)."""
+    holder = {}
+    found = []
+    for event in log:
+        tag = event["tag"]
+        if tag not in tags:
+            continue
+        if event.get("from") in events.IN_SERVICE:
+            holder.setdefault(tag, event["node"])
+        if event["to"] in events.IN_SERVICE:
+            if holder.get(tag) not in (None, event["node"]):
+                found.append({"tag": tag, "from": holder[tag], "to": event["node"]})
+            holder[tag] = event["node"]
+    return found
+
+
+def report_problems(report_file, names, made):
+    """Why the report's moves differ from the plan's or from the event logs."""
+    with open(report_file) as handle:
+        report = json.load(handle)
+    named = [{"tag": m["tag"], "from": names.get(m["from"], m["from"]), "to": names.get(m["to"], m["to"])}
+             for m in report["moves_made"]]
+    problems = []
+    if report["moves_made"] != report["moves_planned"]:
+        problems.append("the report's moves %s differ from the plan's %s" % (report["moves_made"], report["moves_planned"]))
+    if named != made:
+        problems.append("the report's moves %s differ from the event logs' %s" % (named, made))
+    return problems
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--tags", required=True, help="comma-separated hierarchy root tags")
     parser.add_argument("--max-outages", type=int, required=True)
     parser.add_argument("--max-seconds", type=float, required=True)
     parser.add_argument("--since", type=float, help="ignore what happened before (epoch seconds)")
+    parser.add_argument("--report", help="the collection's JSON report: its moves must match the plan and the logs")
+    parser.add_argument("--names", default="", help="comma-separated HOST=NODE pairs (inventory -> LifeKeeper name)")
     parser.add_argument("files", nargs="+")
     args = parser.parse_args()
     tags = [t for t in args.tags.split(",") if t]
@@ -37,7 +76,11 @@ def main():
             problems.append("%s was out of service %d times (allowed %d)" % (tag, len(intervals), args.max_outages))
         if any(x is not None and x > args.max_seconds for x in lengths):
             problems.append("%s had an outage over %ss: %s" % (tag, args.max_seconds, lengths))
-    print(json.dumps({"downtime": summary, "problems": problems, "events": len(log)}, sort_keys=True))
+    made = moves(log, tags)
+    if args.report:
+        names = dict(pair.split("=", 1) for pair in args.names.split(",") if pair)
+        problems.extend(report_problems(args.report, names, made))
+    print(json.dumps({"downtime": summary, "moves": made, "problems": problems, "events": len(log)}, sort_keys=True))
     return 1 if problems else 0
 
 

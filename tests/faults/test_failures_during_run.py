@@ -17,7 +17,7 @@ from harness import wait_for
 
 GATE_FAST = {"lk_update_ready_timeout": 10, "lk_evacuate_timeout": 60, "lk_placement_timeout": 60,
              "lk_verify_timeout": 30, "lk_preflight_mirror_timeout": 30, "lk_update_setup_timeout": 120,
-             "lk_report_rescue_timeout": 60}
+             "lk_rescue_timeout": 60}
 
 APP_WEB_3 = {
     "root": "app-web", "in_service_on": "node1",

@@ -210,7 +210,7 @@ def test_pb_rolling_update_then_rollback(make_cluster):   # containers lkf-test-
         "lk_target_version": "9.9.0", "lk_media": "/srv/LKL_V9.9.0_010126.iso", "lk_confirm": "true",
         "lk_run_id": "pb-update", "lk_update_ready_timeout": 60, "lk_update_setup_timeout": 120,
         "lk_evacuate_timeout": 60, "lk_preflight_mirror_timeout": 30, "lk_verify_timeout": 60,
-        "lk_placement_timeout": 60, "lk_report_rescue_timeout": 60})
+        "lk_placement_timeout": 60, "lk_rescue_timeout": 60})
     assert update.returncode == 0, update.stdout[-4000:]
     assert all(cluster.rpm_version(n) == "9.9.0" for n in cluster.names)
     assert cluster.placement() == {ROOT: "node1"}

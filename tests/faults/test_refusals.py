@@ -21,7 +21,7 @@ MEDIA = "/srv/LKL_V9.9.0_010126.iso"
 REFUSED = "Pre-flight refused the update; nothing was changed on any node"
 FAST = {"lk_update_ready_timeout": 20, "lk_evacuate_timeout": 20, "lk_preflight_mirror_timeout": 6,
         "lk_placement_timeout": 30, "lk_verify_timeout": 20, "lk_update_setup_timeout": 120,
-        "lk_report_rescue_timeout": 30}
+        "lk_rescue_timeout": 30}
 LKCLI = "/opt/LifeKeeper/bin/lkcli"
 
 

@@ -26,7 +26,7 @@ ROOT = "app-web"
 FAST = {"lk_target_version": TARGET, "lk_media": MEDIA, "lk_confirm": "true",
         "lk_update_ready_timeout": 60, "lk_update_setup_timeout": 120, "lk_evacuate_timeout": 60,
         "lk_preflight_mirror_timeout": 30, "lk_verify_timeout": 60, "lk_placement_timeout": 60,
-        "lk_report_rescue_timeout": 60}
+        "lk_rescue_timeout": 60}
 # one switchover of a three-resource hierarchy takes ~1-2 s in the simulator
 MAX_OUTAGE_S = 15
 

@@ -1,6 +1,9 @@
 # -*- coding: utf-8 -*-
-"""Every role variable of meta/argument_specs.yml is documented in README.md's role reference,
-and every variable a role's defaults set is in its argument spec."""
+"""The roles' documentation is in step with what they do.
+
+Every public default lives in roles/defaults (one place); each role documents the variables
+it uses in meta/argument_specs.yml with the same default; README's role reference lists them.
+"""
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
@@ -11,22 +14,40 @@ import yaml
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ROLES = sorted(os.listdir(os.path.join(REPO, 'roles')))
+# Shared pieces, not meant to be called by users: documented (ansible-doc), not in README.
+# A role may keep the defaults of its own variables (bigip_drain's lk_bigip_*), never a
+# second default of a roles/defaults variable.
+INTERNAL = ('cluster_read', 'defaults')
+PUBLIC = [role for role in ROLES if role not in INTERNAL]
+
+
+def _yaml(*parts):
+    with open(os.path.join(REPO, *parts)) as handle:
+        return yaml.safe_load(handle)
+
+
+def specs(role):
+    return _yaml('roles', role, 'meta', 'argument_specs.yml')['argument_specs']
 
 
 def spec_options(role):
-    with open(os.path.join(REPO, 'roles', role, 'meta', 'argument_specs.yml')) as handle:
-        specs = yaml.safe_load(handle)['argument_specs']
     options = {}
-    for entry in specs.values():
+    for entry in specs(role).values():
         options.update(entry.get('options') or {})
     return options
 
 
-@pytest.mark.parametrize('role', ROLES)
-def test_readme_documents_every_role_variable(role):
+DEFAULTS = _yaml('roles', 'defaults', 'defaults', 'main.yml')
+
+
+def _readme():
     with open(os.path.join(REPO, 'README.md')) as handle:
-        readme = handle.read()
-    section = readme.split('### `hatools.lifekeeper.%s`' % role, 1)
+        return handle.read()
+
+
+@pytest.mark.parametrize('role', PUBLIC)
+def test_readme_documents_every_role_variable(role):
+    section = _readme().split('### `hatools.lifekeeper.%s`' % role, 1)
     assert len(section) == 2, 'README has no role reference for %s' % role
     body = section[1].split('\n### ', 1)[0]
     missing = [name for name in spec_options(role) if '| `%s` |' % name not in body]
@@ -34,9 +55,50 @@ def test_readme_documents_every_role_variable(role):
 
 
 @pytest.mark.parametrize('role', ROLES)
-def test_defaults_are_in_the_argument_spec(role):
+def test_spec_defaults_are_the_defaults_role_values(role):
+    for name, option in spec_options(role).items():
+        defaults = dict(DEFAULTS, **_own_defaults(role))
+        if 'default' in option and name in defaults:
+            assert option['default'] == defaults[name], '%s: %s' % (role, name)
+        elif 'default' in option:
+            # an input its caller sets (the hook variables), documented with the value it reads when unset
+            assert name.startswith('lk_hook_'), '%s: %s has a default in its spec but in no defaults file' % (role, name)
+        elif name in DEFAULTS and not option.get('required'):
+            # computed defaults (templates) are described, not repeated
+            assert '{{' in str(DEFAULTS[name]), '%s: %s should document its default %r' % (role, name, DEFAULTS[name])
+
+
+def _own_defaults(role):
     path = os.path.join(REPO, 'roles', role, 'defaults', 'main.yml')
-    with open(path) as handle:
-        defaults = yaml.safe_load(handle) or {}
-    undocumented = sorted(set(defaults) - set(spec_options(role)))
-    assert not undocumented, '%s: defaults not in meta/argument_specs.yml: %s' % (role, undocumented)
+    return (_yaml('roles', role, 'defaults', 'main.yml') or {}) if os.path.exists(path) else {}
+
+
+@pytest.mark.parametrize('role', PUBLIC)
+def test_entry_points_exist_and_each_default_has_one_place(role):
+    for entry in specs(role):
+        assert os.path.exists(os.path.join(REPO, 'roles', role, 'tasks', entry + '.yml')), (role, entry)
+    own = _own_defaults(role)
+    # a role may keep defaults of its own variables only (documented in its spec), never
+    # a second default for a variable of roles/defaults
+    assert not sorted(set(own) & set(DEFAULTS)), '%s redefines defaults of roles/defaults' % role
+    assert not sorted(set(own) - set(spec_options(role))), '%s: defaults not in its argument spec' % role
+    if set(spec_options(role)) & set(DEFAULTS):
+        dependencies = _yaml('roles', role, 'meta', 'main.yml').get('dependencies') or []
+        assert {'role': 'hatools.lifekeeper.defaults'} in dependencies, \
+            '%s uses variables of roles/defaults: it must depend on it' % role
+
+
+def test_every_public_default_is_documented():
+    documented = set()
+    for role in PUBLIC:
+        documented.update(spec_options(role))
+    readme = _readme()
+    undocumented = sorted(name for name in DEFAULTS if not name.startswith('__') and name not in documented
+                          and '| `%s` |' % name not in readme)
+    assert not undocumented, 'public defaults documented nowhere: %s' % undocumented
+
+
+def test_internal_names_are_internal():
+    assert all(name.startswith(('lk_', '__lk_')) for name in DEFAULTS), sorted(DEFAULTS)
+    for role in PUBLIC:
+        assert all(name.startswith('lk_') for name in spec_options(role)), role

@@ -1,0 +1,130 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hatools.lifekeeper contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The collection's filters: plugins/plugin_utils functions, with adapters where a value
+from a play must be checked first (a bad value becomes an error naming it).
+
+Each filter is documented in plugins/filter/<name>.yml (ansible-doc -t filter
+hatools.lifekeeper.<name>). The logic lives in plugin_utils, where it is unit-tested.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import functools
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import update_path
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster, plan, report, values
+
+
+def _refuse_bad_values(func):
+    """A ValueError from plugin_utils (a bad value, named) becomes a filter error."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ValueError as exc:
+            raise AnsibleFilterError(str(exc))
+    return wrapper
+
+
+def _statuses(value, name):
+    if not isinstance(value, dict):
+        raise ValueError('%s expects a dict of node statuses by host, got %r' % (name, type(value).__name__))
+    return value
+
+
+# ---- input values ------------------------------------------------------------------------
+
+@_refuse_bad_values
+def lk_version(value, name='lk_target_version'):
+    return values.normalise_version(value, name)
+
+
+@_refuse_bad_values
+def lk_update_kind(installed, target_version):
+    return update_path(installed or None, str(target_version)).kind
+
+
+# ---- the cluster -------------------------------------------------------------------------
+
+def lk_per_host(hosts, hostvars, name):
+    return dict((host, hostvars[host][name]) for host in hosts)
+
+
+@_refuse_bad_values
+def lk_clusters(group, groups, children, play_hosts=None):
+    if group not in groups:
+        raise ValueError('lk_cluster_group is %r: no such inventory group (groups: %s)'
+                         % (group, ', '.join(sorted(g for g in groups if g not in ('all', 'ungrouped')))))
+    return cluster.group_clusters(group, groups[group], [(child, groups.get(child, [])) for child in children or []],
+                                  play_hosts)
+
+
+@_refuse_bad_values
+def lk_health(statuses, target_version=None):
+    statuses = _statuses(statuses, 'lk_health')
+    problems = cluster.health_problems(statuses)
+    if target_version:
+        problems.extend(cluster.version_problems(statuses, target_version))
+    return problems
+
+
+# ---- the plan and the moves --------------------------------------------------------------
+
+@_refuse_bad_values
+def lk_plans(clusters, statuses, target_version, allow_reinstall=False, restore_placement=True,
+             placement_records=None, operation='rolling update'):
+    return plan.build_plans(clusters, _statuses(statuses, 'lk_plans'), target_version,
+                            values.to_bool(allow_reinstall, 'lk_allow_reinstall'),
+                            values.to_bool(restore_placement, 'lk_restore_placement'), placement_records, operation)
+
+
+@_refuse_bad_values
+def lk_evacuation(statuses, node, target_version=None, order=None):
+    moves, problems = plan.evacuation_moves(node, _statuses(statuses, 'lk_evacuation'), target_version or None,
+                                            order)
+    return {'moves': moves, 'problems': problems}
+
+
+class FilterModule(object):
+    """hatools.lifekeeper filters: plugin_utils functions, or adapters where a value must be checked."""
+
+    def filters(self):
+        return {
+            # input values
+            'lk_version': lk_version,
+            'lk_update_kind': lk_update_kind,
+            'lk_rollback_archive': values.rollback_archive,
+            # the cluster
+            'lk_node_reads': cluster.node_reads,
+            'lk_by_host': cluster.by_host,
+            'lk_result_problems': cluster.result_problems,
+            'lk_unreadable_text': cluster.describe_unreadable,
+            'lk_per_host': lk_per_host,
+            'lk_clusters': lk_clusters,
+            'lk_health': lk_health,
+            'lk_placement': cluster.placement,
+            'lk_orphans': cluster.orphans,
+            'lk_failed_resources': cluster.failed_resources,
+            'lk_status_lines': cluster.status_lines,
+            'lk_health_lines': cluster.health_lines,
+            # the plan and the moves
+            'lk_plans': lk_plans,
+            'lk_plan_lines': plan.render_plan,
+            'lk_evacuation': lk_evacuation,
+            'lk_moves_back': plan.moves_back,
+            'lk_rescue_moves': plan.rescue_moves,
+            # the report and the messages
+            'lk_switch_records': report.switch_records,
+            'lk_report': report.build_report,
+            'lk_report_lines': report.report_lines,
+            'lk_combine_reports': report.combine_reports,
+            'lk_evacuation_failure': report.evacuation_failure_message,
+            'lk_failed_messages': report.failed_messages,
+            'lk_move_problems': report.move_problems,
+            'lk_cluster_results': report.cluster_results,
+            'lk_failure_messages': report.failure_messages,
+        }

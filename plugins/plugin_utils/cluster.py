@@ -1,0 +1,276 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hatools.lifekeeper contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the controller knows about a cluster, from fresh reads of its nodes (pure, no I/O).
+
+A cluster status is a dict {inventory host: node status}. A node status is the lk_status
+result of that node, marked ``known: true``, or, when the node could not be read (host
+unreachable, the module failed, LifeKeeper did not answer), ``{'known': False, 'reason': ...}``.
+A status without the ``known`` key (an lk_status result a user passes in) counts as known.
+
+Every question answered here looks at the known nodes only; where an unknown node could
+change the answer (a hierarchy not seen in service anywhere), the answer says so.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.status import IN_SERVICE_STATES
+
+IN_SERVICE = IN_SERVICE_STATES
+# A standby must be able to take the hierarchy: out of service but not failed.
+STANDBY = ('OSU',)
+UNKNOWN = 'unknown'
+HEALTHY = 'healthy: every hierarchy in service once, a standby each, all paths ALIVE, nothing failed'
+# Keys Ansible adds to a registered result; not part of a node's state.
+_RESULT_NOISE = ('invocation', 'changed', 'failed', 'skipped', 'ansible_loop_var', 'ansible_index_var',
+                 'item', 'warnings', 'deprecations', 'failed_when_result', 'attempts')
+
+
+def by_host(results, loop_var):
+    """{host: result} from registered loop results whose loop variable is the host."""
+    return dict((result[loop_var], result) for result in results or [] if loop_var in result)
+
+
+def _clean(result, loop_var):
+    return dict((key, value) for key, value in result.items()
+                if key not in _RESULT_NOISE and key != loop_var and not key.startswith('_ansible'))
+
+
+def result_problem(result, key=None, what='the task'):
+    """Why a registered result (of one host) is not usable: unreachable, failed, or without
+    key; None when it is usable. failed_when: false keeps a module's msg but not its flag,
+    so a missing key is how a failed module shows."""
+    if result.get('unreachable'):
+        return 'unreachable: %s' % (result.get('msg') or 'no connection')
+    if result.get('failed') or (key and key not in result):
+        return '%s failed: %s' % (what, result.get('msg') or 'no result')
+    return None
+
+
+def result_problems(results, loop_var, key=None, what='the task'):
+    """'host: why' for every registered loop result (loop_var = host) that is not usable."""
+    problems = []
+    for result in results or []:
+        if result.get('skipped') or loop_var not in result:
+            continue
+        problem = result_problem(result, key, what)
+        if problem:
+            problems.append('%s: %s' % (result[loop_var], problem))
+    return problems
+
+
+def read_problem(result):
+    """Why a registered lk_status result is not a usable read of its node; None when it is."""
+    problem = result_problem(result, 'installed', 'lk_status')
+    if problem is None and result.get('answered') is False:
+        problem = 'LifeKeeper did not answer: %s' % (result.get('message') or 'no status display')
+    return problem
+
+
+def node_reads(results, loop_var=None):
+    """The cluster status from lk_status results: a registered loop over the nodes (loop_var
+    names the host), or a dict {host: result} (each host read itself)."""
+    if not isinstance(results, dict):
+        results = by_host(results, loop_var)
+    statuses = {}
+    for host, result in results.items():
+        problem = read_problem(result)
+        if problem:
+            statuses[host] = {'known': False, 'reason': problem}
+        else:
+            status = _clean(result, loop_var)
+            status['known'] = True
+            statuses[host] = status
+    return statuses
+
+
+def is_known(status):
+    return bool(status) and status.get('known', True) is not False
+
+
+def known(statuses):
+    """{host: status} of the nodes that were read."""
+    return dict((host, status) for host, status in (statuses or {}).items() if is_known(status))
+
+
+def unreadable(statuses):
+    """{host: reason} of the nodes that could not be read."""
+    return dict((host, status.get('reason') or 'not read') for host, status in (statuses or {}).items()
+                if not is_known(status))
+
+
+def describe_unreadable(statuses):
+    """'host (reason), ...' of the unreadable nodes, '' when every node was read."""
+    return ', '.join('%s (%s)' % (host, reason) for host, reason in sorted(unreadable(statuses).items()))
+
+
+def roots(status):
+    """{root tag: local state} of one node's status (depth 0 rows)."""
+    return dict((res['tag'], res['state']) for res in status.get('resources') or []
+                if res.get('depth', 0) == 0)
+
+
+def priority(status, tag):
+    """This node's priority for tag (1 = highest); 999 when it has none."""
+    for res in status.get('resources') or []:
+        if res['tag'] == tag:
+            return res.get('priority') if res.get('priority') is not None else 999
+    return 999
+
+
+def lk_name(host, status):
+    """The node's LifeKeeper name (its inventory name when the status does not say)."""
+    return status.get('node_name') or host
+
+
+def usable(status):
+    """A node that can take a hierarchy now: read, running, every comm path ALIVE."""
+    return is_known(status) and bool(status.get('running')) and all(
+        path.get('state') == 'ALIVE' for path in status.get('comm_paths') or [])
+
+
+def placement(statuses):
+    """{root tag: host} where each hierarchy is in service on a node that was read."""
+    where = {}
+    for host, status in sorted(known(statuses).items()):
+        for tag, state in roots(status).items():
+            if state in IN_SERVICE:
+                where[tag] = host
+    return where
+
+
+def orphans(statuses, expected):
+    """Hierarchies of expected (tags) in service on none of the nodes that were read."""
+    return sorted(set(expected) - set(placement(statuses)))
+
+
+def lost(statuses, expected):
+    """Hierarchies of expected in service nowhere: a sorted list, or 'unknown' when some are
+    not seen in service and a node that could not be read might hold them."""
+    missing = orphans(statuses, expected)
+    if missing and unreadable(statuses):
+        return UNKNOWN
+    return missing
+
+
+def failed_resources(statuses):
+    """'TAG on HOST' for every resource shown OSF on a node that was read."""
+    return ['%s on %s' % (res['tag'], host)
+            for host, status in sorted(known(statuses).items())
+            for res in status.get('resources') or [] if res.get('state') == 'OSF']
+
+
+def health_problems(statuses):
+    """Why the cluster is not healthy: a node not read, LifeKeeper not installed or not
+    running, paths not ALIVE, resources neither in service nor standby, hierarchies in
+    service on no node or on several, or without a standby. A list of sentences."""
+    problems = ['%s: state unknown, the node could not be read (%s)' % (host, reason)
+                for host, reason in sorted(unreadable(statuses).items())]
+    holders = {}     # root tag -> [hosts where it is in service]
+    standbys = {}    # root tag -> [hosts where it could be restored]
+    for host, status in sorted(known(statuses).items()):
+        if not status.get('installed', True):
+            problems.append('%s: LifeKeeper is not installed' % host)
+            continue
+        if not status.get('running'):
+            problems.append('%s: LifeKeeper is not running' % host)
+            continue
+        for path in status.get('comm_paths') or []:
+            if path.get('state') != 'ALIVE':
+                problems.append('%s: communication path to %s (%s) is %s'
+                                % (host, path.get('machine'), path.get('addresses'), path.get('state')))
+        for res in status.get('resources') or []:
+            if res.get('state') not in IN_SERVICE + STANDBY:
+                problems.append('%s: resource %s is %s' % (host, res['tag'], res.get('state')))
+        for tag, state in roots(status).items():
+            if state in IN_SERVICE:
+                holders.setdefault(tag, []).append(host)
+            elif state in STANDBY:
+                standbys.setdefault(tag, []).append(host)
+    for tag in sorted(set(holders) | set(standbys)):
+        where = holders.get(tag, [])
+        if not where:
+            problems.append('hierarchy %s is in service on no node' % tag)
+        elif len(where) > 1:
+            problems.append('hierarchy %s is in service on more than one node: %s' % (tag, ', '.join(where)))
+        elif not standbys.get(tag):
+            problems.append('hierarchy %s (in service on %s) has no standby node to switch to'
+                            % (tag, where[0]))
+    return problems
+
+
+def version_problems(statuses, target_version):
+    """Nodes that were read and do not run target_version."""
+    return ['%s: LifeKeeper %s is installed, expected %s' % (host, status.get('version'), target_version)
+            for host, status in sorted(known(statuses).items()) if status.get('version') != str(target_version)]
+
+
+def group_clusters(group, group_hosts, children, play_hosts=None):
+    """The clusters of inventory group `group` and why any of them cannot be updated.
+
+    group_hosts: the group's hosts in inventory order; children: [(child group, its hosts)]
+    in inventory order (its direct child groups); play_hosts: the hosts of this run (a
+    --limit may leave some out). A cluster is a child group; without child groups the group
+    itself is one cluster. A cluster wholly outside the run is left out; one partly outside
+    it, a host in two clusters, a host of the group in no cluster, and a cluster of one node
+    are problems. Returns {'clusters': [{'name', 'hosts', 'leader'}], 'problems': [...]}.
+    """
+    in_run = set(play_hosts if play_hosts is not None else group_hosts)
+    members = [(name, list(hosts)) for name, hosts in children or []] or [(group, list(group_hosts))]
+    problems = []
+    owner = {}
+    for name, hosts in members:
+        for host in hosts:
+            if host in owner and owner[host] != name:
+                problems.append('%s is in two clusters: %s and %s (a node belongs to one cluster)'
+                                % (host, owner[host], name))
+            owner.setdefault(host, name)
+    for host in group_hosts:
+        if host not in owner and host in in_run:
+            problems.append('%s is in %s but in none of its child groups (the clusters): %s'
+                            % (host, group, ', '.join(name for name, _hosts in members)))
+    clusters = []
+    for name, hosts in members:
+        running = [h for h in hosts if h in in_run]
+        if not running:
+            continue
+        if len(running) != len(hosts):
+            problems.append('cluster %s: %s not in this run (every node of a cluster must be in the run; '
+                            'check --limit)' % (name, ', '.join(h for h in hosts if h not in in_run)))
+        if len(hosts) < 2:
+            problems.append('cluster %s has one node (%s): a rolling update needs a standby to switch to'
+                            % (name, ', '.join(hosts)))
+        clusters.append({'name': name, 'hosts': hosts, 'leader': hosts[0] if hosts else None})
+    return {'clusters': clusters, 'problems': problems}
+
+
+def status_lines(statuses, hosts):
+    """Four lines per node for a person (version and running, in service, standby, paths);
+    one line naming the reason for a node that could not be read."""
+    lines = []
+    for host in hosts:
+        status = (statuses or {}).get(host) or {'known': False, 'reason': 'not read'}
+        if not is_known(status):
+            lines.append('%s: state unknown, the node could not be read (%s)' % (host, status.get('reason')))
+            continue
+        summary = status.get('summary') or {}
+        lines.extend([
+            '%s: LifeKeeper %s running=%s ready=%s' % (
+                host, status.get('version'), status.get('running'), status.get('ready')),
+            'in service here: %s' % (', '.join(summary.get('in_service_here') or []) or '-'),
+            'standby here: %s' % (', '.join(summary.get('standby_here') or []) or '-'),
+            'paths: %s' % (', '.join(path.get('state') for path in status.get('comm_paths') or []) or '-'),
+        ])
+    return lines
+
+
+def health_lines(statuses, clusters):
+    """The health of each cluster [{'name', 'hosts'}] for a person: its problems, or that it
+    is healthy; each line names its cluster when there are several."""
+    lines = []
+    for one in clusters:
+        problems = health_problems(dict((host, (statuses or {}).get(host) or {'known': False, 'reason': 'not read'})
+                                        for host in one['hosts'])) or [HEALTHY]
+        lines.extend(problems if len(clusters) == 1 else ['%s: %s' % (one['name'], p) for p in problems])
+    return lines

@@ -1,0 +1,283 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hatools.lifekeeper contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The rolling-update plan and the moves of a run (controller side, pure, no I/O).
+
+One rule chooses where a hierarchy goes when its node is emptied (choose_standby). The
+printed plan (build_plan simulates the run with it) and the evacuation at run time
+(evacuation_moves, from the nodes read afresh) both call it, so the plan is what runs.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import (
+    crosses_perl_change, parse_version, update_path)
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.cluster import (
+    IN_SERVICE, STANDBY, health_problems, is_known, known, lk_name, placement, priority, roots, usable)
+
+ACTIONS = {'none': 'skip', 'direct': 'update', 'fresh': 'install', 'reinstall': 'reinstall'}
+
+
+class _View(object):
+    """What the standby rule looks at, per node: can it take a hierarchy, the local state
+    of each root, its priority for each. The plan changes the states as it simulates."""
+
+    def __init__(self, statuses):
+        self.usable = dict((host, usable(status)) for host, status in statuses.items())
+        self.roots = dict((host, roots(status) if is_known(status) else {}) for host, status in statuses.items())
+        self.priority = dict((host, dict((res['tag'], priority(status, res['tag']))
+                                         for res in status.get('resources') or []))
+                             for host, status in statuses.items())
+
+    def move(self, tag, from_host, to_host):
+        self.roots[from_host][tag] = 'OSU'
+        self.roots[to_host][tag] = 'ISP'
+
+
+def choose_standby(tag, node, view, updated, order):
+    """The node that takes hierarchy tag when node is emptied, or None when none can.
+
+    Candidates: every other node that can take it now (read, running, every communication
+    path ALIVE) and holds the hierarchy as a standby (root OSU). Preferred: a node already
+    at the target version (updated: so nothing moves twice), then the best priority for
+    the hierarchy, then inventory order (order).
+    """
+    rank = dict((host, i) for i, host in enumerate(order))
+    candidates = [host for host in order
+                  if host != node and view.usable.get(host) and view.roots.get(host, {}).get(tag) in STANDBY]
+    if not candidates:
+        return None
+    return sorted(candidates, key=lambda host: (host not in updated,
+                                                view.priority.get(host, {}).get(tag, 999), rank[host]))[0]
+
+
+def _move(tag, from_host, to_host, statuses):
+    return {'tag': tag, 'from': from_host, 'to': to_host,
+            'from_node': lk_name(from_host, statuses[from_host]), 'to_node': lk_name(to_host, statuses[to_host])}
+
+
+def build_plan(statuses, target_version, allow_reinstall=False, restore_placement=True, order=None,
+               placement_record=None, cluster=None):
+    """The plan of one cluster.
+
+    statuses: {host: node status} read in pre-flight; order: the hosts in inventory order;
+    placement_record: {hierarchy: host} recorded by an earlier attempt of this run (a
+    resume puts hierarchies back there), else the placement now.
+    """
+    target = parse_version(target_version)   # ValueError names the bad value
+    hosts = [h for h in (list(order) if order else sorted(statuses)) if h in statuses]
+    problems = health_problems(dict((h, statuses[h]) for h in hosts))
+    readable = known(statuses)
+    warnings = []
+    nodes = {}
+    for host in hosts:
+        status = readable.get(host, {})
+        version = status.get('version')
+        path = update_path(version, target)
+        if path.kind == 'downgrade':
+            problems.append('%s: %s' % (host, path.reason))
+        elif path.kind == 'reinstall' and not allow_reinstall:
+            problems.append('%s: %s; set lk_allow_reinstall=true to take the reinstall path'
+                            % (host, path.reason))
+        if version and crosses_perl_change(version, target):
+            warnings.append('%s: updating %s -> %s crosses 9.8.0: the bundled Perl changes from 5.8.8 '
+                            'to 5.32.1; check Perl-based Generic ARK scripts' % (host, version, target))
+        if target.major < 9:
+            warnings.append('%s: LifeKeeper %s requires SELinux disabled and name resolution between '
+                            'nodes (localhost -> 127.0.0.1)' % (host, target))
+        nodes[host] = _node(host, status, path.kind, path.reason, ACTIONS.get(path.kind))
+
+    # Order: nodes to skip first (nothing to do), then by hierarchies held, fewest first;
+    # the node holding the most hierarchies goes last. Ties keep inventory order.
+    rank = dict((h, i) for i, h in enumerate(hosts))
+    update_order = sorted(hosts, key=lambda h: (nodes[h]['action'] != 'skip',
+                                                len(nodes[h]['in_service']), rank[h]))
+    skipped = set(h for h in hosts if nodes[h]['action'] == 'skip')
+    before, back = _simulate(statuses, hosts, update_order, skipped, target, nodes, placement_record,
+                             restore_placement)
+    return _plan(cluster, 'rolling update', str(target), update_order, nodes, before, back, problems,
+                 sorted(set(warnings)))
+
+
+def build_rollback_plan(statuses, version=None, order=None, restore_placement=True, placement_record=None,
+                        cluster=None):
+    """The plan of a rollback of one cluster: every node in inventory order, each emptied
+    with the same rule (nodes at version, when given, count as done), its configuration
+    restored from an archive, reinstalled at version when it runs another."""
+    target = parse_version(version) if version else None
+    hosts = [h for h in (list(order) if order else sorted(statuses)) if h in statuses]
+    problems = health_problems(dict((h, statuses[h]) for h in hosts))
+    readable = known(statuses)
+    nodes = {}
+    for host in hosts:
+        status = readable.get(host, {})
+        path = 'reinstall' if target and status.get('version') != str(target) else 'restore'
+        nodes[host] = _node(host, status, path, None, 'rollback')
+    before, back = _simulate(statuses, hosts, hosts, set(), target, nodes, placement_record, restore_placement)
+    return _plan(cluster, 'rollback', str(target) if target else None, hosts, nodes, before, back, problems, [])
+
+
+def build_plans(clusters, statuses, target_version, allow_reinstall=False, restore_placement=True,
+                placement_records=None, operation='rolling update'):
+    """{cluster name: plan} for clusters [{'name', 'hosts'}] (see cluster.group_clusters).
+
+    statuses: {host: node status} of every node; placement_records: {cluster name:
+    placement recorded by an earlier attempt}; operation: 'rolling update' or 'rollback'
+    (target_version is then the version to roll back to, or empty for an archive only).
+    """
+    records = placement_records or {}
+    plans = {}
+    for one in clusters:
+        missing = [host for host in one['hosts'] if host not in statuses]
+        if missing or not one['hosts']:
+            raise ValueError('cluster %s has nodes without a status: %s' % (one['name'], ', '.join(missing) or 'none'))
+        if operation == 'rollback':
+            plans[one['name']] = build_rollback_plan(statuses, target_version or None, one['hosts'],
+                                                     restore_placement, records.get(one['name']), one['name'])
+        else:
+            plans[one['name']] = build_plan(statuses, str(target_version), allow_reinstall, restore_placement,
+                                            one['hosts'], records.get(one['name']), one['name'])
+    return plans
+
+
+def _node(host, status, path, reason, action):
+    return {
+        'name': host,
+        'node_name': lk_name(host, status),
+        'version_before': status.get('version'),
+        'update_path': path,
+        'reason': reason,
+        'action': action,
+        'in_service': sorted(t for t, s in roots(status).items() if s in IN_SERVICE),
+        'moves': [],
+    }
+
+
+def _simulate(statuses, hosts, run_order, skipped, target, nodes, placement_record, restore_placement):
+    """Run the plan on paper: each node in turn is emptied with the run's own rule (its moves
+    go into nodes[host]['moves']), then counts as done. Returns (placement before, moves back)."""
+    cluster_statuses = dict((h, statuses[h]) for h in hosts)
+    view = _View(cluster_statuses)
+    now = placement(cluster_statuses)
+    readable = known(cluster_statuses)
+    updated = set(h for h in readable if target is not None and readable[h].get('version') == str(target))
+    for host in run_order:
+        if host not in skipped:
+            for tag in sorted(t for t, h in now.items() if h == host):
+                best = choose_standby(tag, host, view, updated, hosts)
+                if best is None:
+                    continue   # health_problems names it
+                nodes[host]['moves'].append(_move(tag, host, best, statuses))
+                view.move(tag, host, best)
+                now[tag] = best
+        updated.add(host)
+    before = dict(placement_record) if placement_record else placement(cluster_statuses)
+    back = []
+    if restore_placement:
+        back = [{'tag': tag, 'from': now[tag], 'to': host}
+                for tag, host in sorted(before.items()) if tag in now and now[tag] != host]
+    return before, back
+
+
+def _plan(cluster, operation, target, run_order, nodes, before, back, problems, warnings):
+    return {
+        'cluster': cluster,
+        'operation': operation,
+        'target_version': target,
+        'order': list(run_order),
+        'nodes': [nodes[h] for h in run_order],
+        'placement_before': before,
+        'restore_moves': back,
+        'expected_switchovers': sum(len(n['moves']) for n in nodes.values()) + len(back),
+        'problems': problems,
+        'warnings': warnings,
+        'ok': not problems,
+    }
+
+
+def planned_moves(plan):
+    """Every switchover of the plan, in the order the run makes them: [{tag, from, to}]."""
+    moves = [move for node in plan.get('nodes', []) for move in node.get('moves', [])]
+    moves.extend(plan.get('restore_moves') or [])
+    return [{'tag': m['tag'], 'from': m['from'], 'to': m['to']} for m in moves]
+
+
+def _to(plan):
+    return ' to %s' % plan['target_version'] if plan.get('target_version') else ''
+
+
+def render_plan(plan):
+    """The plan as lines for a human (printed by the preflight role)."""
+    lines = ['LifeKeeper %s%s: %d node(s), %d switchover(s) expected'
+             % (plan.get('operation', 'rolling update'), _to(plan), len(plan['nodes']), plan['expected_switchovers'])]
+    for step, node in enumerate(plan['nodes'], 1):
+        lines.append('%d. %s (%s): %s %s -> %s [%s]' % (
+            step, node['name'], node['node_name'], node['action'], node['version_before'],
+            plan['target_version'] or node['version_before'], node['update_path']))
+        for move in node['moves']:
+            lines.append('     before: switch %s from %s to %s' % (move['tag'], move['from'], move['to']))
+    for move in plan['restore_moves']:
+        lines.append('   at the end: switch %s back from %s to %s' % (move['tag'], move['from'], move['to']))
+    for warning in plan['warnings']:
+        lines.append('WARNING: ' + warning)
+    for problem in plan['problems']:
+        lines.append('REFUSED: ' + problem)
+    return lines
+
+
+def evacuation_moves(node, statuses, target_version=None, order=None):
+    """Where to switch each hierarchy in service on node now, from statuses read afresh.
+
+    The same rule as the plan (choose_standby); nodes at target_version count as updated.
+    Returns (moves, problems): moves [{'tag', 'from', 'to', 'from_node', 'to_node'}], problems
+    sentences for a node that could not be read and for hierarchies with no usable target.
+    """
+    hosts = [h for h in (list(order) if order else sorted(statuses)) if h in statuses]
+    here = statuses.get(node)
+    if not is_known(here):
+        return [], ['%s could not be read (%s): nothing was moved'
+                    % (node, (here or {}).get('reason', 'not in the cluster status'))]
+    readable = known(statuses)
+    updated = set(h for h, s in readable.items() if target_version and s.get('version') == str(target_version))
+    view = _View(dict((h, statuses[h]) for h in hosts))
+    moves, problems = [], []
+    for tag, state in sorted(roots(here).items()):
+        if state not in IN_SERVICE:
+            continue
+        best = choose_standby(tag, node, view, updated, hosts)
+        if best is None:
+            problems.append('hierarchy %s is in service on %s and no live standby can take it' % (tag, node))
+            continue
+        moves.append(_move(tag, node, best, statuses))
+    return moves, problems
+
+
+def moves_back(before, statuses):
+    """Switchovers that put hierarchies back where before ({tag: host}) says.
+
+    Only hierarchies in service somewhere now (on a node that was read) and recorded on a
+    different host move.
+    """
+    now = placement(statuses)
+    return [{'tag': tag, 'from': now[tag], 'to': host}
+            for tag, host in sorted(before.items()) if tag in now and now[tag] != host]
+
+
+def rescue_moves(statuses, lost, placement_before=None):
+    """Where to bring back hierarchies that are in service nowhere (lost: tags).
+
+    Only nodes that were read and run LifeKeeper are candidates; the node recorded in
+    placement_before comes first when it holds the hierarchy, then the best priority.
+    """
+    placement_before = placement_before or {}
+    readable = known(statuses)
+    moves = []
+    for tag in lost:
+        candidates = [h for h in sorted(readable)
+                      if readable[h].get('running') and tag in roots(readable[h])]
+        if not candidates:
+            continue
+        best = sorted(candidates, key=lambda h: (h != placement_before.get(tag), priority(readable[h], tag)))[0]
+        moves.append({'tag': tag, 'to': best})
+    return moves

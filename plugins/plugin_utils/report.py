@@ -1,0 +1,260 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hatools.lifekeeper contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The run's report and the messages a person reads (controller side, pure, no I/O).
+
+A cluster's report is built on the host that ran its flow, from what was recorded during
+the run and from the nodes read afresh at the end (success) or after the rescue (failure).
+Hierarchies lost are computed from those fresh reads only: the string 'unknown' when a
+node could not be read and a hierarchy was not seen in service.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import json
+import shlex
+
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.cluster import (
+    UNKNOWN, describe_unreadable, lost, placement, result_problem, unreadable)
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.plan import planned_moves
+
+ACTION_DONE = {'update': 'updated', 'reinstall': 'reinstalled', 'install': 'installed', 'skip': 'skipped',
+               'rollback': 'rolled back'}
+
+
+def switch_records(results, loop_var, from_host=None):
+    """Switchover records [{tag, from, to, downtime_s}] from registered lk_resource_switch
+    loop results; the move (loop_var) says from where to where."""
+    records = []
+    for result in results or []:
+        move = result.get(loop_var) or {}
+        if result.get('skipped') or not result.get('changed'):
+            continue
+        for switched in result.get('results') or []:
+            if not switched.get('changed') or switched.get('before') in ('ISP', 'ISU'):
+                continue   # was already in service there: no switchover happened
+            records.append({
+                'tag': switched.get('tag'),
+                'from': move.get('from', from_host),
+                'to': move.get('to'),
+                'downtime_s': switched.get('duration_s'),
+            })
+    return records
+
+
+def failed_messages(result):
+    """The messages of a failed task: each failed or unreachable loop item's, else the task's own."""
+    messages = [item.get('msg') for item in (result or {}).get('results') or []
+                if (item.get('failed') or item.get('unreachable')) and item.get('msg')]
+    return '; '.join(messages) or (result or {}).get('msg') or 'see above'
+
+
+def move_problems(results, loop_var):
+    """'TAG -> HOST: why' for every switchover of a registered loop over moves that did not happen."""
+    problems = []
+    for result in results or []:
+        move = result.get(loop_var)
+        problem = None if result.get('skipped') or not move else result_problem(result, None, 'the switch')
+        if problem:
+            problems.append('%s -> %s: %s' % (move.get('tag'), move.get('to'), problem))
+    return problems
+
+
+def build_report(plan, result, records, placement_before, final_statuses, failure=None,
+                 placement_switchovers=None):
+    """One cluster's report.
+
+    records: {host: {'started', 'ended', 'switchovers'}} as recorded during the run;
+    final_statuses: the cluster status read afresh after the last change.
+    """
+    records = records or {}
+    final_statuses = final_statuses or {}
+    nodes = []
+    made = []
+    for node in plan.get('nodes', []):
+        host = node['name']
+        record = records.get(host) or {}
+        final = final_statuses.get(host) or {}
+        reached = bool(record.get('ended'))
+        duration = None
+        if record.get('started') is not None and record.get('ended') is not None:
+            duration = round(float(record['ended']) - float(record['started']), 3)
+        switchovers = list(record.get('switchovers') or [])
+        made.extend(switchovers)
+        # switching a hierarchy back at the end counts for the node it returns to
+        switchovers.extend(s for s in placement_switchovers or [] if s.get('to') == host)
+        nodes.append({
+            'name': host,
+            'node_name': node.get('node_name', host),
+            'version_before': node.get('version_before'),
+            'version_after': final.get('version'),
+            'action': ACTION_DONE.get(node.get('action'), node.get('action')) if reached else 'not done',
+            'duration_s': duration,
+            'switchovers': switchovers,
+        })
+    made.extend(placement_switchovers or [])
+    downtimes = [s['downtime_s'] for s in made if s.get('downtime_s') is not None]
+    return {
+        'result': result,
+        'cluster': plan.get('cluster'),
+        'target_version': plan.get('target_version'),
+        'hierarchies_lost': lost(final_statuses, list((placement_before or {}).keys())),
+        'unreadable_nodes': unreadable(final_statuses),
+        'switchovers': len(made),
+        'max_downtime_s': max(downtimes) if downtimes else 0,
+        'placement_before': placement_before or {},
+        'moves_planned': planned_moves(plan),
+        'moves_made': [{'tag': s.get('tag'), 'from': s.get('from'), 'to': s.get('to')} for s in made],
+        'nodes': nodes,
+        'failure': failure,
+    }
+
+
+def _lost_text(report):
+    if report['hierarchies_lost'] == UNKNOWN:
+        return 'unknown (not read: %s)' % ', '.join(
+            '%s (%s)' % (host, reason) for host, reason in sorted(report.get('unreadable_nodes', {}).items()))
+    return ', '.join(report['hierarchies_lost']) or 'none'
+
+
+def report_lines(report, operation='rolling update'):
+    """A few lines for a human."""
+    target = ' to %s' % report['target_version'] if report.get('target_version') else ''
+    lines = ['LifeKeeper %s%s: %s' % (operation, target, report['result'].upper())]
+    for node in report['nodes']:
+        lines.append('  %-20s %-12s %s -> %s  %s s, %d switchover(s)' % (
+            node['name'], node['action'], node['version_before'], node['version_after'],
+            node['duration_s'] if node['duration_s'] is not None else '-', len(node['switchovers'])))
+    lines.append('  switchovers: %d, longest downtime of a hierarchy: %s s, hierarchies lost: %s' % (
+        report['switchovers'], report['max_downtime_s'], _lost_text(report)))
+    if report.get('failure'):
+        lines.append('  failure: %s' % report['failure'])
+    return lines
+
+
+def resume_command(inventories, playbook, extra_vars):
+    """ansible-playbook -i ... PLAYBOOK -e k=v ... (extra_vars: [[name, value]] in order)."""
+    words = ['ansible-playbook']
+    for inventory in inventories or []:
+        words.extend(['-i', shlex.quote(str(inventory))])
+    words.append(shlex.quote(str(playbook)))
+    for name, value in extra_vars:
+        words.extend(['-e', shlex.quote('%s=%s' % (name, value))])
+    return ' '.join(words)
+
+
+def failure_message(report, statuses, artifacts, resume, rescue_errors=None, operation='rolling update',
+                    resume_note=None):
+    """What a person reads when a cluster's run stopped: what failed, where every hierarchy
+    is in service now (read afresh), what is lost (or unknown, naming the nodes not read),
+    where the evidence is and the command that resumes the run."""
+    now = placement(statuses)
+    where = json.dumps(now, sort_keys=True)
+    not_read = describe_unreadable(statuses)
+    if not_read:
+        where += ' (on the nodes that could be read; not read: %s)' % not_read
+    parts = [
+        'The %s stopped: %s.' % (operation, (report.get('failure') or 'unknown failure').rstrip('.')),
+        'Hierarchies in service now: %s;' % where,
+        'lost: %s.' % _lost_text(report),
+        'Support bundles and backups are in %s/.' % artifacts.rstrip('/'),
+        'Fix the cause, then resume%s:' % (' (%s)' % resume_note if resume_note else ''),
+        '%s (plus your other extra vars).' % resume,
+    ]
+    if rescue_errors:
+        parts.append('The rescue itself could not: %s' % '; '.join(rescue_errors))
+    return ' '.join(parts)
+
+
+def evacuation_failure_message(node, failed_task, failed_result, brought_back, left_failed, lkroot,
+                               not_read=''):
+    """Why emptying node failed, what was brought back there, what is left failed and how to clear it."""
+    text = ("Evacuating %s failed at '%s': %s. %d hierarchy(ies) were brought back in service here: %s. "
+            "Nothing else was changed on this node."
+            % (node, failed_task, failed_messages(failed_result), len(brought_back), ', '.join(brought_back)))
+    if not_read:
+        text += ' Not read after the failure (their state is unknown): %s.' % not_read
+    if left_failed:
+        text += (' Left failed (OSF): %s; fix the cause, then clear each on its node (%s/bin/perform_action -t TAG '
+                 '-a remove makes it OSU) before resuming' % (', '.join(left_failed), lkroot.rstrip('/')))
+    return text
+
+
+def interrupted_result(cluster_vars):
+    """The result of a cluster whose flow ended without recording one (its host became
+    unreachable: Ansible runs no rescue then). Nothing was read after the interruption, so
+    every node is unknown and so is what was lost."""
+    the_plan = cluster_vars.get('__lk_plan') or {'nodes': [], 'cluster': cluster_vars.get('__lk_cluster')}
+    hosts = cluster_vars.get('__lk_cluster_hosts') or [n['name'] for n in the_plan.get('nodes', [])]
+    statuses = dict((host, {'known': False, 'reason': 'not read: the run lost its connection during the update'})
+                    for host in hosts)
+    failure = ('the run of cluster %s was interrupted (a node became unreachable); no rescue could run'
+               % cluster_vars.get('__lk_cluster'))
+    return {
+        'cluster': cluster_vars.get('__lk_cluster'),
+        'report': build_report(the_plan, 'failed', {}, the_plan.get('placement_before') or {}, statuses, failure),
+        'statuses': statuses,
+        'rescue_errors': [],
+        'run_id': cluster_vars.get('lk_run_id'),
+        'artifacts': None,
+        'operation': 'run',
+        'resume_vars': [['lk_run_id', cluster_vars.get('lk_run_id')]],
+        'resume_note': None,
+    }
+
+
+def cluster_results(clusters_vars):
+    """Each cluster's recorded result (__lk_cluster_result of the host that ran its flow), or
+    an interrupted result for a flow that recorded none. clusters_vars: those hosts' vars."""
+    return [dict(vars_.get('__lk_cluster_result')) if vars_.get('__lk_cluster_result') else interrupted_result(vars_)
+            for vars_ in clusters_vars]
+
+
+def failure_messages(results, inventories, playbook):
+    """The message of every cluster that did not succeed (named when there are several)."""
+    messages = []
+    for result in results:
+        rep = result['report']
+        if rep['result'] == 'success':
+            continue
+        resume = resume_command(inventories, playbook, result.get('resume_vars') or [])
+        text = failure_message(rep, result.get('statuses') or {}, result.get('artifacts') or '(no artifacts)',
+                               resume, result.get('rescue_errors'), result.get('operation') or 'run',
+                               result.get('resume_note'))
+        messages.append(text if len(results) == 1 else 'Cluster %s: %s' % (result.get('cluster'), text))
+    return messages
+
+
+def combine_reports(reports):
+    """The run's report from the clusters' reports. One cluster: its report as it is.
+
+    Several: fleet-wide keys (result success only if every cluster succeeded, switchovers
+    summed, the longest downtime, hierarchies lost as 'cluster/tag', unknown if any cluster's
+    is unknown, every node with its cluster) and 'clusters', one report each with its name.
+    """
+    reports = list(reports or [])
+    if len(reports) == 1:
+        return reports[0]
+    lost_all = []
+    unknown = False
+    nodes = []
+    for rep in reports:
+        if rep['hierarchies_lost'] == UNKNOWN:
+            unknown = True
+        else:
+            lost_all.extend('%s/%s' % (rep.get('cluster'), tag) for tag in rep['hierarchies_lost'])
+        nodes.extend(dict(node, cluster=rep.get('cluster')) for node in rep['nodes'])
+    targets = sorted(set(str(rep.get('target_version')) for rep in reports))
+    return {
+        'result': 'success' if reports and all(r['result'] == 'success' for r in reports) else 'failed',
+        'target_version': targets[0] if len(targets) == 1 else targets,
+        'hierarchies_lost': UNKNOWN if unknown else lost_all,
+        'unreadable_nodes': dict((host, reason) for rep in reports
+                                 for host, reason in rep.get('unreadable_nodes', {}).items()),
+        'switchovers': sum(r['switchovers'] for r in reports),
+        'max_downtime_s': max([r['max_downtime_s'] for r in reports] or [0]),
+        'nodes': nodes,
+        'failure': '; '.join('%s: %s' % (r.get('cluster'), r['failure']) for r in reports if r.get('failure')) or None,
+        'clusters': reports,
+    }

@@ -1,0 +1,76 @@
+# -*- coding: utf-8 -*-
+"""The filters: thin wrappers, each documented beside it, bad values refused by name."""
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import inspect
+import os
+
+import pytest
+import yaml
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.hatools.lifekeeper.plugins.filter import lifekeeper, lk_bigip
+from ansible_collections.hatools.lifekeeper.tests.unit.plugins.plugin_utils.node_statuses import two_nodes, unknown
+
+FILTER_DIR = os.path.dirname(lifekeeper.__file__)
+FILTERS = dict(lifekeeper.FilterModule().filters(), **lk_bigip.FilterModule().filters())
+
+
+def _doc(name):
+    with open(os.path.join(FILTER_DIR, name + '.yml')) as handle:
+        return yaml.safe_load(handle)
+
+
+def test_every_doc_is_a_filter():
+    docs = sorted(f[:-4] for f in os.listdir(FILTER_DIR) if f.endswith('.yml'))
+    assert docs == sorted(FILTERS)
+
+
+@pytest.mark.parametrize('name', sorted(FILTERS))
+def test_every_filter_is_documented_with_its_parameters(name):
+    doc = _doc(name)
+    assert doc['DOCUMENTATION']['name'] == name
+    assert doc['DOCUMENTATION']['version_added'] == '1.0.0'
+    assert doc['EXAMPLES'].strip() and doc['RETURN']['_value']['description']
+    params = list(inspect.signature(FILTERS[name]).parameters)
+    options = doc['DOCUMENTATION']['options']
+    assert list(options) == ['_input'] + params[1:], name
+    positional = doc['DOCUMENTATION'].get('positional', '')
+    assert [p.strip() for p in positional.split(',') if p.strip()] == params[1:]
+    for param, value in inspect.signature(FILTERS[name]).parameters.items():
+        if param != params[0] and value.default is inspect.Parameter.empty:
+            assert options[param].get('required'), '%s: %s is required' % (name, param)
+
+
+@pytest.mark.parametrize('call, says', [
+    (lambda: FILTERS['lk_version']('9.x'), "'9.x'"),
+    (lambda: FILTERS['lk_version'](''), 'lk_target_version is not set'),
+    (lambda: FILTERS['lk_update_kind']('9.7.0', 'nine'), "'nine'"),
+    (lambda: FILTERS['lk_plans']([{'name': 'c', 'hosts': ['n1', 'n2']}], two_nodes(), '9.9.0', 'perhaps'),
+     "lk_allow_reinstall is 'perhaps'"),
+    (lambda: FILTERS['lk_plans']([{'name': 'c', 'hosts': ['n1', 'n3']}], two_nodes(), '9.9.0'),
+     'cluster c has nodes without a status: n3'),
+    (lambda: FILTERS['lk_health']([]), 'lk_health expects a dict of node statuses by host, got'),
+    (lambda: FILTERS['lk_clusters']('lk', {'all': [], 'lifekeeper': []}, []), "lk_cluster_group is 'lk': no such inventory group"),
+])
+def test_bad_values_are_refused_by_name(call, says):
+    with pytest.raises(AnsibleFilterError, match=says):
+        call()
+
+
+def test_wrappers_pass_through():
+    statuses = two_nodes()
+    statuses['n3'] = unknown('unreachable: x')
+    assert FILTERS['lk_unreadable_text'](statuses) == 'n3 (unreachable: x)'
+    assert FILTERS['lk_health'](two_nodes(), '9.9.0') == [
+        'n1: LifeKeeper 9.7.0 is installed, expected 9.9.0', 'n2: LifeKeeper 9.7.0 is installed, expected 9.9.0']
+    assert FILTERS['lk_per_host'](['a', 'b'], {'a': {'x': 1, 'y': 0}, 'b': {'x': 2}}, 'x') == {'a': 1, 'b': 2}
+    grouping = FILTERS['lk_clusters']('lifekeeper', {'lifekeeper': ['n1', 'n2'], 'erp': ['n1', 'n2']}, ['erp'],
+                                      ['n1', 'n2'])
+    assert grouping == {'clusters': [{'name': 'erp', 'hosts': ['n1', 'n2'], 'leader': 'n1'}], 'problems': []}
+    plans = FILTERS['lk_plans'](grouping['clusters'], two_nodes(), 'v9.9', 'no', 'yes')
+    assert plans['erp']['target_version'] == '9.9.0' and plans['erp']['expected_switchovers'] == 2
+    evacuation = FILTERS['lk_evacuation'](two_nodes(), 'n1', '', ['n1', 'n2'])
+    assert [m['to'] for m in evacuation['moves']] == ['n2'] and evacuation['problems'] == []

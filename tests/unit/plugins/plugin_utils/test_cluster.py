@@ -1,0 +1,144 @@
+# -*- coding: utf-8 -*-
+"""Truthful reads of a cluster: every node kept or marked unknown with the reason."""
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster
+
+from ansible_collections.hatools.lifekeeper.tests.unit.plugins.plugin_utils.node_statuses import node, res, two_nodes, unknown
+
+
+def _read(host, **result):
+    result.setdefault('changed', False)
+    result['__lk_read_host'] = host
+    result['invocation'] = {'module_args': {}}
+    return result
+
+
+def test_node_reads_keep_each_node_or_its_reason():
+    ok = dict(two_nodes()['n1'], failed=False)
+    results = [
+        _read('n1', **ok),
+        _read('n2', unreachable=True, msg='Failed to connect to the host via ssh: Connection refused'),
+        _read('n3', failed=False, msg='lcdstatus -e failed (rc 1): boom'),     # failed_when: false keeps msg
+        _read('n4', installed=True, running=True, answered=False, message='lcdstatus timed out after 60.0s'),
+        {'skipped': True},
+    ]
+    reads = cluster.node_reads(results, '__lk_read_host')
+    assert sorted(reads) == ['n1', 'n2', 'n3', 'n4']
+    assert reads['n1']['known'] is True and reads['n1']['version'] == '9.7.0'
+    for noise in ('invocation', 'changed', 'failed', '__lk_read_host'):
+        assert noise not in reads['n1']
+    assert reads['n2'] == {'known': False,
+                           'reason': 'unreachable: Failed to connect to the host via ssh: Connection refused'}
+    assert reads['n3'] == {'known': False, 'reason': 'lk_status failed: lcdstatus -e failed (rc 1): boom'}
+    assert reads['n4'] == {'known': False, 'reason': 'LifeKeeper did not answer: lcdstatus timed out after 60.0s'}
+    assert cluster.unreadable(reads) == dict((h, reads[h]['reason']) for h in ('n2', 'n3', 'n4'))
+    assert list(cluster.known(reads)) == ['n1']
+
+
+def test_not_running_is_known_not_unknown():
+    reads = cluster.node_reads([_read('n1', installed=True, running=False, resources=[], comm_paths=[])],
+                               '__lk_read_host')
+    assert reads['n1']['known'] is True
+    assert cluster.health_problems(reads) == ['n1: LifeKeeper is not running']
+
+
+def test_by_host():
+    assert cluster.by_host([{'h': 'a', 'x': 1}, {'h': 'b', 'x': 2}, {'x': 3}], 'h') == {
+        'a': {'h': 'a', 'x': 1}, 'b': {'h': 'b', 'x': 2}}
+
+
+def test_lost_is_unknown_only_when_an_unread_node_could_hold_it():
+    statuses = two_nodes()
+    assert cluster.lost(statuses, ['app']) == []
+    statuses['n1']['resources'][0]['state'] = 'OSU'
+    assert cluster.lost(statuses, ['app']) == ['app']
+    statuses['n2'] = unknown()
+    assert cluster.lost(statuses, ['app']) == 'unknown'
+    # in service on a node that was read: not lost, whatever the other node
+    statuses['n1']['resources'][0]['state'] = 'ISP'
+    assert cluster.lost(statuses, ['app']) == []
+    assert cluster.placement(statuses) == {'app': 'n1'}
+    assert cluster.describe_unreadable(statuses) == 'n2 (unreachable: ssh: connect to host n2 port 22: Connection refused)'
+
+
+def test_failed_resources_names_tag_and_node():
+    statuses = two_nodes()
+    statuses['n2']['resources'][1]['state'] = 'OSF'
+    statuses['n3'] = unknown()
+    assert cluster.failed_resources(statuses) == ['ip on n2']
+
+
+def test_health_and_versions():
+    statuses = two_nodes()
+    assert cluster.health_problems(statuses) == []
+    statuses['n2']['version'] = '9.9.0'
+    assert cluster.version_problems(statuses, '9.9.0') == ['n1: LifeKeeper 9.7.0 is installed, expected 9.9.0']
+
+
+def test_status_lines():
+    statuses = two_nodes()
+    statuses['n3'] = unknown('lk_status failed: timed out')
+    assert cluster.status_lines(statuses, ['n1', 'n2', 'n3', 'n4']) == [
+        'n1: LifeKeeper 9.7.0 running=True ready=True', 'in service here: app', 'standby here: -', 'paths: ALIVE',
+        'n2: LifeKeeper 9.7.0 running=True ready=True', 'in service here: -', 'standby here: app', 'paths: ALIVE',
+        'n3: state unknown, the node could not be read (lk_status failed: timed out)',
+        'n4: state unknown, the node could not be read (not read)',
+    ]
+
+
+# ---- clusters of an inventory group --------------------------------------------------------
+
+def test_group_without_children_is_one_cluster():
+    grouped = cluster.group_clusters('lifekeeper', ['n1', 'n2'], [])
+    assert grouped == {'clusters': [{'name': 'lifekeeper', 'hosts': ['n1', 'n2'], 'leader': 'n1'}], 'problems': []}
+
+
+def test_child_groups_are_clusters_in_inventory_order():
+    grouped = cluster.group_clusters('lifekeeper', ['e1', 'e2', 'c1', 'c2', 'c3'],
+                                     [('erp', ['e1', 'e2']), ('crm', ['c1', 'c2', 'c3'])])
+    assert grouped['problems'] == []
+    assert [(c['name'], c['hosts'], c['leader']) for c in grouped['clusters']] == [
+        ('erp', ['e1', 'e2'], 'e1'), ('crm', ['c1', 'c2', 'c3'], 'c1')]
+
+
+@pytest.mark.parametrize('children, play_hosts, problem', [
+    ([('erp', ['e1', 'e2']), ('crm', ['e2', 'c1'])], None, 'e2 is in two clusters: erp and crm'),
+    ([('erp', ['e1', 'e2']), ('crm', ['c1'])], None, 'cluster crm has one node (c1)'),
+    ([('erp', ['e1', 'e2'])], None, 'c1 is in lifekeeper but in none of its child groups'),
+    ([('erp', ['e1', 'e2']), ('crm', ['c1', 'c2'])], ['e1', 'e2', 'c1'], 'cluster crm: c2 not in this run'),
+])
+def test_refused_groupings_name_the_host(children, play_hosts, problem):
+    hosts = sorted(set(h for _n, members in children for h in members) | set(['c1']))
+    grouped = cluster.group_clusters('lifekeeper', hosts, children, play_hosts)
+    assert any(problem in p for p in grouped['problems']), grouped['problems']
+
+
+def test_a_cluster_outside_the_run_is_left_out():
+    grouped = cluster.group_clusters('lifekeeper', ['e1', 'e2', 'c1', 'c2'],
+                                     [('erp', ['e1', 'e2']), ('crm', ['c1', 'c2'])], ['c1', 'c2'])
+    assert grouped == {'clusters': [{'name': 'crm', 'hosts': ['c1', 'c2'], 'leader': 'c1'}], 'problems': []}
+
+
+def test_priorities_and_names():
+    status = node('node1', '9.7.0', [res('a', 'ISP', 3), res('b', 'OSU', None)])
+    assert cluster.priority(status, 'a') == 3
+    assert cluster.priority(status, 'b') == 999
+    assert cluster.priority(status, 'zz') == 999
+    assert cluster.lk_name('host1', status) == 'node1'
+    assert cluster.lk_name('host1', {}) == 'host1'
+
+
+def test_health_lines_per_cluster():
+    statuses = two_nodes()
+    one = [{'name': 'lifekeeper', 'hosts': ['n1', 'n2']}]
+    assert cluster.health_lines(statuses, one) == [cluster.HEALTHY]
+    statuses['c1'] = unknown('unreachable: x')
+    two = one + [{'name': 'crm', 'hosts': ['c1', 'c2']}]
+    assert cluster.health_lines(statuses, two) == [
+        'lifekeeper: ' + cluster.HEALTHY,
+        'crm: c1: state unknown, the node could not be read (unreachable: x)',
+        'crm: c2: state unknown, the node could not be read (not read)']

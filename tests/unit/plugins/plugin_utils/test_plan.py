@@ -1,0 +1,265 @@
+# -*- coding: utf-8 -*-
+"""The rolling-update plan, the one standby rule, and the moves of a run."""
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import plan
+
+from ansible_collections.hatools.lifekeeper.tests.unit.plugins.plugin_utils.node_statuses import node, res, two_nodes, unknown
+
+
+def test_two_nodes_standby_first_and_placement_restored():
+    result = plan.build_plan(two_nodes(), '9.9.0', order=['n1', 'n2'], cluster='lifekeeper')
+    assert result['ok'], result['problems']
+    assert result['cluster'] == 'lifekeeper'
+    assert result['order'] == ['n2', 'n1']
+    assert [n['action'] for n in result['nodes']] == ['update', 'update']
+    assert result['nodes'][0]['moves'] == []
+    assert result['nodes'][1]['moves'] == [{'tag': 'app', 'from': 'n1', 'to': 'n2',
+                                            'from_node': 'node1', 'to_node': 'node2'}]
+    assert result['restore_moves'] == [{'tag': 'app', 'from': 'n2', 'to': 'n1'}]
+    assert result['expected_switchovers'] == 2
+    assert result['placement_before'] == {'app': 'n1'}
+    assert plan.planned_moves(result) == [{'tag': 'app', 'from': 'n1', 'to': 'n2'},
+                                          {'tag': 'app', 'from': 'n2', 'to': 'n1'}]
+
+
+def test_no_restore_placement_halves_switchovers():
+    result = plan.build_plan(two_nodes(), '9.9.0', restore_placement=False)
+    assert result['expected_switchovers'] == 1
+    assert result['restore_moves'] == []
+
+
+def test_three_nodes_moves_prefer_updated_nodes():
+    statuses = {
+        'a': node('a', '9.7.0', [res('web', 'ISP', 1), res('db', 'OSU', 20)]),
+        'b': node('b', '9.7.0', [res('web', 'OSU', 10), res('db', 'ISP', 1)]),
+        'c': node('c', '9.7.0', [res('web', 'OSU', 5), res('db', 'OSU', 5)]),
+    }
+    result = plan.build_plan(statuses, '9.9.0', order=['a', 'b', 'c'])
+    assert result['order'] == ['c', 'a', 'b']
+    moves = dict((n['name'], n['moves']) for n in result['nodes'])
+    # c is updated first, so both hierarchies go to c (already updated), not to each other
+    assert [(m['tag'], m['to']) for m in moves['a']] == [('web', 'c')]
+    assert [(m['tag'], m['to']) for m in moves['b']] == [('db', 'c')]
+    assert result['expected_switchovers'] == 4
+
+
+def test_plan_follows_a_hierarchy_it_moved():
+    """A hierarchy moved onto a node is moved again when that node's turn comes, to a node
+    it left (now a standby there, and updated): the plan simulates the states."""
+    statuses = {
+        'a': node('a', '9.7.0', [res('web', 'ISP', 1)]),
+        'b': node('b', '9.7.0', [res('web', 'OSU', 2), res('db', 'ISP', 1)]),
+        'c': node('c', '9.7.0', [res('web', 'OSU', 3), res('db', 'OSU', 2)]),
+    }
+    result = plan.build_plan(statuses, '9.9.0', order=['a', 'b', 'c'])
+    assert result['order'] == ['c', 'a', 'b']
+    moves = [(m['tag'], m['from'], m['to']) for n in result['nodes'] for m in n['moves']]
+    # a: web -> c (updated); b: db -> c (updated, better than a by priority: a holds no db)
+    assert moves == [('web', 'a', 'c'), ('db', 'b', 'c')]
+    # the same cluster, c holding web when it is updated last: web goes back to a (updated)
+    statuses['c']['resources'] = [res('web', 'ISP', 3), res('db', 'OSU', 2), res('x', 'ISP', 1), res('y', 'ISP', 1)]
+    statuses['a']['resources'] = [res('web', 'OSU', 1), res('x', 'OSU', 1), res('y', 'OSU', 1)]
+    result = plan.build_plan(statuses, '9.9.0', order=['a', 'b', 'c'])
+    assert result['order'] == ['a', 'b', 'c']
+    moves = [(m['tag'], m['from'], m['to']) for n in result['nodes'] for m in n['moves']]
+    assert moves == [('db', 'b', 'c'), ('db', 'c', 'b'), ('web', 'c', 'a'), ('x', 'c', 'a'), ('y', 'c', 'a')]
+
+
+def test_node_at_target_is_skipped_and_goes_first():
+    statuses = two_nodes()
+    statuses['n2']['version'] = '9.9.0'
+    result = plan.build_plan(statuses, '9.9.0', order=['n1', 'n2'])
+    assert result['order'] == ['n2', 'n1']
+    assert result['nodes'][0]['action'] == 'skip'
+    assert result['nodes'][1]['moves'][0]['to'] == 'n2'
+
+
+def test_resume_restores_the_recorded_placement():
+    """A rerun of a run id plans the way back to the placement its first attempt recorded."""
+    statuses = two_nodes()
+    statuses['n1']['resources'][0]['state'] = 'OSU'
+    statuses['n2']['resources'][0]['state'] = 'ISP'
+    statuses['n2']['version'] = '9.9.0'
+    result = plan.build_plan(statuses, '9.9.0', order=['n1', 'n2'], placement_record={'app': 'n1'})
+    assert result['placement_before'] == {'app': 'n1'}
+    assert [n['moves'] for n in result['nodes']] == [[], []]
+    assert result['restore_moves'] == [{'tag': 'app', 'from': 'n2', 'to': 'n1'}]
+    assert result['expected_switchovers'] == 1
+
+
+@pytest.mark.parametrize('mutate, expected', [
+    (lambda s: s['n1']['comm_paths'][0].update(state='DEAD'), 'communication path to peer (a/b) is DEAD'),
+    (lambda s: s['n2']['resources'][1].update(state='OSF'), 'n2: resource ip is OSF'),
+    (lambda s: s['n2']['resources'][0].update(state='OSF'), 'hierarchy app (in service on n1) has no standby'),
+    (lambda s: s['n1']['resources'][0].update(state='OSU'), 'hierarchy app is in service on no node'),
+    (lambda s: s['n2']['resources'][0].update(state='ISP'), 'in service on more than one node: n1, n2'),
+    (lambda s: s['n2'].update(running=False), 'n2: LifeKeeper is not running'),
+    (lambda s: s.update(n2=unknown()), 'n2: state unknown, the node could not be read (unreachable: ssh'),
+])
+def test_unhealthy_cluster_is_refused(mutate, expected):
+    statuses = two_nodes()
+    mutate(statuses)
+    result = plan.build_plan(statuses, '9.9.0')
+    assert not result['ok']
+    assert any(expected in problem for problem in result['problems']), result['problems']
+
+
+def test_reinstall_needs_permission_and_downgrade_is_refused():
+    refused = plan.build_plan(two_nodes('9.5.0'), '9.9.0')
+    assert any('lk_allow_reinstall=true' in p and '9.5.0' in p for p in refused['problems'])
+    allowed = plan.build_plan(two_nodes('9.5.0'), '9.9.0', allow_reinstall=True)
+    assert allowed['ok'] and [n['action'] for n in allowed['nodes']] == ['reinstall', 'reinstall']
+    down = plan.build_plan(two_nodes('9.9.0'), '9.8.0')
+    assert any('downgrade from 9.9.0 to 9.8.0' in p for p in down['problems'])
+
+
+def test_perl_warning_when_crossing_980():
+    result = plan.build_plan(two_nodes('9.7.0'), '9.9.0')
+    assert any('Perl' in w for w in result['warnings'])
+    assert not any('Perl' in w for w in plan.build_plan(two_nodes('9.8.0'), '9.9.0')['warnings'])
+
+
+def test_bad_target_names_the_value():
+    with pytest.raises(ValueError, match="'9.x'"):
+        plan.build_plan(two_nodes(), '9.x')
+
+
+def test_render_mentions_every_step():
+    lines = plan.render_plan(plan.build_plan(two_nodes(), '9.9.0', order=['n1', 'n2']))
+    assert lines[0] == 'LifeKeeper rolling update to 9.9.0: 2 node(s), 2 switchover(s) expected'
+    assert lines[1] == '1. n2 (node2): update 9.7.0 -> 9.9.0 [direct]'
+    assert lines[2] == '2. n1 (node1): update 9.7.0 -> 9.9.0 [direct]'
+    assert lines[3] == '     before: switch app from n1 to n2'
+    assert lines[4] == '   at the end: switch app back from n2 to n1'
+
+
+# ---- the one standby rule at run time ------------------------------------------------------
+
+def test_evacuation_prefers_updated_live_standby():
+    statuses = {
+        'a': node('a', '9.7.0', [res('web', 'ISP', 1)]),
+        'b': node('b', '9.7.0', [res('web', 'OSU', 2)]),
+        'c': node('c', '9.9.0', [res('web', 'OSU', 9)]),
+    }
+    moves, problems = plan.evacuation_moves('a', statuses, '9.9.0', ['a', 'b', 'c'])
+    assert problems == []
+    assert moves == [{'tag': 'web', 'from': 'a', 'to': 'c', 'from_node': 'a', 'to_node': 'c'}]
+    # without a target version, the best priority wins
+    assert plan.evacuation_moves('a', statuses)[0][0]['to'] == 'b'
+
+
+def test_evacuation_ties_follow_inventory_order():
+    statuses = {
+        'z': node('z', '9.7.0', [res('web', 'ISP', 1)]),
+        'y': node('y', '9.7.0', [res('web', 'OSU', 5)]),
+        'x': node('x', '9.7.0', [res('web', 'OSU', 5)]),
+    }
+    assert plan.evacuation_moves('z', statuses, None, ['z', 'y', 'x'])[0][0]['to'] == 'y'
+    assert plan.evacuation_moves('z', statuses, None, ['z', 'x', 'y'])[0][0]['to'] == 'x'
+
+
+def test_evacuation_skips_dead_failed_or_unread_peers():
+    statuses = {
+        'a': node('a', '9.7.0', [res('web', 'ISP', 1)]),
+        'b': node('b', '9.7.0', [res('web', 'OSU', 2)], paths=('DEAD',)),
+        'c': node('c', '9.7.0', [res('web', 'OSF', 3)]),
+        'd': unknown(),
+    }
+    moves, problems = plan.evacuation_moves('a', statuses)
+    assert moves == []
+    assert problems == ['hierarchy web is in service on a and no live standby can take it']
+
+
+def test_evacuation_of_an_unread_node_moves_nothing():
+    statuses = two_nodes()
+    statuses['n1'] = unknown('lk_status failed: lcdstatus timed out')
+    moves, problems = plan.evacuation_moves('n1', statuses, '9.9.0')
+    assert moves == []
+    assert problems == ['n1 could not be read (lk_status failed: lcdstatus timed out): nothing was moved']
+
+
+@pytest.mark.parametrize('order', [['a', 'b', 'c'], ['c', 'b', 'a'], ['b', 'a', 'c']])
+def test_plan_and_run_choose_the_same_standby(order):
+    """The printed plan equals what the evacuation picks when the run reaches each node."""
+    statuses = {
+        'a': node('a', '9.7.0', [res('web', 'ISP', 1), res('db', 'OSU', 3)]),
+        'b': node('b', '9.7.0', [res('web', 'OSU', 2), res('db', 'ISP', 1)]),
+        'c': node('c', '9.7.0', [res('web', 'OSU', 2), res('db', 'OSU', 2)]),
+    }
+    the_plan = plan.build_plan(statuses, '9.9.0', order=order)
+    made = []
+    for step in the_plan['nodes']:
+        moves, problems = plan.evacuation_moves(step['name'], statuses, '9.9.0', order)
+        assert problems == []
+        for move in moves:
+            for res_ in statuses[move['from']]['resources']:
+                if res_['tag'] == move['tag']:
+                    res_['state'] = 'OSU'
+            for res_ in statuses[move['to']]['resources']:
+                if res_['tag'] == move['tag']:
+                    res_['state'] = 'ISP'
+        made.extend({'tag': m['tag'], 'from': m['from'], 'to': m['to']} for m in moves)
+        statuses[step['name']]['version'] = '9.9.0'
+    assert made == plan.planned_moves(dict(the_plan, restore_moves=[]))
+
+
+# ---- moves back and the rescue -------------------------------------------------------------
+
+def test_moves_back():
+    statuses = two_nodes()
+    statuses['n1']['resources'][0]['state'] = 'OSU'
+    statuses['n2']['resources'][0]['state'] = 'ISP'
+    assert plan.moves_back({'app': 'n1'}, statuses) == [{'tag': 'app', 'from': 'n2', 'to': 'n1'}]
+    assert plan.moves_back({'app': 'n2'}, statuses) == []
+    statuses['n2'] = unknown()
+    assert plan.moves_back({'app': 'n1'}, statuses) == []
+
+
+def test_rescue_moves_prefer_the_recorded_node_and_skip_unread_ones():
+    statuses = two_nodes()
+    statuses['n1']['resources'][0]['state'] = 'OSU'
+    assert plan.rescue_moves(statuses, ['app'], {'app': 'n2'}) == [{'tag': 'app', 'to': 'n2'}]
+    assert plan.rescue_moves(statuses, ['app'], {'app': 'n1'}) == [{'tag': 'app', 'to': 'n1'}]
+    assert plan.rescue_moves(statuses, ['app']) == [{'tag': 'app', 'to': 'n1'}]   # best priority
+    statuses['n1'] = unknown()
+    assert plan.rescue_moves(statuses, ['app'], {'app': 'n1'}) == [{'tag': 'app', 'to': 'n2'}]
+    statuses['n2']['running'] = False
+    assert plan.rescue_moves(statuses, ['app']) == []
+
+
+# ---- several clusters, rollback ------------------------------------------------------------
+
+def test_build_plans_one_per_cluster():
+    statuses = two_nodes()
+    statuses.update(dict(('c' + h, s) for h, s in two_nodes('9.8.0').items()))
+    plans = plan.build_plans([{'name': 'erp', 'hosts': ['n1', 'n2']}, {'name': 'crm', 'hosts': ['cn1', 'cn2']}],
+                             statuses, '9.9.0', placement_records={'crm': {'app': 'cn2'}})
+    assert sorted(plans) == ['crm', 'erp']
+    assert plans['erp']['order'] == ['n2', 'n1'] and plans['erp']['cluster'] == 'erp'
+    assert plans['crm']['placement_before'] == {'app': 'cn2'}
+    with pytest.raises(ValueError, match='cluster x has nodes without a status: n9'):
+        plan.build_plans([{'name': 'x', 'hosts': ['n1', 'n9']}], statuses, '9.9.0')
+
+
+def test_rollback_plan_keeps_inventory_order_and_the_same_rule():
+    statuses = {
+        'a': node('a', '9.9.0', [res('web', 'ISP', 1)]),
+        'b': node('b', '9.9.0', [res('web', 'OSU', 2)]),
+        'c': node('c', '9.7.0', [res('web', 'OSU', 3)]),
+    }
+    back = plan.build_rollback_plan(statuses, '9.7.0', ['a', 'b', 'c'], cluster='lifekeeper')
+    assert back['operation'] == 'rollback' and back['order'] == ['a', 'b', 'c']
+    assert [n['update_path'] for n in back['nodes']] == ['reinstall', 'reinstall', 'restore']
+    # c already runs 9.7.0: it counts as done, so web goes there (not to b, better priority)
+    assert back['nodes'][0]['moves'][0]['to'] == 'c'
+    # c's turn: web moves on to a (done, best priority): back home without a restore move
+    assert back['nodes'][2]['moves'][0]['to'] == 'a' and back['restore_moves'] == []
+    assert plan.render_plan(back)[0] == 'LifeKeeper rollback to 9.7.0: 3 node(s), 2 switchover(s) expected'
+    only_archive = plan.build_rollback_plan(statuses, None, ['a', 'b', 'c'])
+    assert only_archive['target_version'] is None
+    assert only_archive['nodes'][0]['moves'][0]['to'] == 'b'     # priority: nobody counts as done
+    assert plan.render_plan(only_archive)[1] == '1. a (a): rollback 9.9.0 -> 9.9.0 [restore]'

@@ -1,0 +1,166 @@
+# -*- coding: utf-8 -*-
+"""The report and the messages, built from records and fresh reads only."""
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import plan, report
+
+from ansible_collections.hatools.lifekeeper.tests.unit.plugins.plugin_utils.node_statuses import two_nodes, unknown
+
+SWITCH = {'tag': 'app', 'from': 'n1', 'to': 'n2', 'downtime_s': 2.5}
+BACK = {'tag': 'app', 'from': 'n2', 'to': 'n1', 'downtime_s': 1.5}
+
+
+def _plan():
+    return plan.build_plan(two_nodes(), '9.9.0', order=['n1', 'n2'], cluster='lifekeeper')
+
+
+def test_switch_records_only_count_real_switchovers():
+    loop_results = [{'lk_move': {'tag': 'app', 'from': 'n1', 'to': 'n2'}, 'changed': True,
+                     'results': [{'tag': 'app', 'before': 'OSU', 'after': 'ISP', 'changed': True, 'duration_s': 2.5}]},
+                    {'lk_move': {'tag': 'x', 'from': 'n1', 'to': 'n2'}, 'changed': False,
+                     'results': [{'tag': 'x', 'before': 'ISP', 'after': 'ISP', 'changed': False, 'duration_s': 0}]},
+                    {'lk_move': {'tag': 'y', 'to': 'n2'}, 'skipped': True}]
+    assert report.switch_records(loop_results, 'lk_move') == [SWITCH]
+    no_from = [dict(loop_results[0], lk_move={'tag': 'app', 'to': 'n2'})]
+    assert report.switch_records(no_from, 'lk_move', 'n9')[0]['from'] == 'n9'
+
+
+def test_report_of_a_successful_run():
+    final = two_nodes('9.9.0')
+    records = {'n2': {'started': 10, 'ended': 25.5, 'switchovers': []},
+               'n1': {'started': 30, 'ended': 50, 'switchovers': [SWITCH]}}
+    rep = report.build_report(_plan(), 'success', records, {'app': 'n1'}, final, None, [BACK])
+    assert rep['result'] == 'success' and rep['cluster'] == 'lifekeeper'
+    assert rep['hierarchies_lost'] == [] and rep['unreadable_nodes'] == {}
+    assert rep['switchovers'] == 2 and rep['max_downtime_s'] == 2.5
+    assert [(n['name'], n['action'], n['version_after'], n['duration_s'], len(n['switchovers']))
+            for n in rep['nodes']] == [('n2', 'updated', '9.9.0', 15.5, 0), ('n1', 'updated', '9.9.0', 20.0, 2)]
+    assert rep['moves_planned'] == rep['moves_made'] == [
+        {'tag': 'app', 'from': 'n1', 'to': 'n2'}, {'tag': 'app', 'from': 'n2', 'to': 'n1'}]
+    assert report.report_lines(rep)[0] == 'LifeKeeper rolling update to 9.9.0: SUCCESS'
+    assert 'hierarchies lost: none' in report.report_lines(rep)[-1]
+
+
+def test_moves_made_differ_from_the_plan_when_the_run_did_otherwise():
+    records = {'n2': {'started': 1, 'ended': 2, 'switchovers': []},
+               'n1': {'started': 3, 'ended': 4, 'switchovers': [dict(SWITCH, to='n3')]}}
+    rep = report.build_report(_plan(), 'success', records, {'app': 'n1'}, two_nodes('9.9.0'))
+    assert rep['moves_made'] != rep['moves_planned']
+
+
+def test_failed_report_from_fresh_reads():
+    final = two_nodes('9.9.0')
+    final['n1']['resources'][0]['state'] = 'OSU'
+    records = {'n2': {'started': 10, 'ended': 25.5, 'switchovers': []}}
+    failed = report.build_report(_plan(), 'failed', records, {'app': 'n1'}, final, 'n1 failed at \'update\': boom')
+    assert failed['hierarchies_lost'] == ['app']
+    assert failed['nodes'][1]['action'] == 'not done'
+    text = '\n'.join(report.report_lines(failed))
+    assert 'FAILED' in text and 'hierarchies lost: app' in text and "failure: n1 failed at 'update'" in text
+
+
+def test_lost_is_unknown_with_the_unread_node_named():
+    final = two_nodes()
+    final['n1'] = unknown('unreachable: no route')
+    final['n2']['resources'][0]['state'] = 'OSU'
+    rep = report.build_report(_plan(), 'failed', {}, {'app': 'n1'}, final, 'n1 failed at \'update\': x')
+    assert rep['hierarchies_lost'] == 'unknown'
+    assert rep['unreadable_nodes'] == {'n1': 'unreachable: no route'}
+    assert rep['nodes'][1]['version_after'] is None
+    assert 'hierarchies lost: unknown (not read: n1 (unreachable: no route))' in report.report_lines(rep)[-2]
+    message = report.failure_message(rep, final, 'arts/run1', 'ansible-playbook x.yml -e lk_run_id=run1')
+    assert 'lost: unknown (not read: n1 (unreachable: no route)).' in message
+    assert 'Hierarchies in service now: {} (on the nodes that could be read; not read: n1 (unreachable: no route));' \
+        in message
+    assert 'none' not in message
+
+
+def test_failure_message_says_where_everything_is_and_how_to_resume():
+    final = two_nodes()
+    rep = report.build_report(_plan(), 'failed', {}, {'app': 'n1'}, final, "n1 failed at 'update': boom..")
+    resume = report.resume_command(['inv1', 'inv2'], '/p/rolling_update.yml',
+                                   [['lk_target_version', '9.9.0'], ['lk_run_id', 'r1'], ['lk_confirm', 'true']])
+    assert resume == ('ansible-playbook -i inv1 -i inv2 /p/rolling_update.yml -e lk_target_version=9.9.0 '
+                      '-e lk_run_id=r1 -e lk_confirm=true')
+    message = report.failure_message(rep, final, 'arts/r1/', resume, ['Bring back: n2 unreachable'],
+                                     resume_note='nodes already at 9.9.0 are skipped')
+    assert message == (
+        "The rolling update stopped: n1 failed at 'update': boom. "
+        'Hierarchies in service now: {"app": "n1"}; lost: none. '
+        'Support bundles and backups are in arts/r1/. '
+        'Fix the cause, then resume (nodes already at 9.9.0 are skipped): '
+        + resume + ' (plus your other extra vars). The rescue itself could not: Bring back: n2 unreachable')
+
+
+def test_evacuation_failure_message():
+    failed_result = {'msg': 'One or more items failed', 'results': [
+        {'failed': True, 'msg': 'restore of "app" failed on node2'}, {'failed': False, 'msg': 'ok'}]}
+    text = report.evacuation_failure_message('n1', 'Bring each hierarchy in service', failed_result, ['app'],
+                                             ['ip on n2'], '/opt/LifeKeeper/')
+    assert text == (
+        "Evacuating n1 failed at 'Bring each hierarchy in service': restore of \"app\" failed on node2. "
+        '1 hierarchy(ies) were brought back in service here: app. Nothing else was changed on this node. '
+        'Left failed (OSF): ip on n2; fix the cause, then clear each on its node '
+        '(/opt/LifeKeeper/bin/perform_action -t TAG -a remove makes it OSU) before resuming')
+    plain = report.evacuation_failure_message('n1', 'Gate', {'msg': 'timed out'}, [], [], '/opt/LifeKeeper', 'n2 (x)')
+    assert "failed at 'Gate': timed out. 0 hierarchy(ies)" in plain
+    assert 'Not read after the failure (their state is unknown): n2 (x).' in plain and 'OSF' not in plain
+
+
+def test_one_cluster_report_is_unchanged_by_combining():
+    rep = report.build_report(_plan(), 'success', {}, {'app': 'n1'}, two_nodes('9.9.0'))
+    assert report.combine_reports([rep]) is rep
+
+
+def test_fleet_report():
+    one = report.build_report(_plan(), 'success', {}, {'app': 'n1'}, two_nodes('9.9.0'), None, [SWITCH])
+    other_plan = dict(_plan(), cluster='crm')
+    lost = two_nodes('9.9.0')
+    lost['n1']['resources'][0]['state'] = 'OSU'
+    two = report.build_report(other_plan, 'failed', {}, {'app': 'n1'}, lost, 'n1 failed')
+    fleet = report.combine_reports([one, two])
+    assert fleet['result'] == 'failed' and fleet['target_version'] == '9.9.0'
+    assert fleet['hierarchies_lost'] == ['crm/app']
+    assert fleet['switchovers'] == 1 and fleet['max_downtime_s'] == 2.5
+    assert [n['cluster'] for n in fleet['nodes']] == ['lifekeeper', 'lifekeeper', 'crm', 'crm']
+    assert fleet['failure'] == 'crm: n1 failed' and fleet['clusters'] == [one, two]
+    two['hierarchies_lost'] = 'unknown'
+    assert report.combine_reports([one, two])['hierarchies_lost'] == 'unknown'
+
+
+def _result(rep, statuses, cluster='lifekeeper'):
+    return {'cluster': cluster, 'report': rep, 'statuses': statuses, 'rescue_errors': [], 'run_id': 'r1',
+            'artifacts': 'arts/r1', 'operation': 'rolling update',
+            'resume_vars': [['lk_run_id', 'r1'], ['lk_confirm', 'true']], 'resume_note': None}
+
+
+def test_a_flow_that_recorded_nothing_is_failed_and_unknown():
+    the_plan = _plan()
+    results = report.cluster_results([
+        {'__lk_cluster_result': _result(report.build_report(the_plan, 'success', {}, {'app': 'n1'}, two_nodes()),
+                                        two_nodes())},
+        {'__lk_cluster': 'crm', '__lk_plan': dict(the_plan, cluster='crm'), '__lk_cluster_hosts': ['n1', 'n2'],
+         'lk_run_id': 'r1'},
+    ])
+    assert [r['report']['result'] for r in results] == ['success', 'failed']
+    interrupted = results[1]['report']
+    assert interrupted['hierarchies_lost'] == 'unknown'
+    assert sorted(interrupted['unreadable_nodes']) == ['n1', 'n2']
+    assert 'cluster crm was interrupted' in interrupted['failure']
+    messages = report.failure_messages(results, ['inv'], 'pb.yml')
+    assert len(messages) == 1 and messages[0].startswith('Cluster crm: The run stopped: the run of cluster crm')
+    assert 'lost: unknown (not read: n1 (not read: the run lost its connection' in messages[0]
+    assert messages[0].endswith('ansible-playbook -i inv pb.yml -e lk_run_id=r1 (plus your other extra vars).')
+
+
+def test_one_failed_cluster_message_is_not_prefixed_and_quotes_what_the_shell_needs():
+    final = two_nodes()
+    rep = report.build_report(_plan(), 'failed', {}, {'app': 'n1'}, final, "n1 failed at 'update': boom")
+    result = _result(rep, final)
+    result['resume_vars'] = [['lk_rollback_archive', '{"n1": "/a b.tgz"}'], ['lk_run_id', 'r1']]
+    (message,) = report.failure_messages([result], ['/inv dir/hosts'], '/p/rollback.yml')
+    assert message.startswith("The rolling update stopped: n1 failed at 'update': boom.")
+    assert "-i '/inv dir/hosts' /p/rollback.yml -e 'lk_rollback_archive={\"n1\": \"/a b.tgz\"}' -e lk_run_id=r1" \
+        in message
+    assert report.failure_messages([dict(result, report=dict(rep, result='success'))], [], 'x') == []

@@ -1,0 +1,48 @@
+# -*- coding: utf-8 -*-
+"""Operator input: booleans, versions, the rollback archive."""
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import values
+
+
+@pytest.mark.parametrize('value, expected', [
+    (True, True), (False, False), ('true', True), ('Yes', True), ('1', True), (1, True), ('on', True),
+    ('false', False), ('NO', False), ('0', False), (0, False), ('', False), (None, False), (' off ', False),
+])
+def test_to_bool(value, expected):
+    assert values.to_bool(value) is expected
+
+
+def test_to_bool_names_the_bad_value():
+    with pytest.raises(ValueError, match="lk_confirm is 'perhaps': expected true or false"):
+        values.to_bool('perhaps', 'lk_confirm')
+
+
+@pytest.mark.parametrize('value, expected', [('9.9.0', '9.9.0'), ('v9.9', '9.9.0'), (' 8.4.1 ', '8.4.1')])
+def test_normalise_version(value, expected):
+    assert values.normalise_version(value) == expected
+
+
+@pytest.mark.parametrize('value, says', [('', 'lk_target_version is not set'), (None, 'is not set'),
+                                         ('9.x', "'9.x'")])
+def test_normalise_version_refuses(value, says):
+    with pytest.raises(ValueError, match=says):
+        values.normalise_version(value)
+
+
+@pytest.mark.parametrize('value, host, expected', [
+    ('/srv/a.tgz', 'h1', {'archive': '/srv/a.tgz', 'restore': '/srv/a.tgz', 'needs_copy': False}),
+    ('/opt/LifeKeeper/config/a.tgz', 'h1', {'archive': '/opt/LifeKeeper/config/a.tgz', 'restore': '/bk/a.tgz',
+                                            'needs_copy': True}),
+    ({'h1': '/srv/1.tgz', 'h2': '/srv/2.tgz'}, 'h2', {'archive': '/srv/2.tgz', 'restore': '/srv/2.tgz',
+                                                      'needs_copy': False}),
+    ({'h1': '/srv/1.tgz'}, 'h2', {'archive': '', 'restore': '', 'needs_copy': False}),
+    (None, 'h1', {'archive': '', 'restore': '', 'needs_copy': False}),
+    ('/opt/LifeKeeperX/a.tgz', 'h1', {'archive': '/opt/LifeKeeperX/a.tgz', 'restore': '/opt/LifeKeeperX/a.tgz',
+                                      'needs_copy': False}),
+])
+def test_rollback_archive(value, host, expected):
+    assert values.rollback_archive(value, host, '/opt/LifeKeeper/', '/bk/') == expected
