@@ -16,10 +16,10 @@ import os
 import time
 
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import status as lkstatus
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.constants import (
+    DEFAULT_LKROOT, PRODUCT_RPM, generation_of)
 
-DEFAULT_LKROOT = '/opt/LifeKeeper'
 DEFAULT_TIMEOUT = 300
-PRODUCT_RPM = 'steeleye-lk'
 C_LOCALE = {'LC_ALL': 'C', 'LANG': 'C'}
 GENERATIONS = ('lkcli', 'legacy')
 
@@ -78,13 +78,6 @@ def wait_until(predicate_fn, timeout, interval=0.5, clock=None, sleep=None):
         if remaining <= 0:
             return False, last
         sleep(min(float(interval), remaining))
-
-
-def _major(version):
-    try:
-        return int(str(version).strip().lstrip('vV').split('.', 1)[0])
-    except ValueError:
-        return None
 
 
 class LifeKeeper(object):
@@ -157,11 +150,7 @@ class LifeKeeper(object):
 
     def generation(self):
         """'lkcli' (9.x and later), 'legacy' (8.x and older) or None (not installed)."""
-        version = self.version()
-        major = _major(version) if version else None
-        if major is None:
-            return None
-        return 'lkcli' if major >= 9 else 'legacy'
+        return generation_of(self.version())
 
     def _require_generation(self):
         generation = self.generation()

@@ -26,13 +26,12 @@ __metaclass__ = type
 
 import re
 
-RESOURCE_STATES = ('ISP', 'ISU', 'OSU', 'OSF', 'ILLSTATE', 'UNKNOWN')
-IN_SERVICE_STATES = ('ISP', 'ISU')
-PATH_STATES = ('ALIVE', 'DEAD')
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.constants import (
+    FAILED_STATE, IN_SERVICE_STATES, MIRROR_IN_SYNC_STATE, STANDBY_STATE)
+
 FIRST_COLUMNS = {'LOCAL': 'local', 'BACKUP': 'backup'}
 RESOURCE_HEADER = ('TAG', 'ID', 'STATE', 'PRIO', 'PRIMARY')
 COMM_HEADER = ('MACHINE', 'NETWORK', 'ADDRESSES/DEVICE', 'STATE', 'PRIO')
-MIRROR_IN_SYNC_STATE = 'Mirroring'
 
 _TOKEN_RE = re.compile(r'\S+')
 _INT_RE = re.compile(r'^-?\d+$')
@@ -330,8 +329,8 @@ def summary(cluster_status):
     paths = cluster_status.comm_paths
     return {
         'in_service_here': [h['root'] for h in hiers if h['state'] in IN_SERVICE_STATES],
-        'standby_here': [h['root'] for h in hiers if h['state'] == 'OSU'],
-        'failed_anywhere': [res.tag for res in resources if res.state == 'OSF'],
+        'standby_here': [h['root'] for h in hiers if h['state'] == STANDBY_STATE],
+        'failed_anywhere': [res.tag for res in resources if res.state == FAILED_STATE],
         'all_paths_alive': bool(paths) and all(path.alive for path in paths),
         'dead_paths': [path.machine + ' ' + path.addresses for path in paths if not path.alive],
         'hierarchies': hiers,

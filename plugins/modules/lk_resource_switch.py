@@ -166,10 +166,11 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import (
     LifeKeeper, LifeKeeperError, ModuleFailure, lifekeeper_argument_spec, wait_until)
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import status as lkstatus
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.constants import (
+    ACTIVE_STATE, FAILED_STATE, MIRROR_IN_SYNC_STATE, STANDBY_STATE)
 
 POLL_INTERVAL = 0.5
 MIRROR_PREFIX = 'datarep'
-IN_SYNC = 'Mirroring'
 
 
 class SwitchFailure(ModuleFailure):
@@ -250,7 +251,7 @@ class LkResourceSwitch(object):
                 if t == tag or all(parent in inside for parent in cluster.resource(t).parents)]
 
     def reached(self, cluster, tag):
-        wanted = 'ISP' if self.state == 'in_service' else 'OSU'
+        wanted = ACTIVE_STATE if self.state == 'in_service' else STANDBY_STATE
         return all(cluster.resource(t) is not None and cluster.resource(t).state == wanted
                    for t in self.members(cluster, tag))
 
@@ -275,7 +276,7 @@ class LkResourceSwitch(object):
                 # No source (the hierarchy is in service nowhere), or this node is the source.
                 continue
             for target in info.targets:
-                if (node is None or target['name'] == node) and target['state'] != IN_SYNC:
+                if (node is None or target['name'] == node) and target['state'] != MIRROR_IN_SYNC_STATE:
                     blockers.append((mirror, target['name'], target['state'], target['progress']))
         return blockers
 
@@ -327,7 +328,7 @@ class LkResourceSwitch(object):
             cluster = self.read()
             holder['cluster'] = cluster
             failed = [t for t in tags if t not in failed_before and cluster.resource(t) is not None
-                      and cluster.resource(t).state == 'OSF']
+                      and cluster.resource(t).state == FAILED_STATE]
             holder['failed'] = failed
             return bool(failed) or all(self.reached_one(cluster, t) for t in tags), cluster
         done, cluster = wait_until(check, max(0.0, deadline - time.time()), interval=POLL_INTERVAL)
@@ -340,13 +341,13 @@ class LkResourceSwitch(object):
     def reached_one(self, cluster, tag):
         """One resource (not its hierarchy) in the target state."""
         res = cluster.resource(tag)
-        wanted = 'ISP' if self.state == 'in_service' else 'OSU'
+        wanted = ACTIVE_STATE if self.state == 'in_service' else STANDBY_STATE
         return res is not None and res.state == wanted
 
     def switch(self, tag):
         deadline = time.time() + self.timeout
         members = lkstatus.hierarchy(self.last.resources, tag)
-        failed_before = [t for t in members if self.last.resource(t).state == 'OSF']
+        failed_before = [t for t in members if self.last.resource(t).state == FAILED_STATE]
         self.act(tag)
         if self.state == 'in_service':
             return self.wait_for(members, deadline, failed_before)
@@ -355,7 +356,7 @@ class LkResourceSwitch(object):
         removed = [tag]
         cluster = self.wait_for(removed, deadline, failed_before)
         for dummy in range(len(lkstatus.hierarchy(cluster.resources, tag))):
-            remaining = [t for t in self.members(cluster, tag) if cluster.resource(t).state != 'OSU']
+            remaining = [t for t in self.members(cluster, tag) if cluster.resource(t).state != STANDBY_STATE]
             if not remaining:
                 return cluster
             tops = [t for t in remaining
@@ -394,7 +395,7 @@ class LkResourceSwitch(object):
         tags = self.plan(cluster)
         before = dict((tag, cluster.resource(tag).state) for tag in tags)
         todo = [tag for tag in tags if not self.reached(cluster, tag)]
-        wanted = 'ISP' if self.state == 'in_service' else 'OSU'
+        wanted = ACTIVE_STATE if self.state == 'in_service' else STANDBY_STATE
 
         if self.state == 'in_service' and todo:
             self.check_mirrors(cluster, todo)

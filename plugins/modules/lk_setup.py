@@ -208,6 +208,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import (
     LifeKeeper, LifeKeeperError, ModuleFailure, lifekeeper_argument_spec)
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import versions
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.constants import version_major
 
 TAIL_LINES = 20
 ISO_NAME_RE = re.compile(r'^LKL_V([0-9][0-9.]*?)_')
@@ -216,10 +217,6 @@ IMG_NAME_RE = re.compile(r'^sps_(.+)\.img$')
 
 class SetupFailure(ModuleFailure):
     """A failure to report after cleaning up (see ModuleFailure)."""
-
-
-def _major(version):
-    return int(str(version).split('.', 1)[0])
 
 
 def _same_version(found, target):
@@ -359,7 +356,7 @@ class LkSetup(object):
                 self.module.warn(message)
 
     def default_setup_args(self, target, workdir_holder):
-        if _major(target) >= 9:
+        if version_major(target) >= 9:
             config = self.params['config_file']
             if not config:
                 handle, config = tempfile.mkstemp(prefix='lk_setup.', suffix='.conf', dir=self.params['tmp_dir'])
@@ -427,7 +424,7 @@ class LkSetup(object):
         temp_files = []
         args = self.params['setup_args']
         if args is None:
-            args = ['-f', config or '<empty config file>'] if _major(target) >= 9 else ['-y']
+            args = ['-f', config or '<empty config file>'] if version_major(target) >= 9 else ['-y']
         self.result['setup_args'] = list(args)
         if self.module.check_mode:
             self.set_versions(before, target)

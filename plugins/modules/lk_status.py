@@ -247,7 +247,6 @@ waited:
 '''
 
 import os
-import socket
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -256,6 +255,8 @@ from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper impo
     LifeKeeper, LifeKeeperError, lifekeeper_argument_spec, wait_until,
 )
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import status as lkstatus
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.constants import (
+    ACTIVE_STATE, MIRROR_IN_SYNC_STATE, STANDBY_STATE, local_node_name)
 
 CONDITIONS = ['ready', 'local_resources_osu', 'tags_in_service', 'paths_alive', 'mirrors_in_sync']
 MIRROR_TAG_PREFIX = 'datarep-'
@@ -337,12 +338,12 @@ class StatusReader(object):
                 missing.append('%s: LifeKeeper is not running' % cond)
                 continue
             if cond == 'local_resources_osu':
-                not_osu = ['%s=%s' % (res.tag, res.state) for res in cluster.resources if res.state != 'OSU']
+                not_osu = ['%s=%s' % (res.tag, res.state) for res in cluster.resources if res.state != STANDBY_STATE]
                 if not_osu:
                     missing.append('local_resources_osu: not OSU here: %s' % ', '.join(not_osu))
             elif cond == 'tags_in_service' and not tags_pending:
                 not_isp = ['%s=%s' % (tag, cluster.resource(tag).state) for tag in self.tags
-                           if cluster.resource(tag).state != 'ISP']
+                           if cluster.resource(tag).state != ACTIVE_STATE]
                 if not_isp:
                     missing.append('tags_in_service: not ISP here: %s' % ', '.join(not_isp))
             elif cond == 'paths_alive':
@@ -374,7 +375,7 @@ class StatusReader(object):
             if not mirror.in_sync:
                 problems.append('%s: %s' % (res.tag, ', '.join(
                     '%s %s%s' % (t['name'], t['state'], '' if t['progress'] is None else ' %s%%' % t['progress'])
-                    for t in mirror.targets if t['state'] != lkstatus.MIRROR_IN_SYNC_STATE)))
+                    for t in mirror.targets if t['state'] != MIRROR_IN_SYNC_STATE)))
         return mirrors, problems
 
 
@@ -425,9 +426,9 @@ def main():
     state['node_name'] = None
     if state['installed']:
         try:
-            state['node_name'] = lk.node_name() or socket.gethostname()
+            state['node_name'] = local_node_name(lk.node_name())
         except LifeKeeperError:
-            state['node_name'] = socket.gethostname()
+            state['node_name'] = local_node_name()
     if not done:
         module.fail_json(
             msg='timed out after %ss waiting for %s; still missing: %s' % (

@@ -88,7 +88,6 @@ stderr:
 import glob
 import os
 import re
-import socket
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -96,6 +95,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import (
     LifeKeeper, LifeKeeperError, lifekeeper_argument_spec,
 )
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.constants import local_node_name
 
 _BUNDLE_RE = re.compile(r'(/\S*lksupport\S*\.tar\.gz)')
 
@@ -112,7 +112,7 @@ def printed_bundle(text):
 def newest_bundle(bundle_dir, not_before):
     """Newest <host>.lksupport.*.tar.gz in bundle_dir modified at or after not_before."""
     names = set()
-    host = socket.gethostname()
+    host = local_node_name()
     for name in (host, host.split('.')[0]):
         names.update(glob.glob(os.path.join(glob.escape(bundle_dir), glob.escape(name) + '.lksupport.*.tar.gz')))
     if not names:
