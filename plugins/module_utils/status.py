@@ -109,7 +109,23 @@ class CommPath(object):
         return 'CommPath(%r, %r, %r)' % (self.machine, self.addresses, self.state)
 
 
-class ClusterStatus(object):
+class _Display(object):
+    """What both status displays offer: their resources by tag."""
+
+    resources = ()
+
+    def resource(self, tag):
+        for res in self.resources:
+            if res.tag == tag:
+                return res
+        return None
+
+    @property
+    def tags(self):
+        return [res.tag for res in self.resources]
+
+
+class ClusterStatus(_Display):
     """Parsed short display.
 
     running: a resource header line was found.
@@ -125,16 +141,6 @@ class ClusterStatus(object):
         self.comm_paths = comm_paths if comm_paths is not None else []
         self.message = message
         self.node = node
-
-    def resource(self, tag):
-        for res in self.resources:
-            if res.tag == tag:
-                return res
-        return None
-
-    @property
-    def tags(self):
-        return [res.tag for res in self.resources]
 
     def apply_types(self, types):
         """Set each resource's type from {tag: 'app/type'} (the long display); unknown stays None."""
@@ -455,7 +461,7 @@ class LongResource(object):
                 'depends_on': list(self.depends_on)}
 
 
-class LongStatus(object):
+class LongStatus(_Display):
     """Parsed long display: running, node, resources (display order), comm_paths, flags, strategy."""
 
     def __init__(self, running=False, node=None, resources=None, comm_paths=None, flags=None,
@@ -467,12 +473,6 @@ class LongStatus(object):
         self.flags = flags if flags is not None else []
         self.shutdown_strategy = shutdown_strategy
         self.message = message
-
-    def resource(self, tag):
-        for res in self.resources:
-            if res.tag == tag:
-                return res
-        return None
 
     def types(self):
         """{tag: 'app/type'} of every resource."""

@@ -90,6 +90,26 @@ def fixture_text(name):
         return handle.read()
 
 
+# The 8.x setup questions of CONTRACTS.md section 4, as the simulator prints them (no newline
+# after a question); core_update/core_fresh take the versions.
+SETUP8_QUESTIONS = {
+    'stop_lifekeeper': 'LifeKeeper is running and must be stopped to continue. Stop LifeKeeper now? (y/n) [y] ',
+    'java': 'Install the Java Runtime for the GUI client? (y/n) [y] ',
+    'datakeeper': 'Update the DataKeeper kernel module? Answer n if DataKeeper is not used. (y/n) [y] ',
+    'nfs_utils': 'Enable the NFS utilities (nfs-utils) for protected NFS exports? Answer n if NFS is not used. '
+                 '(y/n) [y] ',
+    'nfs_restart': 'Restart the NFS daemons now? (y/n) [y] ',
+    'required_packages': 'Update the required packages? (y/n) [y] ',
+    'core_update': 'Update the LifeKeeper core packages (%s -> %s)? (y/n) [y] ',
+    'core_fresh': 'Install the LifeKeeper core packages (%s)? (y/n) [y] ',
+    'gui_users': 'GUI group and login users (space separated) [keep]: ',
+    'license': 'Install license keys now? (y/n) [n] ',
+    'license_files': 'License key file(s), space separated: ',
+    'kit_selection': 'Recovery kits to select (space separated names, Enter keeps the marks): ',
+    'kit_confirm': 'Install/update the selected recovery kits? (y/n) [y] ',
+}
+
+
 class FakeClock(object):
     """A monotonic clock that only moves when told (sleep and hanging commands move it)."""
 
@@ -135,6 +155,20 @@ def with_kwargs(func):
     return call
 
 
+class _Route(dict):
+    """Responses of FakeCli.route: the argvs set in it, then the catch-all for everything else."""
+
+    def __init__(self, catch_all):
+        dict.__init__(self)
+        self.catch_all = catch_all
+
+    def __contains__(self, argv):
+        return True
+
+    def __getitem__(self, argv):
+        return dict.get(self, argv, self.catch_all)
+
+
 class FakeCli(object):
     """Recorded command outputs keyed by argv (a tuple).
 
@@ -150,6 +184,10 @@ class FakeCli(object):
 
     def set(self, argv, response):
         self.responses[tuple(argv)] = response
+
+    def route(self, response):
+        """Answer every command with response (a callable); responses[argv] = ... still overrides."""
+        self.responses = _Route(response)
 
     def argvs(self):
         return [argv for argv, _kw in self.calls]

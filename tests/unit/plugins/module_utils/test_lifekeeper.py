@@ -382,44 +382,31 @@ def test_nested_waits_keep_the_earlier_deadline(root, make):
     assert seen == [started + 2]
 
 
-class StepClock(object):
-    def __init__(self):
-        self.now = 100.0
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 def test_wait_until_polls_until_done():
-    clock = StepClock()
+    clock = Clock(100.0)
     answers = iter([(False, 1), (False, 2), (True, 3)])
-    ok, last = wait_until(lambda: next(answers), 10, 0.5, clock=clock.clock, sleep=clock.sleep)
+    ok, last = wait_until(lambda: next(answers), 10, 0.5, clock=clock, sleep=clock.sleep)
     assert (ok, last) == (True, 3)
     assert clock.sleeps == [0.5, 0.5]
 
 
 def test_wait_until_times_out_with_last_value_and_never_sleeps_past_deadline():
-    clock = StepClock()
+    clock = Clock(100.0)
     calls = []
 
     def predicate():
         calls.append(clock.now)
         return False, len(calls)
 
-    ok, last = wait_until(predicate, 1.2, 0.5, clock=clock.clock, sleep=clock.sleep)
+    ok, last = wait_until(predicate, 1.2, 0.5, clock=clock, sleep=clock.sleep)
     assert ok is False and last == len(calls) == 4
     assert clock.sleeps == [0.5, 0.5, pytest.approx(0.2)]
     assert clock.now == pytest.approx(101.2)
 
 
 def test_wait_until_zero_timeout_checks_once():
-    clock = StepClock()
-    ok, last = wait_until(lambda: (False, 'x'), 0, 0.5, clock=clock.clock, sleep=clock.sleep)
+    clock = Clock(100.0)
+    ok, last = wait_until(lambda: (False, 'x'), 0, 0.5, clock=clock, sleep=clock.sleep)
     assert (ok, last, clock.sleeps) == (False, 'x', [])
 
 

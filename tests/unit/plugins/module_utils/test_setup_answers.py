@@ -5,24 +5,12 @@ __metaclass__ = type
 
 import pytest
 
+from conftest import SETUP8_QUESTIONS
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import setup_answers as sa
 
 # The question texts of CONTRACTS.md section 4, as printed (no newline after the question).
-QUESTIONS = {
-    'stop_lifekeeper': 'LifeKeeper is running and must be stopped to continue. Stop LifeKeeper now? (y/n) [y] ',
-    'java': 'Install the Java Runtime for the GUI client? (y/n) [y] ',
-    'datakeeper': 'Update the DataKeeper kernel module? Answer n if DataKeeper is not used. (y/n) [y] ',
-    'nfs_utils': 'Enable the NFS utilities (nfs-utils) for protected NFS exports? Answer n if NFS is not used. '
-                 '(y/n) [y] ',
-    'nfs_restart': 'Restart the NFS daemons now? (y/n) [y] ',
-    'required_packages': 'Update the required packages? (y/n) [y] ',
-    'core_packages': 'Update the LifeKeeper core packages (8.3.0 -> 8.4.1)? (y/n) [y] ',
-    'gui_users': 'GUI group and login users (space separated) [keep]: ',
-    'license': 'Install license keys now? (y/n) [n] ',
-    'license_files': 'License key file(s), space separated: ',
-    'kit_selection': 'Recovery kits to select (space separated names, Enter keeps the marks): ',
-    'kit_confirm': 'Install/update the selected recovery kits? (y/n) [y] ',
-}
+QUESTIONS = dict((pid, text) for pid, text in SETUP8_QUESTIONS.items() if not pid.startswith('core_'))
+QUESTIONS['core_packages'] = SETUP8_QUESTIONS['core_update'] % ('8.3.0', '8.4.1')
 
 
 @pytest.mark.parametrize('pid', sorted(QUESTIONS))
@@ -32,7 +20,7 @@ def test_every_contract_question_is_recognised(pid):
 
 
 def test_fresh_install_core_question():
-    assert sa.prompt_id('Install the LifeKeeper core packages (8.4.1)? (y/n) [y] ') == 'core_packages'
+    assert sa.prompt_id(SETUP8_QUESTIONS['core_fresh'] % '8.4.1') == 'core_packages'
 
 
 @pytest.mark.parametrize('text', [

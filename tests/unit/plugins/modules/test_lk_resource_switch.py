@@ -80,6 +80,15 @@ class Cluster(object):
         self.states[PEER][tag] = peer_state
         self.states[LOCAL][tag] = local_state
 
+    def add_local(self, defs, roots, tags):
+        """More resources (tag -> (id, children)), in service here and standby on the peer."""
+        self.defs.update(defs)
+        self.roots.extend(roots)
+        for tag in tags:
+            self.primary[tag] = LOCAL
+            self.states[LOCAL][tag] = 'ISP'
+            self.states[PEER][tag] = 'OSU'
+
     def below(self, tag):
         out = [tag]
         for child in self.defs[tag][1]:
@@ -213,16 +222,7 @@ def mutating_calls(cli):
 def cluster(fake_cli, lkroot, monkeypatch):
     (lkroot / 'config' / 'LK_INITDONE').write_text('')
     state = Cluster()
-    responder = state.handle(lkroot)
-
-    class Everything(dict):
-        def __contains__(self, argv):
-            return True
-
-        def __getitem__(self, argv):
-            return responder
-
-    fake_cli.responses = Everything()
+    fake_cli.route(state.handle(lkroot))
     monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path',
                         lambda self, arg, required=False, opt_dirs=None: RPM if arg == 'rpm' else None)
     monkeypatch.setattr(lk_resource_switch, 'POLL_INTERVAL', 0.0)
@@ -469,13 +469,8 @@ def test_not_installed_fails(tmp_path, cluster, fake_cli, run):
 
 
 def test_out_of_service_three_levels_removes_level_by_level(lkroot, cluster, fake_cli, run):
-    cluster.defs.update({'deep': ('deep', ['deep-fs']), 'deep-fs': ('/deep', ['deep-disk']),
-                         'deep-disk': ('/dev/sdz', [])})
-    cluster.roots.append('deep')
-    for tag in ('deep', 'deep-fs', 'deep-disk'):
-        cluster.primary[tag] = LOCAL
-        cluster.states[LOCAL][tag] = 'ISP'
-        cluster.states[PEER][tag] = 'OSU'
+    cluster.add_local({'deep': ('deep', ['deep-fs']), 'deep-fs': ('/deep', ['deep-disk']),
+                       'deep-disk': ('/dev/sdz', [])}, ['deep'], ['deep', 'deep-fs', 'deep-disk'])
     failed, result = run(lk_resource_switch.main, args(lkroot, tags=['deep'], state='out_of_service'))
     assert not failed, result
     assert cluster.actions == [('remove', 'deep'), ('remove', 'deep-fs'), ('remove', 'deep-disk')]
@@ -513,20 +508,7 @@ def test_a_mirror_is_found_by_its_type_whatever_its_tag(lkroot, cluster, fake_cl
     cluster.states[PEER]['mirror-export'] = 'ISP'
     cluster.states[LOCAL]['mirror-export'] = 'OSU'
     resync = MIRROR_RESYNC.replace('datarep-data', 'mirror-export')
-    responder = fake_cli.responses['x']    # answers mirror_status for datarep-data only
-
-    def respond(argv):
-        if argv == (str(lkroot / 'bin' / 'mirror_status'), 'mirror-export'):
-            return 0, resync, ''
-        return responder(argv)
-
-    class Responses(dict):
-        def __contains__(self, argv):
-            return True
-
-        def __getitem__(self, argv):
-            return respond
-    fake_cli.responses = Responses()
+    fake_cli.responses[(str(lkroot / 'bin' / 'mirror_status'), 'mirror-export')] = (0, resync, '')
     failed, result = run(lk_resource_switch.main, args(lkroot, tags=['app-web']))
     assert failed
     assert 'mirror mirror-export is Resyncing on node2 (45%)' in result['msg']
@@ -572,16 +554,7 @@ def test_out_of_service_needs_no_long_display(lkroot, cluster, fake_cli, run):
 def test_a_hanging_restore_is_killed_at_the_hierarchy_timeout(lkroot, cluster, fake_cli, run):
     from conftest import Hang
     hang = Hang()
-    responder = fake_cli.responses['x']
-    restore = (str(lkroot / 'bin' / 'lkcli'), 'resource', 'restore', '--tag', 'app-web')
-
-    class Responses(dict):
-        def __contains__(self, argv):
-            return True
-
-        def __getitem__(self, argv):
-            return hang if argv == restore else responder
-    fake_cli.responses = Responses()
+    fake_cli.responses[(str(lkroot / 'bin' / 'lkcli'), 'resource', 'restore', '--tag', 'app-web')] = hang
     failed, result = run(lk_resource_switch.main, args(lkroot, tags=['app-web'], timeout=30, command_timeout=5))
     assert failed
     assert 'restore of app-web failed: lkcli resource restore --tag app-web did not finish within' in result['msg']
@@ -592,17 +565,8 @@ def test_a_hanging_restore_is_killed_at_the_hierarchy_timeout(lkroot, cluster, f
 
 def test_a_peer_that_does_not_answer_only_loses_from_node(lkroot, cluster, fake_cli, run):
     from conftest import Hang
-    responder = fake_cli.responses['x']
-    peer = (str(lkroot / 'bin' / 'lcdstatus'), '-d', PEER, '-q')
     hang = Hang()
-
-    class Responses(dict):
-        def __contains__(self, argv):
-            return True
-
-        def __getitem__(self, argv):
-            return hang if argv == peer else responder
-    fake_cli.responses = Responses()
+    fake_cli.responses[(str(lkroot / 'bin' / 'lcdstatus'), '-d', PEER, '-q')] = hang
     failed, result = run(lk_resource_switch.main, args(lkroot, tags=['app-web'], command_timeout=2))
     assert not failed, result
     assert result['results'][0]['from_node'] is None and hang.deadlines == [2]
@@ -611,13 +575,9 @@ def test_a_peer_that_does_not_answer_only_loses_from_node(lkroot, cluster, fake_
 
 def test_out_of_service_never_removes_a_child_another_hierarchy_needs(lkroot, cluster, fake_cli, run):
     """shared-fs serves db and app2: taking db out of service leaves shared-fs and its disk up."""
-    cluster.defs.update({'db': ('pgsql-main', ['ip-10.0.0.60', 'shared-fs']), 'shared-fs': ('/shared', ['disk']),
-                         'disk': ('/dev/sdq', []), 'app2': ('app2', ['shared-fs'])})
-    cluster.roots.append('app2')
-    for tag in ('shared-fs', 'disk', 'app2'):
-        cluster.primary[tag] = LOCAL
-        cluster.states[LOCAL][tag] = 'ISP'
-        cluster.states[PEER][tag] = 'OSU'
+    cluster.add_local({'db': ('pgsql-main', ['ip-10.0.0.60', 'shared-fs']), 'shared-fs': ('/shared', ['disk']),
+                       'disk': ('/dev/sdq', []), 'app2': ('app2', ['shared-fs'])}, ['app2'],
+                      ['shared-fs', 'disk', 'app2'])
     failed, result = run(lk_resource_switch.main, args(lkroot, tags=['db'], state='out_of_service'))
     assert not failed, result
     assert cluster.actions == [('remove', 'db'), ('remove', 'ip-10.0.0.60')]

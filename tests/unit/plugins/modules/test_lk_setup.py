@@ -17,7 +17,7 @@ import time
 import pytest
 
 from ansible.module_utils import basic
-from conftest import Hang, with_kwargs
+from conftest import SETUP8_QUESTIONS, Hang, with_kwargs
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import runner as lkrunner
 from ansible_collections.hatools.lifekeeper.plugins.modules import lk_setup
 
@@ -36,22 +36,7 @@ MUTATING = (MOUNT, UMOUNT)
 
 
 # The 8.x questions of CONTRACTS.md section 4 (the texts the simulator prints).
-Q = {
-    'stop_lifekeeper': 'LifeKeeper is running and must be stopped to continue. Stop LifeKeeper now? (y/n) [y] ',
-    'java': 'Install the Java Runtime for the GUI client? (y/n) [y] ',
-    'datakeeper': 'Update the DataKeeper kernel module? Answer n if DataKeeper is not used. (y/n) [y] ',
-    'nfs_utils': 'Enable the NFS utilities (nfs-utils) for protected NFS exports? Answer n if NFS is not used. '
-                 '(y/n) [y] ',
-    'nfs_restart': 'Restart the NFS daemons now? (y/n) [y] ',
-    'required_packages': 'Update the required packages? (y/n) [y] ',
-    'core_update': 'Update the LifeKeeper core packages (%s -> %s)? (y/n) [y] ',
-    'core_fresh': 'Install the LifeKeeper core packages (%s)? (y/n) [y] ',
-    'gui_users': 'GUI group and login users (space separated) [keep]: ',
-    'license': 'Install license keys now? (y/n) [n] ',
-    'license_files': 'License key file(s), space separated: ',
-    'kit_selection': 'Recovery kits to select (space separated names, Enter keeps the marks): ',
-    'kit_confirm': 'Install/update the selected recovery kits? (y/n) [y] ',
-}
+Q = SETUP8_QUESTIONS
 MEDIA_KITS = ('steeleye-lkDR', 'steeleye-lkNFS', 'steeleye-lkORA')
 LONG_NFS = """Resource Hierarchy Information
 
@@ -242,16 +227,7 @@ def node(fake_cli, monkeypatch, tmp_path):
     state.license_dir = str(tmp_path / 'license')
     os.mkdir(state.license_dir)
     monkeypatch.setattr(lk_setup, 'LICENSE_KEY_DIR', state.license_dir)
-    handler = with_kwargs(state.handle_call)
-
-    class Everything(dict):
-        def __contains__(self, argv):
-            return True
-
-        def __getitem__(self, argv):
-            return handler
-
-    fake_cli.responses = Everything()
+    fake_cli.route(with_kwargs(state.handle_call))
     paths = {'rpm': RPM, 'mount': MOUNT, 'umount': UMOUNT, 'xorriso': XORRISO}
     monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path',
                         lambda self, arg, required=False, opt_dirs=None: paths.get(arg))
