@@ -78,7 +78,8 @@ options:
     default: present
   version:
     description:
-      - The version that must be installed afterwards, in the form C(N.N.N) (for example C(9.9.0)).
+      - The version that must be installed afterwards, in the form C(N.N.N) (for example C(9.9.0)); a
+        leading C(v) and a missing patch level are accepted (C(v9.9) is C(9.9.0)).
       - Required with O(state=present).
     type: str
   media:
@@ -410,7 +411,8 @@ class LkSetup(LkModule):
         if params['state'] != 'present':
             return
         try:
-            versions.parse_version(params['version'])
+            # v9.9.0 and 9.9 name 9.9.0: the module works with the normalised form only
+            params['version'] = str(versions.parse_version(params['version']))
         except ValueError as exc:
             raise LifeKeeperError('invalid version: %s' % exc)
         bad = [kit for kit in params['kits'] if not setup_answers.KIT_NAME_RE.match(kit) or kit == PRODUCT_RPM]

@@ -822,3 +822,10 @@ def test_issue_9_reproduction_timeout_1_with_a_6_s_setup_fails_after_about_1_s(l
         time.sleep(0.05)
     else:
         pytest.fail('the child of setup (pid %d) is still running' % child)
+
+
+@pytest.mark.parametrize('given', ['v9.9.0', '9.9', 'V9.9.0'])
+def test_the_version_is_normalised_once(lkroot, node, media, work, run, given):
+    failed, result = run(lk_setup.main, params(lkroot, media, work, version=given))
+    assert not failed, result
+    assert result['version_after'] == '9.9.0' and result['update_path'] == 'direct'
