@@ -68,6 +68,8 @@ notes:
   - O(timeout) applies to each hierarchy (its restore or remove command included) and to the wait
     for mirror sync; a restore or remove still running at the end of it is killed with its process group.
   - The hierarchies are handled one after the other, in the order given.
+  - The layout of the long status display (for the resource types) and the output of C(mirror_status)
+    are assumptions of this collection (see M(hatools.lifekeeper.lk_status)).
 seealso:
   - module: hatools.lifekeeper.lk_status
 """

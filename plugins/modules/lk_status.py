@@ -74,6 +74,11 @@ options:
       - The LifeKeeper defaults file read for RV(settings).
     type: path
     default: /etc/default/LifeKeeper
+notes:
+  - The layout of the long status display and the output of C(mirror_status) (C(Mirror:), C(Source:),
+    a C(TARGET STATE PROGRESS) header and one row per target) are assumptions of this collection; the
+    vendor documents the elements, not the exact text. A C(mirror_status) answer about another tag or
+    without target rows is taken as unknown, never as in sync.
 seealso:
   - module: hatools.lifekeeper.lk_service
   - module: hatools.lifekeeper.lk_resource_switch
