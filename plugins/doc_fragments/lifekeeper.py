@@ -19,12 +19,35 @@ options:
     default: /opt/LifeKeeper
   timeout:
     description:
-      - How long, in seconds, the module waits for the state it needs to be reached
-        before it fails.
+      - The overall time, in seconds, the module may wait for the state it needs or run its
+        action before it fails.
+      - From 0 to 604800 (7 days); V(inf), V(nan) and negative values are refused, naming the value.
     type: float
     default: 300
+  command_timeout:
+    description:
+      - The deadline, in seconds, of each single status or query command (C(lcdstatus), C(lktest),
+        C(mirror_status), C(rpm), ...). When it expires, the command's whole process group is
+        killed and the module fails naming the command and the seconds (M(hatools.lifekeeper.lk_status)
+        reports it as RV(hatools.lifekeeper.lk_status#module:answered=false) instead).
+      - Commands whose duration is the action itself (C(setup), C(rmlk), start, stop, restore,
+        remove, C(lksupport)) run within O(timeout) instead.
+      - Inside a wait, a command also ends at the latest one O(command_timeout) after the wait's
+        deadline, so a wait never overruns O(timeout) by more than one poll interval plus one
+        O(command_timeout).
+      - More than 0 and at most 604800 (7 days).
+    type: float
+    default: 60
 notes:
-  - Commands are run as argument lists, never through a shell, with C(LC_ALL=C).
+  - Commands are run as argument lists, never through a shell, with C(LC_ALL=C), each in a
+    process group of its own with a deadline.
+'''
+
+    # For the modules that drive LifeKeeper (extends_documentation_fragment:
+    # hatools.lifekeeper.lifekeeper.requirements).
+    REQUIREMENTS = r'''
+options: {}
+notes:
   - The installed version is read from the C(steeleye-lk) rpm; LifeKeeper 9.x and later
     are driven through C(lkcli), 8.x through C(lkstart), C(lkstop) and C(perform_action).
 requirements:

@@ -4,9 +4,16 @@
 """One adapter over the LifeKeeper command line.
 
 Every command runs as an argument list (never through a shell, no ``~``/``$VAR``
-expansion) with ``LC_ALL=C``; failures raise LifeKeeperError carrying cmd, rc,
-stdout and stderr. The generation of the installed release picks the command set:
-``lkcli`` on 9.x and later, ``lkstart``/``lkstop``/``perform_action`` before.
+expansion) with ``LC_ALL=C`` and a deadline (runner.run_command: the whole process group
+is killed when it expires). Failures raise LifeKeeperError, the one failure type of the
+collection's modules, carrying cmd, rc, stdout and stderr when a command ran. The
+generation of the installed release picks the command set: ``lkcli`` on 9.x and later,
+``lkstart``/``lkstop``/``perform_action`` before.
+
+Deadlines: a command gets ``command_timeout`` seconds, or the seconds the caller gives
+(setup, restore, stop: actions whose duration is the action itself). Inside ``wait()``
+every command must also end by the wait's deadline plus one ``command_timeout``, so a wait
+never overruns its deadline by more than one poll interval plus one command deadline.
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -15,46 +22,40 @@ __metaclass__ = type
 import os
 import time
 
+from ansible_collections.hatools.lifekeeper.plugins.module_utils import runner as lkrunner
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import status as lkstatus
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.constants import (
+    DEFAULT_LKROOT, PRODUCT_RPM, PRODUCT_RPM_PREFIX, generation_of)
 
-DEFAULT_LKROOT = '/opt/LifeKeeper'
 DEFAULT_TIMEOUT = 300
-PRODUCT_RPM = 'steeleye-lk'
-C_LOCALE = {'LC_ALL': 'C', 'LANG': 'C'}
+DEFAULT_COMMAND_TIMEOUT = 60
 GENERATIONS = ('lkcli', 'legacy')
 
 
-def lifekeeper_argument_spec():
-    """The options shared by every module (doc fragment hatools.lifekeeper.lifekeeper)."""
-    return dict(
-        lkroot=dict(type='path', default=DEFAULT_LKROOT),
-        timeout=dict(type='float', default=DEFAULT_TIMEOUT),
-    )
-
-
-class ModuleFailure(Exception):
-    """A failure a module reports with fail_json after cleaning up: msg plus result details."""
-
-    def __init__(self, msg, **details):
-        super(ModuleFailure, self).__init__(msg)
-        self.msg = msg
-        self.details = details
-
-
 class LifeKeeperError(Exception):
-    """A LifeKeeper command failed, or LifeKeeper is not usable for the request."""
+    """The one failure type: a command failed or timed out, or the request cannot be done.
 
-    def __init__(self, msg, cmd=None, rc=None, stdout=None, stderr=None):
+    ``details`` become keys of the module's failure result (cmd, rc, stdout and stderr are
+    included only when a command ran). ``timed_out`` is True when the command was killed at
+    its deadline.
+    """
+
+    def __init__(self, msg, cmd=None, rc=None, stdout=None, stderr=None, timed_out=False, **details):
         super(LifeKeeperError, self).__init__(msg)
         self.msg = msg
         self.cmd = list(cmd) if cmd is not None else None
         self.rc = rc
         self.stdout = stdout
         self.stderr = stderr
+        self.timed_out = timed_out
+        self.details = details
 
     def as_dict(self):
-        return {'msg': self.msg, 'cmd': self.cmd, 'rc': self.rc,
-                'stdout': self.stdout, 'stderr': self.stderr}
+        result = {'msg': self.msg}
+        if self.cmd is not None:
+            result.update(cmd=self.cmd, rc=self.rc, stdout=self.stdout, stderr=self.stderr)
+        result.update(self.details)
+        return result
 
     def __str__(self):
         return self.msg
@@ -80,20 +81,18 @@ def wait_until(predicate_fn, timeout, interval=0.5, clock=None, sleep=None):
         sleep(min(float(interval), remaining))
 
 
-def _major(version):
-    try:
-        return int(str(version).strip().lstrip('vV').split('.', 1)[0])
-    except ValueError:
-        return None
-
-
 class LifeKeeper(object):
-    """LifeKeeper on this host, driven through ``module.run_command``."""
+    """LifeKeeper on this host; ``module`` gives get_bin_path (for rpm and system tools)."""
 
-    def __init__(self, module, lkroot=DEFAULT_LKROOT, rpm_root=None):
+    def __init__(self, module, lkroot=DEFAULT_LKROOT, command_timeout=DEFAULT_COMMAND_TIMEOUT,
+                 rpm_root=None, clock=None, sleep=None):
         self.module = module
         self.lkroot = lkroot or DEFAULT_LKROOT
+        self.command_timeout = float(command_timeout)
         self.rpm_root = rpm_root
+        self.clock = clock or time.monotonic
+        self.sleep = sleep or time.sleep
+        self.wait_deadline = None
 
     # ---- running commands -------------------------------------------------
     def bin(self, name):
@@ -114,38 +113,86 @@ class LifeKeeper(object):
             argv[0] = self.bin(argv[0])
         return argv
 
-    def _run_argv(self, argv, check=True, data=None):
-        rc, out, err = self.module.run_command(
-            argv, check_rc=False, data=data, environ_update=dict(C_LOCALE),
-            expand_user_and_vars=False, use_unsafe_shell=False)
+    def command_seconds(self, timeout=None):
+        """The deadline of the next command: ``timeout`` or command_timeout, and inside a wait
+        no later than the wait's deadline plus one command_timeout."""
+        seconds = self.command_timeout if timeout is None else float(timeout)
+        if self.wait_deadline is not None:
+            seconds = min(seconds, self.wait_deadline + self.command_timeout - self.clock())
+        return seconds
+
+    def _run_argv(self, argv, check=True, data=None, timeout=None, conversation=None):
+        seconds = self.command_seconds(timeout)
+        name = lkrunner.command_text(argv)
+        if seconds <= 0:
+            if timeout is not None and float(timeout) <= 0:
+                why = 'no time was left of the module\'s timeout'
+            else:
+                why = 'the deadline of the wait had passed by one command deadline (%s s)' % (
+                    lkrunner.format_seconds(self.command_timeout))
+            raise LifeKeeperError('%s was not run: %s' % (name, why), cmd=argv, timed_out=True)
+        try:
+            rc, out, err = lkrunner.run_command(argv, seconds, data=data, conversation=conversation)
+        except lkrunner.CommandInterrupted as exc:
+            raise LifeKeeperError(exc.msg, cmd=argv, stdout=exc.stdout, stderr=exc.stderr,
+                                  timed_out=exc.why == 'timeout')
+        except OSError as exc:
+            raise LifeKeeperError('cannot run %s: %s' % (argv[0], exc.strerror or exc), cmd=argv)
         if check and rc != 0:
             detail = (err or out or '').strip() or 'no output'
-            raise LifeKeeperError('%s failed (rc=%s): %s' % (os.path.basename(argv[0]), rc, detail),
+            raise LifeKeeperError('%s failed (rc=%s): %s' % (name, rc, detail),
                                   cmd=argv, rc=rc, stdout=out, stderr=err)
         return rc, out, err
 
-    def run(self, args, check=True, data=None):
+    def run(self, args, check=True, data=None, timeout=None, conversation=None):
         """Run a command (args[0]: a name in $LKROOT/bin or an absolute path).
 
-        Returns (rc, stdout, stderr); raises LifeKeeperError when check and rc != 0.
+        Returns (rc, stdout, stderr); raises LifeKeeperError when check and rc != 0, and
+        always when the command was killed at its deadline.
         """
-        return self._run_argv(self._argv(args), check=check, data=data)
+        return self._run_argv(self._argv(args), check=check, data=data, timeout=timeout,
+                              conversation=conversation)
+
+    def wait(self, predicate_fn, timeout, interval):
+        """wait_until() on this adapter's clock; commands inside end by deadline + command_timeout."""
+        saved = self.wait_deadline
+        deadline = self.clock() + max(0.0, float(timeout))
+        self.wait_deadline = deadline if saved is None else min(saved, deadline)
+        try:
+            return wait_until(predicate_fn, timeout, interval, clock=self.clock, sleep=self.sleep)
+        finally:
+            self.wait_deadline = saved
 
     # ---- what is installed -------------------------------------------------
-    def rpm_query(self, package):
-        """Version of an installed rpm package, or None (not installed / no rpm)."""
-        rpm = self.module.get_bin_path('rpm')
-        if not rpm:
-            return None
-        argv = [rpm, '-q', '--qf', '%{VERSION}']
+    def _rpm(self):
+        return self.module.get_bin_path('rpm')
+
+    def _rpm_argv(self, rpm, *args):
+        argv = [rpm] + list(args[:-1])
         if self.rpm_root:
             argv += ['--root', self.rpm_root]
-        argv.append(package)
-        rc, out, _err = self._run_argv(argv, check=False)
+        argv.append(args[-1])
+        return argv
+
+    def rpm_query(self, package):
+        """Version of an installed rpm package, or None (not installed / no rpm)."""
+        rpm = self._rpm()
+        if not rpm:
+            return None
+        rc, out, _err = self._run_argv(self._rpm_argv(rpm, '-q', '--qf', '%{VERSION}', package), check=False)
         out = (out or '').strip()
         if rc != 0 or not out or ' ' in out:
             return None
         return out
+
+    def packages(self):
+        """[{name, version}] of every installed steeleye-* rpm (core, GUI, recovery kits), by name."""
+        rpm = self._rpm()
+        if not rpm:
+            return []
+        argv = self._rpm_argv(rpm, '-qa', '--qf', '%{NAME}\\t%{VERSION}\\n', PRODUCT_RPM_PREFIX + '*')
+        _rc, out, _err = self._run_argv(argv, check=False)
+        return lkstatus.parse_package_list(out)
 
     def version(self):
         """Version of the steeleye-lk rpm, or None (queried on every call, never cached)."""
@@ -157,11 +204,7 @@ class LifeKeeper(object):
 
     def generation(self):
         """'lkcli' (9.x and later), 'legacy' (8.x and older) or None (not installed)."""
-        version = self.version()
-        major = _major(version) if version else None
-        if major is None:
-            return None
-        return 'lkcli' if major >= 9 else 'legacy'
+        return generation_of(self.version())
 
     def _require_generation(self):
         generation = self.generation()
@@ -190,10 +233,25 @@ class LifeKeeper(object):
         rc, out, err = self._run_argv(argv, check=False)
         parsed = lkstatus.parse_short_status(out)
         if not parsed.running and rc not in (0, 1):
-            raise LifeKeeperError('lcdstatus failed (rc=%s): %s' % (rc, (err or out or '').strip()),
+            raise LifeKeeperError('lcdstatus -e failed (rc=%s): %s' % (rc, (err or out or '').strip()),
                                   cmd=argv, rc=rc, stdout=out, stderr=err)
         if not parsed.running and not parsed.message:
             parsed.message = (err or '').strip() or None
+        return parsed
+
+    def long_status(self):
+        """The long display (``lcdstatus`` without flags) parsed (status.LongStatus): resource
+        types, dependencies, the node's name. LifeKeeperError when it answers nothing usable."""
+        argv = self._argv(['lcdstatus'])
+        rc, out, err = self._run_argv(argv, check=False)
+        try:
+            parsed = lkstatus.parse_long_status(out)
+        except ValueError as exc:
+            raise LifeKeeperError('lcdstatus (long display) answered nothing usable: %s' % exc,
+                                  cmd=argv, rc=rc, stdout=out, stderr=err)
+        if not parsed.running and not parsed.message:
+            raise LifeKeeperError('lcdstatus (long display) answered nothing usable (rc=%s): %s'
+                                  % (rc, (err or '').strip() or 'no output'), cmd=argv, rc=rc, stdout=out, stderr=err)
         return parsed
 
     def node_name(self):
@@ -204,12 +262,23 @@ class LifeKeeper(object):
         _rc, out, _err = self.run(['lcdstatus', '-q'], check=False)
         return lkstatus.parse_short_status(out).node
 
+    def peer_status(self, peer):
+        """``lcdstatus -d PEER -q`` parsed, or None when the peer does not answer usably."""
+        rc, out, _err = self.run(['lcdstatus', '-d', peer, '-q'], check=False)
+        if rc != 0:
+            return None
+        return lkstatus.parse_short_status(out)
+
     def mirror_status(self, tag):
-        """``mirror_status TAG`` parsed (status.MirrorStatus)."""
+        """``mirror_status TAG`` parsed strictly (status.MirrorStatus).
+
+        An answer about another tag, or without target rows, raises LifeKeeperError: the
+        mirror's state is unknown, never "in sync".
+        """
         argv = self._argv(['mirror_status', tag])
         rc, out, err = self._run_argv(argv, check=True)
         try:
-            return lkstatus.parse_mirror_status(out)
+            return lkstatus.parse_mirror_status(out, tag)
         except ValueError as exc:
             raise LifeKeeperError('cannot read mirror_status output for %s: %s' % (tag, exc),
                                   cmd=argv, rc=rc, stdout=out, stderr=err)
@@ -236,14 +305,14 @@ class LifeKeeper(object):
             return ['lkcli', 'resource', action, '--tag', tag]
         return ['perform_action', '-t', tag, '-a', action]
 
-    def start(self):
-        return self.run(self.start_command())
+    def start(self, timeout=None):
+        return self.run(self.start_command(), timeout=timeout)
 
-    def stop(self, force=False):
-        return self.run(self.stop_command(force=force))
+    def stop(self, force=False, timeout=None):
+        return self.run(self.stop_command(force=force), timeout=timeout)
 
-    def restore(self, tag):
-        return self.run(self.resource_command('restore', tag))
+    def restore(self, tag, timeout=None):
+        return self.run(self.resource_command('restore', tag), timeout=timeout)
 
-    def remove(self, tag):
-        return self.run(self.resource_command('remove', tag))
+    def remove(self, tag, timeout=None):
+        return self.run(self.resource_command('remove', tag), timeout=timeout)

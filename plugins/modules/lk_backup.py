@@ -20,18 +20,22 @@ description:
   - The archive is created under C($LKROOT/config) with a unique name
     C(archive.<YYMMDDhhmmss>.tar.gz) (seconds resolution, unlike the default name of lkbackup,
     so that two backups in one minute do not collide).
+  - The archive is made private (mode 0600).
   - C(rmlk) deletes everything under C($LKROOT), including the archives kept there. Use O(dest)
     to copy the archive to a directory outside C($LKROOT/config) before a reinstall.
+  - Nothing is left half-done. When the copy to O(dest) fails, the new archive (and a directory
+    O(dest) the module created) is removed again and the module fails naming the path.
   - With O(state=restored), runs C(lkbackup -x -f ARCHIVE), which restores the LifeKeeper
     configuration, C(/etc/default/LifeKeeper) included.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - hatools.lifekeeper.lifekeeper
+  - hatools.lifekeeper.lifekeeper.requirements
 attributes:
   check_mode:
     support: full
     details:
-      - In check mode nothing is run; O(state=present) always predicts a change.
+      - In check mode nothing is run or created; O(state=present) always predicts a change.
   diff_mode:
     support: partial
     details:
@@ -53,8 +57,11 @@ options:
     type: path
   dest:
     description:
-      - With O(state=present), a directory on the managed node to copy the new archive to.
-      - It is created when missing (mode 0700). It must not be inside C($LKROOT/config).
+      - With O(state=present), a directory on the managed node to copy the new archive to
+        (the copy is mode 0600).
+      - It is created when missing (mode 0700). It must not be inside C($LKROOT/config); an
+        existing one must belong to this user or root and must not be writable by other users
+        (unless sticky). A regular file at the path or above it is refused before anything runs.
     type: path
   defaults:
     description:
@@ -76,7 +83,7 @@ notes:
   - Use M(ansible.builtin.fetch) with RV(archive) or RV(dest_archive) to keep a copy on the controller.
   - lkbackup refuses to restore (O(state=restored)) while LifeKeeper runs on some releases and in the
     simulator; stop it first (M(hatools.lifekeeper.lk_service)).
-  - O(timeout) is not used by this module.
+  - C(lkbackup) runs within O(timeout).
 seealso:
   - module: hatools.lifekeeper.lk_setup
 """
@@ -137,13 +144,13 @@ stderr:
 """
 
 import os
-import shutil
 import time
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import defaults_file as defaults_file_utils
-from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import (
-    LifeKeeper, LifeKeeperError, lifekeeper_argument_spec)
+from ansible_collections.hatools.lifekeeper.plugins.module_utils import files
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.base import LkModule, describe_os_error
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.constants import DEFAULTS_FILE
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import LifeKeeperError
 
 
 def _inside(path, directory):
@@ -153,30 +160,40 @@ def _inside(path, directory):
     return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
-class LkBackup(object):
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.lk = LifeKeeper(module, lkroot=module.params['lkroot'])
-        self.config_dir = os.path.join(self.lk.lkroot, 'config')
-        self.result = dict(changed=False)
+class LkBackup(LkModule):
+    argument_spec = dict(
+        state=dict(type='str', default='present', choices=['present', 'restored']),
+        defaults=dict(type='str', default='archive', choices=['archive', 'merge']),
+        defaults_file=dict(type='path', default=DEFAULTS_FILE),
+        archive=dict(type='path'),
+        dest=dict(type='path'),
+    )
+    module_kwargs = dict(required_if=[('state', 'restored', ['archive'])])
 
-    def fail(self, msg, **kwargs):
-        result = dict(self.result)
-        result.update(kwargs)
-        self.module.fail_json(msg=msg, **result)
+    def __init__(self, module):
+        LkModule.__init__(self, module)
+        self.config_dir = os.path.join(self.lk.lkroot, 'config')
+
+    def validate(self):
+        dest = self.params['dest']
+        if dest and self.params['state'] == 'present':
+            if _inside(dest, self.config_dir):
+                raise LifeKeeperError('dest %s is inside %s, which rmlk deletes; choose a directory outside it'
+                                      % (dest, self.config_dir))
+            files.check_creatable_dir(dest, 'dest')
 
     def run_lkbackup(self, args):
         try:
-            rc, out, err = self.lk.run(['lkbackup'] + args)
+            rc, out, err = self.lk.run(['lkbackup'] + args, timeout=self.params['timeout'])
         except LifeKeeperError as exc:
-            self.fail('lkbackup failed: %s' % exc.msg, cmd=exc.cmd, rc=exc.rc, stdout=exc.stdout, stderr=exc.stderr)
+            exc.msg = 'lkbackup failed: %s' % exc.msg
+            raise
         self.result.update(stdout=out, stderr=err)
         return out
 
     def describe(self, path):
         self.result['size'] = os.path.getsize(path)
-        self.result['sha256'] = self.module.sha256(path)
+        self.result['sha256'] = files.sha256_of(path)
 
     def new_archive_path(self):
         for dummy in range(5):
@@ -185,56 +202,72 @@ class LkBackup(object):
             if not os.path.exists(path):
                 return path
             time.sleep(1)
-        self.fail('could not find a free archive name under %s' % self.config_dir)
+        raise LifeKeeperError('could not find a free archive name under %s' % self.config_dir)
 
     def require_installed(self):
         if not os.path.exists(self.lk.bin('lkbackup')):
-            self.fail('LifeKeeper is not installed under %s (no %s)' % (self.lk.lkroot, self.lk.bin('lkbackup')))
+            raise LifeKeeperError('LifeKeeper is not installed under %s (no %s)' % (self.lk.lkroot, self.lk.bin('lkbackup')))
 
     def state_present(self):
         if self.params['archive']:
             self.module.warn('archive is only used with state=restored; the new archive gets a unique name '
                              'under %s' % self.config_dir)
         dest = self.params['dest']
-        if dest and _inside(dest, self.config_dir):
-            self.fail('dest %s is inside %s, which rmlk deletes; choose a directory outside it' % (dest, self.config_dir))
-        if dest and os.path.exists(dest) and not os.path.isdir(dest):
-            self.fail('dest %s exists and is not a directory' % dest)
         self.require_installed()
-
         archive = self.new_archive_path()
         self.result.update(changed=True, archive=archive)
         if dest:
             self.result['dest_archive'] = os.path.join(dest, os.path.basename(archive))
-        if self.module.check_mode:
+        if self.check_mode:
             return
-
-        self.run_lkbackup(['-c', '-f', archive])
-        if not os.path.isfile(archive):
-            self.fail('lkbackup reported success but did not create %s' % archive)
-        self.describe(archive)
-
+        created = False
         if dest:
-            if not os.path.isdir(dest):
-                os.makedirs(dest, 0o700)
-            copy = self.result['dest_archive']
-            try:
-                shutil.copy2(archive, copy)
-            except (IOError, OSError) as exc:
-                self.fail('archive %s created, but copying it to %s failed: %s' % (archive, copy, exc))
-            copy_sum = self.module.sha256(copy)
-            if copy_sum != self.result['sha256']:
-                self.fail('copy %s of %s has sha256 %s, expected %s' % (copy, archive, copy_sum, self.result['sha256']))
+            created, warnings = files.ensure_private_dir(dest, 'dest')
+            for warning in warnings:
+                self.module.warn(warning)
+        started = time.time() - 2
+        try:
+            self.run_lkbackup(['-c', '-f', archive])
+            if not os.path.isfile(archive):
+                raise LifeKeeperError('lkbackup reported success but did not create %s' % archive)
+            os.chmod(archive, files.PRIVATE_FILE_MODE)
+            self.describe(archive)
+            if dest:
+                self.copy(archive, self.result['dest_archive'], started)
+        except BaseException:
+            # Nothing half-done: no orphan archive in $LKROOT/config, no empty dest we made.
+            if files.remove_quietly(archive):
+                self.result['archive_removed'] = True
+            if created:
+                try:
+                    os.rmdir(dest)
+                except OSError:
+                    pass
+            raise
+
+    def copy(self, archive, copy, not_before):
+        try:
+            info = files.trusted_file(archive, not_before)
+            copy_sum = files.private_copy(archive, copy, expected=info)
+        except (IOError, OSError) as exc:
+            raise LifeKeeperError('archive %s created, but copying it to %s failed: %s; the archive was removed'
+                                  % (archive, copy, describe_os_error(exc)))
+        except LifeKeeperError as exc:
+            raise LifeKeeperError('archive %s created, but it cannot be copied to %s: %s; the archive was removed'
+                                  % (archive, copy, exc.msg))
+        if copy_sum != self.result['sha256']:
+            files.remove_quietly(copy)
+            raise LifeKeeperError('copy %s of %s has sha256 %s, expected %s' % (copy, archive, copy_sum, self.result['sha256']))
 
     def state_restored(self):
         archive = self.params['archive']
         self.result['archive'] = archive
         if not os.path.isfile(archive):
-            self.fail('archive %s does not exist on this node' % archive)
+            raise LifeKeeperError('archive %s does not exist on this node' % archive)
         self.require_installed()
         self.describe(archive)
         self.result['changed'] = True
-        if self.module.check_mode:
+        if self.check_mode:
             return
         defaults_file = self.params['defaults_file']
         new_text = None
@@ -243,7 +276,7 @@ class LkBackup(object):
                 with open(defaults_file) as handle:
                     new_text = handle.read()
             except (IOError, OSError) as exc:
-                self.fail('defaults=merge needs the new %s: %s' % (defaults_file, exc))
+                raise LifeKeeperError('defaults=merge needs the new %s: %s' % (defaults_file, exc.strerror or exc))
         self.run_lkbackup(['-x', '-f', archive])
         if new_text is not None:
             self.merge_defaults(defaults_file, new_text)
@@ -256,36 +289,18 @@ class LkBackup(object):
         except (IOError, OSError):
             old_text = ''
         merged, changes = defaults_file_utils.merge(new_text, old_text)
-        tmp = defaults_file + '.hatools-tmp'
-        with open(tmp, 'w') as handle:
-            handle.write(merged)
-        os.chmod(tmp, 0o644)
-        os.rename(tmp, defaults_file)
+        try:
+            files.write_atomic(defaults_file, merged, mode=0o644)
+        except (IOError, OSError) as exc:
+            raise LifeKeeperError('the archive was restored, but writing the merged %s failed: %s; it holds '
+                                  'the archive\'s version now' % (defaults_file, exc.strerror or exc))
         self.result['defaults_changes'] = changes
-        self.result['diff'] = dict(before=old_text, after=merged,
-                                   before_header='%s (from the archive)' % defaults_file,
-                                   after_header='%s (new, old values carried over)' % defaults_file)
-
-    def run(self):
-        getattr(self, 'state_' + self.params['state'])()
-        self.module.exit_json(**self.result)
+        self.set_diff(old_text, merged, before_header='%s (from the archive)' % defaults_file,
+                      after_header='%s (new, old values carried over)' % defaults_file)
 
 
 def main():
-    argument_spec = lifekeeper_argument_spec()
-    argument_spec.update(
-        state=dict(type='str', default='present', choices=['present', 'restored']),
-        defaults=dict(type='str', default='archive', choices=['archive', 'merge']),
-        defaults_file=dict(type='path', default='/etc/default/LifeKeeper'),
-        archive=dict(type='path'),
-        dest=dict(type='path'),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        required_if=[('state', 'restored', ['archive'])],
-        supports_check_mode=True,
-    )
-    LkBackup(module).run()
+    LkBackup.main()
 
 
 if __name__ == '__main__':

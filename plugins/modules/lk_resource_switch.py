@@ -24,12 +24,13 @@ description:
     (O(state=in_service)) or C(OSU) here (O(state=out_of_service)). Hierarchies already in that
     state are left alone.
   - Unknown tags fail before anything changes, with the tags known to this node listed.
-  - A switchover onto this node is refused while a data replication mirror of the hierarchy
-    (a resource whose tag starts with C(datarep)) is not in sync on this node, unless
-    O(wait_for_mirror_sync=true).
+  - A switchover onto this node is refused while a DataKeeper mirror of the hierarchy (a
+    resource of type C(scsi/netraid), read from the long status display, whatever its tag) is
+    not in sync on this node, or its state cannot be read, unless O(wait_for_mirror_sync=true).
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - hatools.lifekeeper.lifekeeper
+  - hatools.lifekeeper.lifekeeper.requirements
 attributes:
   check_mode:
     support: full
@@ -64,8 +65,11 @@ options:
     type: bool
     default: false
 notes:
-  - O(timeout) applies to each hierarchy (and to the wait for mirror sync).
+  - O(timeout) applies to each hierarchy (its restore or remove command included) and to the wait
+    for mirror sync; a restore or remove still running at the end of it is killed with its process group.
   - The hierarchies are handled one after the other, in the order given.
+  - The layout of the long status display (for the resource types) and the output of C(mirror_status)
+    are assumptions of this collection (see M(hatools.lifekeeper.lk_status)).
 seealso:
   - module: hatools.lifekeeper.lk_status
 """
@@ -162,18 +166,11 @@ mirrors:
 
 import time
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import (
-    LifeKeeper, LifeKeeperError, ModuleFailure, lifekeeper_argument_spec, wait_until)
-from ansible_collections.hatools.lifekeeper.plugins.module_utils import status as lkstatus
+from ansible_collections.hatools.lifekeeper.plugins.module_utils import switch as lkswitch
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.base import LkModule
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import LifeKeeperError
 
 POLL_INTERVAL = 0.5
-MIRROR_PREFIX = 'datarep'
-IN_SYNC = 'Mirroring'
-
-
-class SwitchFailure(ModuleFailure):
-    """A failure to report after cleaning up (see ModuleFailure)."""
 
 
 def _iso(moment):
@@ -186,115 +183,116 @@ def _states(cluster):
     return dict((res.tag, res.state) for res in cluster.resources)
 
 
-class LkResourceSwitch(object):
+class LkResourceSwitch(LkModule):
+    """One method per state; what to do is decided by module_utils/switch.py (pure)."""
+
+    argument_spec = dict(
+        tags=dict(type='list', elements='str', default=[]),
+        state=dict(type='str', default='in_service', choices=list(lkswitch.STATES)),
+        wait_for_mirror_sync=dict(type='bool', default=False),
+    )
+
     def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.lk = LifeKeeper(module, lkroot=module.params['lkroot'])
-        self.timeout = module.params['timeout']
-        self.state = module.params['state']
+        LkModule.__init__(self, module)
+        self.timeout = self.params['timeout']
+        self.state = self.params['state']
         self.results = []
         self.done = []
         self.node = None
         self.last = None
+        self.long = None
         self.attempted = False
         self.mirror_wait = None
 
-    # ---- reading ---------------------------------------------------------------------------
+    # ---- states ------------------------------------------------------------------------------
+    def state_in_service(self):
+        """Restore each hierarchy here (a switchover when it runs elsewhere), mirrors in sync first."""
+        cluster, dummy, todo = self.prepare()
+        peer_views = []
+        if todo:
+            self.check_mirrors(cluster, todo)
+            peer_views = [(peer, self.peer_view(peer)) for peer in lkswitch.alive_peers(cluster)]
+        for record in self.results:
+            if record['changed']:
+                record['from_node'] = lkswitch.remote_holder(peer_views, record['tag'])
+        return self.act_all(self.restore_hierarchy)
+
+    def state_out_of_service(self):
+        """Remove each hierarchy here, then what stays in service below it."""
+        self.prepare()
+        return self.act_all(self.remove_hierarchy)
+
+    # ---- reading -----------------------------------------------------------------------------
     def read(self):
-        try:
-            cluster = self.lk.status()
-        except LifeKeeperError as exc:
-            raise SwitchFailure('cannot read the LifeKeeper status: %s' % exc.msg)
+        cluster = self.lk.status()
         if not cluster.running:
-            raise SwitchFailure('LifeKeeper is not running on this node%s'
-                                % (': %s' % cluster.message if cluster.message else ''))
+            raise LifeKeeperError('LifeKeeper is not running on this node%s'
+                                  % (': %s' % cluster.message if cluster.message else ''))
         self.last = cluster
         return cluster
 
-    def local_node(self):
-        """This node's name: the LOCAL column of lcdstatus -q (None when it cannot be read)."""
-        if self.node is None:
-            rc, out, err = self.lk.run(['lcdstatus', '-q'], check=False)
-            if rc == 0:
-                self.node = lkstatus.parse_short_status(out).node
-        return self.node
+    def peer_view(self, peer):
+        """The peer's own view (lcdstatus -d PEER -q), or None when it does not answer usably."""
+        try:
+            return self.lk.peer_status(peer)
+        except LifeKeeperError:
+            return None
 
-    def remote_holder(self, cluster, tag):
-        """The peer where tag is in service (asks each peer with lcdstatus -d), or None."""
-        peers = []
-        for path in cluster.comm_paths:
-            if path.alive and path.machine not in peers:
-                peers.append(path.machine)
-        for peer in peers:
-            rc, out, err = self.lk.run(['lcdstatus', '-d', peer, '-q'], check=False)
-            if rc != 0:
-                continue
-            res = lkstatus.parse_short_status(out).resource(tag)
-            if res is not None and res.in_service:
-                return peer
-        return None
-
-    # ---- target states ---------------------------------------------------------------------
-    def members(self, cluster, tag):
-        """The resources of tag's hierarchy that must reach the target state.
-
-        Out of service: a dependency shared with a hierarchy outside this one (it has a parent
-        outside) may stay in service for that one and is not waited for.
-        """
-        tags = lkstatus.hierarchy(cluster.resources, tag)
-        if self.state == 'in_service':
-            return tags
-        inside = set(tags)
-        return [t for t in tags
-                if t == tag or all(parent in inside for parent in cluster.resource(t).parents)]
-
-    def reached(self, cluster, tag):
-        wanted = 'ISP' if self.state == 'in_service' else 'OSU'
-        return all(cluster.resource(t) is not None and cluster.resource(t).state == wanted
-                   for t in self.members(cluster, tag))
-
-    # ---- mirrors ---------------------------------------------------------------------------
-    def mirror_blockers(self, cluster, tags):
-        """[(mirror, state, progress)] of mirrors in tags' hierarchies not in sync on this node."""
-        mirrors = []
+    def prepare(self):
+        """Check LifeKeeper, read the state, choose the tags; (cluster, tags, tags to act on)."""
+        lk = self.lk
+        if not lk.installed():
+            raise LifeKeeperError('LifeKeeper is not installed under %s' % lk.lkroot)
+        if not lk.running():
+            raise LifeKeeperError('LifeKeeper is not running on this node (lktest failed)')
+        if not lk.ready():
+            done, dummy = lk.wait(lambda: (lk.ready(), None), self.timeout, POLL_INTERVAL)
+            if not done:
+                raise LifeKeeperError('LifeKeeper is not running and ready on this node (lktest and %s) after %s s'
+                                      % (lk.initdone_path, self.timeout))
+        cluster = self.read()
+        tags, unknown, known = lkswitch.requested_tags(cluster, self.params['tags'])
+        if unknown:
+            raise LifeKeeperError('unknown tag%s %s; hierarchies known to this node: %s' % (
+                's' if len(unknown) > 1 else '', ', '.join(repr(t) for t in unknown),
+                ', '.join(known) if known else 'none'), known_tags=known)
+        todo = [tag for tag in tags if not lkswitch.reached(cluster, tag, self.state)]
         for tag in tags:
-            for member in lkstatus.hierarchy(cluster.resources, tag):
-                if member.startswith(MIRROR_PREFIX) and member not in mirrors:
-                    mirrors.append(member)
-        if not mirrors:
-            return []
-        node = self.local_node()
-        blockers = []
+            before = cluster.resource(tag).state
+            self.results.append(dict(tag=tag, before=before, after=before, changed=tag in todo,
+                                     start=None, end=None, duration_s=0.0))
+        return cluster, tags, todo
+
+    # ---- mirrors -----------------------------------------------------------------------------
+    def mirror_blockers(self, cluster, tags):
+        """Mirrors (by type, from the long display) of tags' hierarchies that block a switchover here."""
+        if self.long is None:
+            try:
+                self.long = self.lk.long_status()
+            except LifeKeeperError as exc:
+                raise LifeKeeperError('cannot tell which resources of %s are mirrors: %s'
+                                      % (', '.join(tags), exc.msg))
+            cluster.apply_types(self.long.types())
+            self.node = self.long.node
+        mirrors = lkswitch.mirrors_of(cluster, tags)
+        reports = []
         for mirror in mirrors:
             try:
-                info = self.lk.mirror_status(mirror)
+                reports.append((mirror, self.lk.mirror_status(mirror)))
             except LifeKeeperError as exc:
-                raise SwitchFailure('cannot read the state of mirror %s: %s' % (mirror, exc.msg))
-            if not info.source or info.source.strip('-') == '' or info.source == node:
-                # No source (the hierarchy is in service nowhere), or this node is the source.
-                continue
-            for target in info.targets:
-                if (node is None or target['name'] == node) and target['state'] != IN_SYNC:
-                    blockers.append((mirror, target['name'], target['state'], target['progress']))
-        return blockers
-
-    @staticmethod
-    def describe_blockers(blockers):
-        return ', '.join('mirror %s is %s on %s (%s)' % (
-            mirror, state, name, '%s%%' % progress if progress is not None else 'progress unknown')
-            for mirror, name, state, progress in blockers)
+                reports.append((mirror, exc.msg))
+        return lkswitch.mirror_blockers(reports, self.node)
 
     def check_mirrors(self, cluster, tags):
         blockers = self.mirror_blockers(cluster, tags)
         if not blockers:
             return
-        what = self.describe_blockers(blockers)
+        what = lkswitch.describe_blockers(blockers)
         if not self.params['wait_for_mirror_sync']:
-            raise SwitchFailure('refusing to switch %s over to this node: %s; a hierarchy cannot be switched '
-                                'to a mirror target that is not in sync (set wait_for_mirror_sync=true to wait)'
-                                % (', '.join(tags), what), mirrors=[b[0] for b in blockers])
-        if self.module.check_mode:
+            raise LifeKeeperError('refusing to switch %s over to this node: %s; a hierarchy cannot be switched '
+                                  'to a mirror target that is not in sync (set wait_for_mirror_sync=true to wait)'
+                                  % (', '.join(tags), what), mirrors=[b['mirror'] for b in blockers])
+        if self.check_mode:
             self.module.warn('check mode does not wait for mirror sync: %s' % what)
             return
         holder = {}
@@ -302,21 +300,48 @@ class LkResourceSwitch(object):
         def synced():
             holder['blockers'] = self.mirror_blockers(cluster, tags)
             return not holder['blockers'], None
-        started = time.time()
-        done, dummy = wait_until(synced, self.timeout, interval=POLL_INTERVAL)
-        self.mirror_wait = round(time.time() - started, 3)
+        started = self.lk.clock()
+        done, dummy = self.lk.wait(synced, self.timeout, POLL_INTERVAL)
+        self.mirror_wait = round(self.lk.clock() - started, 3)
         if not done:
-            raise SwitchFailure('mirror not in sync after %s s: %s' % (self.timeout, self.describe_blockers(holder['blockers'])),
-                                mirrors=[b[0] for b in holder['blockers']])
+            raise LifeKeeperError('mirror not in sync after %s s: %s' % (
+                self.timeout, lkswitch.describe_blockers(holder['blockers'])),
+                mirrors=[b['mirror'] for b in holder['blockers']])
 
-    # ---- acting ----------------------------------------------------------------------------
-    def act(self, tag):
-        if self.state == 'in_service':
-            return self.lk.restore(tag)
-        return self.lk.remove(tag)
+    # ---- acting ------------------------------------------------------------------------------
+    def act_all(self, act):
+        if self.check_mode:
+            wanted = lkswitch.wanted_state(self.state)
+            for record in self.results:
+                if record['changed']:
+                    record['after'] = wanted
+            return any(record['changed'] for record in self.results)
+        for record in self.results:
+            if not record['changed']:
+                continue
+            tag = record['tag']
+            started = time.time()
+            record['start'] = _iso(started)
+            self.attempted = True
+            action = 'restore' if self.state == 'in_service' else 'remove'
+            try:
+                cluster = act(tag, self.lk.clock() + self.timeout)
+            except LifeKeeperError as exc:
+                exc.details.setdefault('failed_tag', tag)
+                exc.msg = '%s of %s failed: %s' % (action, tag, exc.msg)
+                raise
+            ended = time.time()
+            record['end'] = _iso(ended)
+            record['duration_s'] = round(ended - started, 3)
+            record['after'] = cluster.resource(tag).state
+            self.done.append(tag)
+        return any(record['changed'] for record in self.results)
+
+    def remaining(self, deadline):
+        return max(0.0, deadline - self.lk.clock())
 
     def wait_for(self, tags, deadline, failed_before=()):
-        """Poll until every tag of tags is in the target state; SwitchFailure on OSF or timeout.
+        """Poll until every tag of tags is in the target state; LifeKeeperError on OSF or timeout.
 
         A resource that was OSF before the action (failed_before) must reach the target state
         too, but showing OSF is not taken as a new failure for it.
@@ -325,165 +350,84 @@ class LkResourceSwitch(object):
 
         def check():
             cluster = self.read()
-            holder['cluster'] = cluster
-            failed = [t for t in tags if t not in failed_before and cluster.resource(t) is not None
-                      and cluster.resource(t).state == 'OSF']
+            failed = lkswitch.failed_members(cluster, tags, failed_before)
             holder['failed'] = failed
-            return bool(failed) or all(self.reached_one(cluster, t) for t in tags), cluster
-        done, cluster = wait_until(check, max(0.0, deadline - time.time()), interval=POLL_INTERVAL)
+            return bool(failed) or all(lkswitch.reached_one(cluster, t, self.state) for t in tags), cluster
+        done, cluster = self.lk.wait(check, self.remaining(deadline), POLL_INTERVAL)
         if holder.get('failed'):
-            raise SwitchFailure('resource(s) %s failed (OSF)' % ', '.join(holder['failed']))
+            raise LifeKeeperError('resource(s) %s failed (OSF)' % ', '.join(holder['failed']))
         if not done:
-            raise SwitchFailure('timed out after %s s waiting for %s' % (self.timeout, ', '.join(tags)))
+            raise LifeKeeperError('timed out after %s s waiting for %s' % (self.timeout, ', '.join(tags)))
         return cluster
 
-    def reached_one(self, cluster, tag):
-        """One resource (not its hierarchy) in the target state."""
-        res = cluster.resource(tag)
-        wanted = 'ISP' if self.state == 'in_service' else 'OSU'
-        return res is not None and res.state == wanted
+    def failed_before(self, tag):
+        members = lkswitch.members(self.last, tag, 'in_service')
+        return members, lkswitch.failed_members(self.last, members)
 
-    def switch(self, tag):
-        deadline = time.time() + self.timeout
-        members = lkstatus.hierarchy(self.last.resources, tag)
-        failed_before = [t for t in members if self.last.resource(t).state == 'OSF']
-        self.act(tag)
-        if self.state == 'in_service':
-            return self.wait_for(members, deadline, failed_before)
-        # Out of service: remove takes the tag and everything above it down. If resources of the
-        # hierarchy below it stay in service, remove the topmost of those too (bounded).
+    def restore_hierarchy(self, tag, deadline):
+        members, failed_before = self.failed_before(tag)
+        self.lk.restore(tag, timeout=self.remaining(deadline))
+        return self.wait_for(members, deadline, failed_before)
+
+    def remove_hierarchy(self, tag, deadline):
+        """remove takes the tag and everything above it down. If resources of the hierarchy
+        below it stay in service, remove the topmost of those too (bounded)."""
+        dummy, failed_before = self.failed_before(tag)
+        self.lk.remove(tag, timeout=self.remaining(deadline))
         removed = [tag]
         cluster = self.wait_for(removed, deadline, failed_before)
-        for dummy in range(len(lkstatus.hierarchy(cluster.resources, tag))):
-            remaining = [t for t in self.members(cluster, tag) if cluster.resource(t).state != 'OSU']
-            if not remaining:
+        for dummy in range(len(lkswitch.members(cluster, tag, 'in_service'))):
+            tops = lkswitch.next_removals(cluster, tag)
+            if not tops:
                 return cluster
-            tops = [t for t in remaining
-                    if not any(parent in remaining for parent in cluster.resource(t).parents)]
             for member in tops:
-                self.lk.remove(member)
+                self.lk.remove(member, timeout=self.remaining(deadline))
                 removed.append(member)
             cluster = self.wait_for(removed, deadline, failed_before)
         return cluster
 
-    # ---- main ------------------------------------------------------------------------------
-    def plan(self, cluster):
-        known = lkstatus.roots(cluster.resources)
-        tags = []
-        for tag in self.params['tags'] or known:
-            if tag not in tags:
-                tags.append(tag)
-        unknown = [tag for tag in tags if cluster.resource(tag) is None]
-        if unknown:
-            raise SwitchFailure('unknown tag%s %s; hierarchies known to this node: %s' % (
-                's' if len(unknown) > 1 else '', ', '.join(repr(t) for t in unknown),
-                ', '.join(known) if known else 'none'), known_tags=known)
-        return tags
-
-    def execute(self):
-        if not self.lk.installed():
-            raise SwitchFailure('LifeKeeper is not installed under %s' % self.lk.lkroot)
-        if not self.lk.running():
-            raise SwitchFailure('LifeKeeper is not running on this node (lktest failed)')
-        if not self.lk.ready():
-            done, dummy = wait_until(lambda: (self.lk.ready(), None), self.timeout, interval=POLL_INTERVAL)
-            if not done:
-                raise SwitchFailure('LifeKeeper is not running and ready on this node (lktest and %s) after %s s'
-                                    % (self.lk.initdone_path, self.timeout))
-        cluster = self.read()
-        tags = self.plan(cluster)
-        before = dict((tag, cluster.resource(tag).state) for tag in tags)
-        todo = [tag for tag in tags if not self.reached(cluster, tag)]
-        wanted = 'ISP' if self.state == 'in_service' else 'OSU'
-
-        if self.state == 'in_service' and todo:
-            self.check_mirrors(cluster, todo)
-
-        for tag in tags:
-            record = dict(tag=tag, before=before[tag], after=before[tag], changed=tag in todo,
-                          start=None, end=None, duration_s=0.0)
-            if self.state == 'in_service' and tag in todo:
-                record['from_node'] = self.remote_holder(cluster, tag)
-            self.results.append(record)
-
-        if self.module.check_mode:
-            for record in self.results:
-                if record['changed']:
-                    record['after'] = wanted
-            return bool(todo)
-
-        for record in self.results:
-            if not record['changed']:
-                continue
-            tag = record['tag']
-            started = time.time()
-            record['start'] = _iso(started)
-            self.attempted = True
-            try:
-                cluster = self.switch(tag)
-            except LifeKeeperError as exc:
-                raise SwitchFailure('%s of %s failed: %s' % (
-                    'restore' if self.state == 'in_service' else 'remove', tag, exc.msg),
-                    failed_tag=tag, rc=exc.rc, stdout=exc.stdout, stderr=exc.stderr, cmd=exc.cmd)
-            except SwitchFailure as exc:
-                exc.details.setdefault('failed_tag', tag)
-                exc.msg = '%s of %s failed: %s' % ('restore' if self.state == 'in_service' else 'remove', tag, exc.msg)
-                raise
-            ended = time.time()
-            record['end'] = _iso(ended)
-            record['duration_s'] = round(ended - started, 3)
-            record['after'] = cluster.resource(tag).state
-            self.done.append(tag)
-        return bool(todo)
-
+    # ---- result ------------------------------------------------------------------------------
     def finish_result(self, changed):
         after = dict((r['tag'], r['after']) for r in self.results)
         before = dict((r['tag'], r['before']) for r in self.results)
-        result = dict(changed=changed, results=self.results,
-                      diff=dict(before=before, after=after))
+        self.result.update(changed=changed, results=self.results)
+        self.set_diff(before, after)
         if self.node is not None:
-            result['node'] = self.node
+            self.result['node'] = self.node
         if self.mirror_wait is not None:
-            result['mirror_wait_s'] = self.mirror_wait
-        result['states'] = _states(self.last) if self.last is not None else {}
-        return result
+            self.result['mirror_wait_s'] = self.mirror_wait
+        self.result['states'] = _states(self.last) if self.last is not None else {}
 
-    def run(self):
+    def dispatch(self):
         try:
-            changed = self.execute()
-        except SwitchFailure as exc:
-            failed_tag = exc.details.get('failed_tag')
+            changed = LkModule.dispatch(self)
+        except LifeKeeperError as exc:
             if self.attempted:
-                # Report where things stand now.
-                try:
-                    cluster = self.read()
-                    for record in self.results:
-                        res = cluster.resource(record['tag'])
-                        if res is not None:
-                            record['after'] = res.state
-                except SwitchFailure:
-                    pass
-            result = self.finish_result(self.attempted)
-            result.update(exc.details)
-            result['done'] = self.done
-            msg = exc.msg
+                self.reread()
+            self.finish_result(self.attempted)
+            self.result['done'] = self.done
+            failed_tag = exc.details.get('failed_tag')
             if failed_tag:
-                msg = '%s; done: %s; failed: %s; local states now: %s' % (
-                    msg, ', '.join(self.done) or 'none', failed_tag,
-                    ', '.join('%s=%s' % item for item in sorted(result['states'].items())) or 'unknown')
-            self.module.fail_json(msg=msg, **result)
-        self.module.exit_json(**self.finish_result(changed))
+                exc.msg = '%s; done: %s; failed: %s; local states now: %s' % (
+                    exc.msg, ', '.join(self.done) or 'none', failed_tag,
+                    ', '.join('%s=%s' % item for item in sorted(self.result['states'].items())) or 'unknown')
+            raise
+        self.finish_result(changed)
+
+    def reread(self):
+        """After a failed action: report where things stand now (when it can be read)."""
+        try:
+            cluster = self.read()
+        except LifeKeeperError:
+            return
+        for record in self.results:
+            res = cluster.resource(record['tag'])
+            if res is not None:
+                record['after'] = res.state
 
 
 def main():
-    argument_spec = lifekeeper_argument_spec()
-    argument_spec.update(
-        tags=dict(type='list', elements='str', default=[]),
-        state=dict(type='str', default='in_service', choices=['in_service', 'out_of_service']),
-        wait_for_mirror_sync=dict(type='bool', default=False),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    LkResourceSwitch(module).run()
+    LkResourceSwitch.main()
 
 
 if __name__ == '__main__':

@@ -123,109 +123,91 @@ elapsed:
 '''
 
 import os
-import time
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import (
-    LifeKeeper, LifeKeeperError, lifekeeper_argument_spec, wait_until,
-)
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.base import LkModule
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import LifeKeeperError
 
 
-class LifeKeeperService(object):
+class LifeKeeperService(LkModule):
     """One method per requested state (like community.general's pacemaker modules)."""
 
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.lk = LifeKeeper(module, module.params['lkroot'])
-        self.result = dict(changed=False, state=self.params['state'], cmd=None)
-
-    def fail(self, msg, **kwargs):
-        result = dict(self.result)
-        result.update(kwargs)
-        result.pop('msg', None)
-        self.module.fail_json(msg=msg, **result)
-
-    def _wait(self, predicate, what, started):
-        ok, last = wait_until(predicate, self.params['timeout'], self.params['poll_interval'])
-        self.result['elapsed'] = round(time.monotonic() - started, 3)
-        if not ok:
-            self.result['running'], self.result['ready'] = last
-            self.fail('timed out after %ss waiting for LifeKeeper to be %s (running=%s, ready=%s)'
-                      % (self.params['timeout'], what, last[0], last[1]))
-        self.result['running'], self.result['ready'] = last
-
-    def _probe(self):
-        running = self.lk.running()
-        return running, running and os.path.exists(self.lk.initdone_path)
-
-    def started(self, running, ready, started):
-        if running:
-            if not ready:
-                # Starting up already: just wait for it to finish.
-                self._wait(self._ready_now, 'ready', started)
-            return
-        self._change(self.lk.start_command(), started)
-        if not self.module.check_mode:
-            self._wait(self._ready_now, 'ready', started)
-
-    def stopped(self, running, ready, started):
-        if not running:
-            return
-        self._change(self.lk.stop_command(force=self.params['force']), started)
-        if not self.module.check_mode:
-            self._wait(self._stopped_now, 'stopped', started)
-
-    def _ready_now(self):
-        running, ready = self._probe()
-        return ready, (running, ready)
-
-    def _stopped_now(self):
-        running, ready = self._probe()
-        return not running, (running, ready)
-
-    def _change(self, argv, started):
-        self.result['changed'] = True
-        self.result['cmd'] = [self.lk.bin(argv[0])] + argv[1:]
-        want_running = self.params['state'] == 'started'
-        if self.module._diff:
-            self.result['diff'] = dict(before=dict(running=not want_running),
-                                       after=dict(running=want_running))
-        if self.module.check_mode:
-            self.result['running'] = want_running
-            self.result['ready'] = want_running
-            return
-        rc, out, err = self.lk.run(argv)
-        self.result.update(rc=rc, stdout=out, stderr=err)
-
-    def run(self):
-        lk = self.lk
-        version = lk.version()
-        self.result['version'] = version
-        self.result['generation'] = lk.generation() if version else None
-        if not lk.installed():
-            self.fail('LifeKeeper is not installed under %s (%s missing or no steeleye-lk rpm)'
-                      % (lk.lkroot, lk.bin('lcdstatus')))
-        started = time.monotonic()
-        running, ready = self._probe()
-        self.result.update(running_before=running, running=running, ready=ready, elapsed=0.0)
-        try:
-            getattr(self, self.params['state'])(running, ready, started)
-        except LifeKeeperError as exc:
-            self.fail(**exc.as_dict())
-        self.module.exit_json(**self.result)
-
-
-def main():
-    argument_spec = lifekeeper_argument_spec()
-    argument_spec.update(
+    argument_spec = dict(
         state=dict(type='str', required=True, choices=['started', 'stopped']),
         force=dict(type='bool', default=False),
         poll_interval=dict(type='float', default=0.5),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    LifeKeeperService(module).run()
+    seconds_options = ('poll_interval',)
+
+    def dispatch(self):
+        lk = self.lk
+        self.started = lk.clock()
+        version = lk.version()
+        self.result.update(state=self.params['state'], cmd=None, version=version,
+                           generation=lk.generation() if version else None)
+        if not lk.installed():
+            raise LifeKeeperError('LifeKeeper is not installed under %s (%s missing or no steeleye-lk rpm)'
+                                  % (lk.lkroot, lk.bin('lcdstatus')))
+        running, ready = self.probe()
+        self.result.update(running_before=running, running=running, ready=ready, elapsed=0.0)
+        return LkModule.dispatch(self)
+
+    def state_started(self):
+        if self.result['running']:
+            if not self.result['ready']:
+                # Starting up already: just wait for it to finish.
+                self.wait(self.ready_now, 'ready')
+            return
+        self.change(self.lk.start_command())
+        if not self.check_mode:
+            self.wait(self.ready_now, 'ready')
+
+    def state_stopped(self):
+        if not self.result['running']:
+            return
+        self.change(self.lk.stop_command(force=self.params['force']))
+        if not self.check_mode:
+            self.wait(self.stopped_now, 'stopped')
+
+    # ---- helpers -------------------------------------------------------------------------
+    def remaining(self):
+        return self.params['timeout'] - (self.lk.clock() - self.started)
+
+    def probe(self):
+        running = self.lk.running()
+        return running, running and os.path.exists(self.lk.initdone_path)
+
+    def ready_now(self):
+        running, ready = self.probe()
+        return ready, (running, ready)
+
+    def stopped_now(self):
+        running, ready = self.probe()
+        return not running, (running, ready)
+
+    def wait(self, predicate, what):
+        ok, last = self.lk.wait(predicate, max(0.0, self.remaining()), self.params['poll_interval'])
+        self.result['elapsed'] = round(self.lk.clock() - self.started, 3)
+        self.result['running'], self.result['ready'] = last
+        if not ok:
+            raise LifeKeeperError('timed out after %ss waiting for LifeKeeper to be %s (running=%s, ready=%s)'
+                                  % (self.params['timeout'], what, last[0], last[1]))
+
+    def change(self, argv):
+        self.result['changed'] = True
+        self.result['cmd'] = [self.lk.bin(argv[0])] + argv[1:]
+        want_running = self.params['state'] == 'started'
+        self.set_diff(dict(running=not want_running), dict(running=want_running))
+        if self.check_mode:
+            self.result['running'] = want_running
+            self.result['ready'] = want_running
+            return
+        # start and stop (which takes the resources out of service) run within timeout.
+        rc, out, err = self.lk.run(argv, timeout=self.remaining())
+        self.record_command(self.result['cmd'], rc, out, err)
+
+
+def main():
+    LifeKeeperService.main()
 
 
 if __name__ == '__main__':

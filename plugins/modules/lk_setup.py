@@ -10,43 +10,63 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: lk_setup
-short_description: Install, update or remove LifeKeeper from the product media
+short_description: Install, update or remove LifeKeeper, its recovery kits and licence keys from the product media
 version_added: 1.0.0
 author:
   - hatools developers (@hatools)
 description:
   - With O(state=present), installs LifeKeeper (fresh install) or updates it in place to O(version) by
-    running the C(setup) program of the product media, the way the vendor update guide does it.
+    running the C(setup) program of the product media, the way the vendor update guide does it, and
+    installs or updates the recovery kits in O(kits) and the licence keys in O(license_files).
   - The media is the product ISO (C(LKL_V<ver>_<mmddyy>.iso)) on the managed node, which holds
     C(sps_<ver>.img), an ISO9660 image with C(setup) at its root. O(media_access=mount) loop-mounts
     both read-only; O(media_access=extract) unpacks both with C(xorriso) for hosts that cannot
     loop-mount ISO9660. Alternatively O(setup_dir) names a directory that already holds C(setup).
     Everything the module mounted is unmounted again, also when setup fails.
   - The module checks before anything changes that the media exists, matches O(media_sha256) and is
-    of O(version) (the C(sps_<ver>.img) name and the ISO file name), and that O(version) can be
-    reached from the installed version by a fresh install or a direct update. A source outside the
-    direct update window or a downgrade is refused; the reinstall path (M(hatools.lifekeeper.lk_backup)
+    of O(version) (the C(sps_<ver>.img) name and the ISO file name), that O(version) can be
+    reached from the installed version by a fresh install or a direct update, and that O(tmp_dir),
+    O(config_file) and every O(license_files) entry exist. A source outside the direct update window
+    or a downgrade is refused; the reinstall path (M(hatools.lifekeeper.lk_backup)
     with O(hatools.lifekeeper.lk_backup#module:dest), O(state=absent), O(state=present),
     M(hatools.lifekeeper.lk_backup) O(hatools.lifekeeper.lk_backup#module:state=restored)) must be
     used for those.
-  - Nothing is done when the installed C(steeleye-lk) version already equals O(version).
+  - Nothing is done when the installed C(steeleye-lk) version already equals O(version), every kit of
+    O(kits) is installed at that version and every key file of O(license_files) is already installed
+    (the same content in C(/var/LifeKeeper/license)). Kits or keys to install when the core is already
+    at O(version) are a change; 9.x setup runs again for the same version with them in its
+    configuration, 8.x setup runs as C(setup -k) for kits, and C(lkkeyins) installs 8.x keys.
+  - For a 9.x or later target, setup runs non-interactively from a configuration file
+    (C(setup -f CONFIG)); the module writes a private copy of O(config_file) (or an empty one) with
+    C(RECOVERY_KITS) and C(LICENSE_FILES) added.
+  - For an 8.x target, setup's questions are answered one by one from facts, not with C(-y) (which
+    would enable the NFS utilities and restart the NFS daemons on every node) - the DataKeeper kernel
+    module only when C(steeleye-lkDR) is installed or in O(kits); the NFS utilities only when a
+    resource of type C(gen/nfs) exists (read from the long status display; when LifeKeeper does not
+    run, when C(steeleye-lkNFS) is installed); the NFS daemon restart only with O(nfs_restart=true);
+    licence keys from O(license_files); the installed recovery kits kept for update and the kits of
+    O(kits) added. A question the module does not recognise stops setup (its process group is killed)
+    and the module fails quoting the question. RV(answers) lists every answer given.
   - After setup the module requires C(Setup Complete.) in its output and exit code 0, and verifies that
-    the installed C(steeleye-lk) version equals O(version).
+    the installed C(steeleye-lk) version equals O(version), that every kit of O(kits) is installed and
+    every key of O(license_files) is in C(/var/LifeKeeper/license).
   - With O(state=absent), runs C(rmlk) and answers its confirmation prompt with C(y). This removes
     everything under C($LKROOT), including lkbackup archives kept there.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - hatools.lifekeeper.lifekeeper
+  - hatools.lifekeeper.lifekeeper.requirements
 attributes:
   check_mode:
     support: full
     details:
-      - Check mode verifies the media (existence, checksum, version in its names) and the update path,
-        and predicts the change; it does not mount, extract or run anything.
+      - Check mode verifies the media (existence, checksum, version in its names), the update path, the
+        kits and licence files, predicts the change and the 8.x answers; it does not mount, extract or
+        run anything.
   diff_mode:
     support: full
     details:
-      - The installed version before and after.
+      - The installed version and the installed C(steeleye-*) packages before and after.
   platform:
     platforms: posix
 options:
@@ -58,7 +78,8 @@ options:
     default: present
   version:
     description:
-      - The version that must be installed afterwards, in the form C(N.N.N) (for example C(9.9.0)).
+      - The version that must be installed afterwards, in the form C(N.N.N) (for example C(9.9.0)); a
+        leading C(v) and a missing patch level are accepted (C(v9.9) is C(9.9.0)).
       - Required with O(state=present).
     type: str
   media:
@@ -85,19 +106,45 @@ options:
     type: path
   setup_args:
     description:
-      - The exact arguments passed to C(setup), one list element per argument (no shell).
-      - When omitted, the defaults are C([-f, CONFIG_FILE]) for a 9.x or later target (non-interactive
-        run from a configuration file) and C([-y]) (accept the defaults) for an 8.x target.
+      - The exact arguments passed to C(setup), one list element per argument (no shell), instead of
+        the module's own (C([-f, CONFIG]) for 9.x, none for an 8.x update, C([-k]) for 8.x kits only).
+      - Cannot be combined with O(kits) or O(license_files) (the module could not pass them).
+      - For an 8.x target the questions setup still asks are answered as described above.
     type: list
     elements: str
   config_file:
     description:
-      - Setup configuration file (saved from the setup menu) used by the default O(setup_args) of a
-        9.x or later target.
-      - When omitted, an empty configuration file is used, which accepts what setup preselects
-        (for an update, the installed components).
+      - Setup configuration file (saved from the setup menu) of a 9.x or later target. The module runs
+        setup with a private copy of it with O(kits) and O(license_files) added to C(RECOVERY_KITS) and
+        C(LICENSE_FILES).
+      - When omitted, the copy starts empty, which accepts what setup preselects (for an update, the
+        installed components).
       - Not used for an 8.x target or when O(setup_args) is set.
     type: path
+  kits:
+    description:
+      - Recovery kit packages to install or update (for example C(steeleye-lkDR), C(steeleye-lkNFS)).
+        Installed kits are updated by setup anyway; list the kits that must be there afterwards.
+      - A kit that is missing, or older than O(version), is a change even when the core is already at
+        O(version).
+    type: list
+    elements: str
+    default: []
+  license_files:
+    description:
+      - Licence key files on the managed node to install (9.x setup's C(LICENSE_FILES), 8.x setup's
+        licence questions, or C(lkkeyins) for 8.x when the core is already at O(version)).
+      - A file whose content is already in C(/var/LifeKeeper/license) is not installed again.
+      - Paths must not contain blanks (setup takes them space separated).
+    type: list
+    elements: path
+    default: []
+  nfs_restart:
+    description:
+      - For an 8.x target with NFS hierarchies, answer setup's "Restart the NFS daemons now?" with yes.
+        Restarting the NFS daemons interrupts every NFS export of the node.
+    type: bool
+    default: false
   validate_only:
     description:
       - Only check the media (existence, O(media_sha256), the version in its names, also inside the ISO
@@ -108,16 +155,24 @@ options:
     default: false
   tmp_dir:
     description:
-      - Directory under which the temporary mount points or the extracted media are created.
+      - An existing directory under which the temporary mount points, the extracted media and the
+        setup configuration copy are created.
       - Defaults to the system temporary directory. With O(media_access=extract) it needs room for
         the content of the ISO.
     type: path
+  timeout:
+    description:
+      - Seconds C(setup) (or C(rmlk)) may run. When they pass, setup and everything it started are
+        killed (its process group) and the module fails naming the command and the seconds.
+      - Mounting or extracting the media gets the same deadline, each command on its own.
+      - From 0 to 604800 (7 days).
+    type: float
+    default: 3600
 notes:
-  - The setup configuration flag C(-f) of 9.x setup is an assumption of this collection (the vendor
-    documents that choices can be saved to and loaded from a file, not the flag). Pass O(setup_args)
-    to match your release.
+  - The setup configuration flag C(-f), its keys and the 8.x question texts are assumptions of this
+    collection (the vendor documents that choices can be saved to and loaded from a file, and the
+    order and defaults of the 8.x questions, not the exact texts). Pass O(setup_args) to match your release.
   - If LifeKeeper was running before setup, setup starts it again at the end.
-  - O(timeout) is not used by this module; setup runs until it ends.
 seealso:
   - module: hatools.lifekeeper.lk_backup
   - module: hatools.lifekeeper.lk_status
@@ -129,16 +184,19 @@ EXAMPLES = r"""
     version: 9.9.0
     media: /srv/media/LKL_V9.9.0_112226.iso
     media_sha256: 0f3c8d...e1
+    timeout: 1800
   register: lk_update
 
-- name: Update on a host that cannot loop-mount ISO9660
+- name: Update on a host that cannot loop-mount ISO9660, adding the NFS kit and new licence keys
   hatools.lifekeeper.lk_setup:
     version: 9.9.0
     media: /srv/media/LKL_V9.9.0_112226.iso
     media_access: extract
     config_file: /root/lk-setup.conf
+    kits: [steeleye-lkDR, steeleye-lkNFS]
+    license_files: [/root/keys/node1.lic]
 
-- name: Update an 8.x node, media already mounted at /mnt
+- name: Update an 8.x node, media already mounted at /mnt (questions answered from facts)
   hatools.lifekeeper.lk_setup:
     version: 8.4.1
     setup_dir: /mnt
@@ -159,6 +217,46 @@ version_after:
   type: str
   returned: always
   sample: 9.9.0
+packages_before:
+  description: Every installed C(steeleye-*) rpm (core and recovery kits) before the task.
+  type: list
+  elements: dict
+  returned: always
+  sample: [{name: steeleye-lk, version: 9.8.0}, {name: steeleye-lkDR, version: 9.8.0}]
+packages_after:
+  description: Every installed C(steeleye-*) rpm after the task (in check mode, the same as RV(packages_before)).
+  type: list
+  elements: dict
+  returned: always
+  sample: [{name: steeleye-lk, version: 9.9.0}, {name: steeleye-lkDR, version: 9.9.0}]
+pending:
+  description:
+    - What the task had to do (in check mode, what it would do) - C(core) (the core package to
+      install or update), C(kits) (kits missing or older than O(version)) and C(licenses) (key files
+      not installed yet).
+  type: dict
+  returned: when O(state=present)
+  sample: {core: false, kits: [steeleye-lkNFS], licenses: [/root/keys/node1.lic]}
+answers:
+  description:
+    - The answers given to 8.x setup's questions, by question id (C(stop_lifekeeper), C(java),
+      C(datakeeper), C(nfs_utils), C(nfs_restart), C(required_packages), C(core_packages),
+      C(gui_users), C(license), C(license_files), C(kit_selection), C(kit_confirm)); an empty string
+      is Enter. In check mode, the answers that would be given. Empty for a 9.x target.
+  type: dict
+  returned: when O(state=present)
+  sample: {stop_lifekeeper: y, datakeeper: y, nfs_utils: n, core_packages: y, gui_users: '', license: n,
+           kit_selection: '', kit_confirm: y}
+setup_config:
+  description: For a 9.x or later target, the C(RECOVERY_KITS) and C(LICENSE_FILES) values given to setup.
+  type: dict
+  returned: when setup runs or would run for a 9.x or later target
+  sample: {RECOVERY_KITS: steeleye-lkDR steeleye-lkNFS}
+license_commands:
+  description: The C(lkkeyins) commands run (or that would run) for 8.x keys when the core was already at O(version).
+  type: list
+  elements: list
+  returned: when keys were installed with lkkeyins
 update_path:
   description:
     - How O(version) is reached from the installed version (V(fresh), V(none), V(direct)); with
@@ -177,7 +275,7 @@ setup_args:
   elements: str
   returned: when setup ran or would run
 setup_output_tail:
-  description: The last lines (about 20) of the output of setup or rmlk.
+  description: The last lines (about 20) of the output of setup or rmlk (with the answers given, as on a terminal).
   type: list
   elements: str
   returned: when setup or rmlk ran
@@ -204,22 +302,19 @@ import shutil
 import stat
 import tempfile
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import (
-    LifeKeeper, LifeKeeperError, ModuleFailure, lifekeeper_argument_spec)
+from ansible_collections.hatools.lifekeeper.plugins.module_utils import files
+from ansible_collections.hatools.lifekeeper.plugins.module_utils import setup_answers
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import versions
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.base import LkModule
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.constants import (
+    LICENSE_DIR, NFS_KIT, NFS_TYPE, PRODUCT_RPM, version_major)
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import LifeKeeperError
 
 TAIL_LINES = 20
 ISO_NAME_RE = re.compile(r'^LKL_V([0-9][0-9.]*?)_')
 IMG_NAME_RE = re.compile(r'^sps_(.+)\.img$')
-
-
-class SetupFailure(ModuleFailure):
-    """A failure to report after cleaning up (see ModuleFailure)."""
-
-
-def _major(version):
-    return int(str(version).split('.', 1)[0])
+# Where installed licence keys are (module-level so that tests can point it elsewhere).
+LICENSE_KEY_DIR = LICENSE_DIR
 
 
 def _same_version(found, target):
@@ -249,50 +344,130 @@ def _rmtree(path):
     shutil.rmtree(path, onerror=onerror)
 
 
-class LkSetup(object):
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.lk = LifeKeeper(module, lkroot=module.params['lkroot'])
-        self.result = dict(changed=False)
-        self.cleanup_errors = []
+def installed_kits(packages):
+    """{name: version} of the installed recovery kits (every steeleye-* rpm but the core)."""
+    return dict((p['name'], p['version']) for p in packages if p['name'] != PRODUCT_RPM)
 
-    # ---- helpers -------------------------------------------------------------------------
-    def run_tool(self, args, check=True):
-        """Run a system tool (mount, xorriso) by absolute path through the adapter."""
+
+def pending_kits(kits, installed, target):
+    """Kits of ``kits`` that are not installed, or installed older than target."""
+    pending = []
+    for kit in kits:
+        version = installed.get(kit)
+        if version is None:
+            pending.append(kit)
+            continue
         try:
-            return self.lk.run(args, check=check)
-        except LifeKeeperError as exc:
-            msg = exc.msg
-            if os.path.basename(args[0]) == 'mount':
-                msg += ' (on hosts that cannot loop-mount ISO9660 images use media_access=extract)'
-            raise SetupFailure(msg, cmd=exc.cmd, rc=exc.rc, stdout=exc.stdout, stderr=exc.stderr)
+            if versions.parse_version(version) < versions.parse_version(target):
+                pending.append(kit)
+        except ValueError:
+            pass  # a kit version of another form: installed is all we can say
+    return pending
 
-    def set_versions(self, before, after):
+
+def installed_license_sums(directory):
+    """sha256 of every regular file in the licence key directory (empty when there is none)."""
+    sums = set()
+    if not os.path.isdir(directory):
+        return sums
+    for name in sorted(os.listdir(directory)):
+        path = os.path.join(directory, name)
+        if os.path.isfile(path) and not os.path.islink(path):
+            sums.add(files.sha256_of(path))
+    return sums
+
+
+class LkSetup(LkModule):
+    argument_spec = dict(
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        version=dict(type='str'),
+        media=dict(type='path'),
+        media_access=dict(type='str', default='mount', choices=['mount', 'extract']),
+        media_sha256=dict(type='str'),
+        setup_dir=dict(type='path'),
+        setup_args=dict(type='list', elements='str'),
+        config_file=dict(type='path'),
+        kits=dict(type='list', elements='str', default=[]),
+        license_files=dict(type='list', elements='path', default=[]),
+        nfs_restart=dict(type='bool', default=False),
+        tmp_dir=dict(type='path'),
+        validate_only=dict(type='bool', default=False),
+    )
+    module_kwargs = dict(
+        required_if=[
+            ('state', 'present', ['version']),
+            ('state', 'present', ['media', 'setup_dir'], True),
+        ],
+        mutually_exclusive=[('media', 'setup_dir')],
+    )
+    default_timeout = 3600
+
+    # ---- input ---------------------------------------------------------------------------------
+    def validate(self):
+        params = self.params
+        tmp_dir = params['tmp_dir']
+        if tmp_dir and not os.path.isdir(tmp_dir):
+            raise LifeKeeperError('tmp_dir %s is not an existing directory on this node' % tmp_dir)
+        if params['state'] != 'present':
+            return
+        try:
+            # v9.9.0 and 9.9 name 9.9.0: the module works with the normalised form only
+            params['version'] = str(versions.parse_version(params['version']))
+        except ValueError as exc:
+            raise LifeKeeperError('invalid version: %s' % exc)
+        bad = [kit for kit in params['kits'] if not setup_answers.KIT_NAME_RE.match(kit) or kit == PRODUCT_RPM]
+        if bad:
+            raise LifeKeeperError('invalid recovery kit name(s) %s: a kit is a steeleye-<name> package other than '
+                                  'the core %s (for example steeleye-lkDR)' % (', '.join(repr(k) for k in bad), PRODUCT_RPM))
+        for path in params['license_files']:
+            if re.search(r'\s', path):
+                raise LifeKeeperError('license file %r contains blanks: setup takes the files space separated' % path)
+            if not os.path.isfile(path):
+                raise LifeKeeperError('license file %s does not exist on this node' % path)
+        if params['setup_args'] is not None and (params['kits'] or params['license_files']):
+            raise LifeKeeperError('setup_args cannot be combined with kits or license_files: the module could not '
+                                  'pass them to setup; drop setup_args or put them in your own arguments')
+        config = params['config_file']
+        if config and not os.path.isfile(config):
+            raise LifeKeeperError('config_file %s does not exist on this node' % config)
+
+    def run_tool(self, args, check=True, timeout=None):
+        """Run a system tool (mount, xorriso, umount) by absolute path through the adapter."""
+        try:
+            return self.lk.run(args, check=check, timeout=timeout)
+        except LifeKeeperError as exc:
+            if os.path.basename(args[0]) == 'mount':
+                exc.msg += ' (on hosts that cannot loop-mount ISO9660 images use media_access=extract)'
+            raise
+
+    def set_versions(self, before, after, packages_after=None):
         self.result['version_before'] = before
         self.result['version_after'] = after
-        self.result['diff'] = dict(before=dict(version=before), after=dict(version=after))
+        if packages_after is not None:
+            self.result['packages_after'] = packages_after
+        self.set_diff(dict(version=before, packages=self.result.get('packages_before', [])),
+                      dict(version=after, packages=self.result.get('packages_after', [])))
 
     # ---- media checks (read-only) ----------------------------------------------------------
     def check_media(self, target):
         media = self.params['media']
         if not os.path.isfile(media):
-            raise SetupFailure('media %s does not exist on this node' % media)
-        checksum = self.module.sha256(media)
+            raise LifeKeeperError('media %s does not exist on this node' % media)
+        checksum = files.sha256_of(media)
         self.result['media_sha256'] = checksum
         expected = self.params['media_sha256']
         if expected and expected.strip().lower() != checksum:
-            raise SetupFailure('media %s has sha256 %s, but media_sha256 is %s' % (media, checksum, expected.strip().lower()))
+            raise LifeKeeperError('media %s has sha256 %s, but media_sha256 is %s' % (media, checksum, expected.strip().lower()))
         match = ISO_NAME_RE.match(os.path.basename(media))
         if match and not _same_version(match.group(1).rstrip('.'), target):
-            raise SetupFailure('media %s is named for version %s, but version is %s' % (media, match.group(1).rstrip('.'), target))
+            raise LifeKeeperError('media %s is named for version %s, but version is %s' % (media, match.group(1).rstrip('.'), target))
 
     def list_media_root(self, media):
         """Names at the root of the ISO, read with xorriso without mounting (None without xorriso)."""
         xorriso = self.module.get_bin_path('xorriso')
         if not xorriso:
             return None
-        rc, out, err = self.run_tool([xorriso, '-indev', media, '-ls', '/'], check=False)
+        rc, out, dummy = self.run_tool([xorriso, '-indev', media, '-ls', '/'], check=False)
         if rc != 0:
             return None
         return [line.strip().strip("'") for line in out.splitlines() if line.strip()]
@@ -300,15 +475,21 @@ class LkSetup(object):
     def check_image_name(self, names, target, where):
         images = sorted(name for name in names if IMG_NAME_RE.match(name))
         if not images:
-            raise SetupFailure('no sps_<version>.img found in %s' % where)
+            raise LifeKeeperError('no sps_<version>.img found in %s' % where)
         if len(images) > 1:
-            raise SetupFailure('more than one sps_<version>.img in %s: %s' % (where, ', '.join(images)))
+            raise LifeKeeperError('more than one sps_<version>.img in %s: %s' % (where, ', '.join(images)))
         found = IMG_NAME_RE.match(images[0]).group(1)
         self.result['media_version'] = found
         if not _same_version(found, target):
-            raise SetupFailure('media %s holds %s (version %s), but version is %s'
-                               % (self.params['media'], images[0], found, target))
+            raise LifeKeeperError('media %s holds %s (version %s), but version is %s'
+                                  % (self.params['media'], images[0], found, target))
         return images[0]
+
+    def check_media_inside(self, target):
+        if self.params['media']:
+            names = self.list_media_root(self.params['media'])
+            if names is not None:
+                self.check_image_name(names, target, self.params['media'])
 
     # ---- reaching setup --------------------------------------------------------------------
     @contextlib.contextmanager
@@ -327,197 +508,257 @@ class LkSetup(object):
             os.mkdir(sps_dir)
             if self.params['media_access'] == 'mount':
                 mount = self.module.get_bin_path('mount', required=True)
-                self.run_tool([mount, '-o', 'loop,ro', media, iso_dir])
+                self.run_tool([mount, '-o', 'loop,ro', media, iso_dir], timeout=self.params['timeout'])
                 mounted.append(iso_dir)
                 image = self.check_image_name(os.listdir(iso_dir), target, media)
-                self.run_tool([mount, '-t', 'iso9660', '-o', 'loop,ro', os.path.join(iso_dir, image), sps_dir])
+                self.run_tool([mount, '-t', 'iso9660', '-o', 'loop,ro', os.path.join(iso_dir, image), sps_dir],
+                              timeout=self.params['timeout'])
                 mounted.append(sps_dir)
             else:
+                # Extracting a large ISO is part of the run: it gets the time left of timeout.
                 xorriso = self.module.get_bin_path('xorriso', required=True)
-                self.run_tool([xorriso, '-osirrox', 'on', '-indev', media, '-extract', '/', iso_dir])
+                self.run_tool([xorriso, '-osirrox', 'on', '-indev', media, '-extract', '/', iso_dir],
+                              timeout=self.params['timeout'])
                 image = self.check_image_name(os.listdir(iso_dir), target, media)
                 self.run_tool([xorriso, '-osirrox', 'on', '-indev', os.path.join(iso_dir, image),
-                               '-extract', '/', sps_dir])
+                               '-extract', '/', sps_dir], timeout=self.params['timeout'])
                 setup = os.path.join(sps_dir, 'setup')
                 if os.path.isfile(setup):
                     os.chmod(setup, os.stat(setup).st_mode | stat.S_IXUSR | stat.S_IRUSR)
             yield sps_dir
         finally:
-            self.unmount_all(mounted)
-            if not self.cleanup_errors:
+            if not self.unmount_all(mounted):
                 _rmtree(workdir)
 
     def unmount_all(self, mounted):
+        """Unmount in reverse order; returns the errors (kept as cleanup errors of the module)."""
+        errors = []
         if not mounted:
-            return
+            return errors
         umount = self.module.get_bin_path('umount', required=True)
         for path in reversed(mounted):
             rc, out, err = self.lk.run([umount, path], check=False)
             if rc != 0:
                 message = 'could not unmount %s (rc=%s): %s' % (path, rc, (err or out).strip())
-                self.cleanup_errors.append(message)
+                errors.append(message)
                 self.module.warn(message)
+        if errors:
+            self.on_exit(self.raise_cleanup_errors, errors)
+        return errors
 
-    def default_setup_args(self, target, workdir_holder):
-        if _major(target) >= 9:
-            config = self.params['config_file']
-            if not config:
-                handle, config = tempfile.mkstemp(prefix='lk_setup.', suffix='.conf', dir=self.params['tmp_dir'])
-                os.close(handle)
-                workdir_holder.append(config)
-            return ['-f', config]
+    @staticmethod
+    def raise_cleanup_errors(errors):
+        raise LifeKeeperError('; '.join(errors))
+
+    # ---- facts for the answers and the pending work -----------------------------------------
+    def nfs_in_use(self, kits_now):
+        """An NFS hierarchy exists (type gen/nfs in the long display; when LifeKeeper does not
+        answer, the NFS kit being installed stands for it)."""
+        try:
+            if self.lk.running():
+                long_status = self.lk.long_status()
+                if long_status.running:
+                    return any(res.type == NFS_TYPE for res in long_status.resources)
+        except LifeKeeperError as exc:
+            self.module.warn('could not read the resource types (%s); NFS counts as used because %s is %s'
+                             % (exc.msg, NFS_KIT, 'installed' if NFS_KIT in kits_now else 'not installed'))
+        return NFS_KIT in kits_now
+
+    def write_config(self, workfiles):
+        """The 9.x configuration copy (0600) with the kits and licence files; returns its path."""
+        text = ''
         if self.params['config_file']:
-            self.module.warn('config_file is not used for an 8.x target; setup runs with -y')
-        return ['-y']
+            with open(self.params['config_file']) as handle:
+                text = handle.read()
+        merged, written = setup_answers.config_with(text, self.params['kits'], self.pending['licenses'])
+        self.result['setup_config'] = written
+        handle, path = tempfile.mkstemp(prefix='lk_setup.', suffix='.conf', dir=self.params['tmp_dir'])
+        workfiles.append(path)
+        with os.fdopen(handle, 'w') as out:
+            out.write(merged)
+        os.chmod(path, files.PRIVATE_FILE_MODE)
+        return path
 
     # ---- states ----------------------------------------------------------------------------
     def state_present(self):
         target = self.params['version']
-        try:
-            versions.parse_version(target)
-        except ValueError as exc:
-            raise SetupFailure('invalid version: %s' % exc)
-
         if self.params['media']:
             self.check_media(target)
         else:
             setup = os.path.join(self.params['setup_dir'], 'setup')
             if not os.path.isfile(setup):
-                raise SetupFailure('setup_dir %s holds no setup program (%s missing)' % (self.params['setup_dir'], setup))
-        config = self.params['config_file']
-        if config and not os.path.isfile(config):
-            raise SetupFailure('config_file %s does not exist on this node' % config)
+                raise LifeKeeperError('setup_dir %s holds no setup program (%s missing)' % (self.params['setup_dir'], setup))
 
         before = self.lk.version()
-        self.set_versions(before, before)
+        self.result['packages_before'] = self.lk.packages() if before else []
+        self.set_versions(before, before, packages_after=self.result['packages_before'])
         try:
             path = versions.update_path(before, target)
         except ValueError as exc:
-            raise SetupFailure('cannot compare the installed version with %s: %s' % (target, exc))
+            raise LifeKeeperError('cannot compare the installed version with %s: %s' % (target, exc))
         self.result['update_path'] = path.kind
         self.result['update_reason'] = path.reason
+        self.result['answers'] = {}
         if self.params['validate_only']:
             # Pre-flight: the media is checked (also inside the ISO), the path is reported, the
             # decision (skip, update, reinstall, refuse) is left to the caller.
-            if self.params['media']:
-                names = self.list_media_root(self.params['media'])
-                if names is not None:
-                    self.check_image_name(names, target, self.params['media'])
+            self.check_media_inside(target)
             return
-        if path.kind == 'none' or (before is not None and _same_version(before, target)):
+        at_target = path.kind == 'none' or (before is not None and _same_version(before, target))
+        if at_target:
             self.result['update_path'] = 'none'
+        elif path.kind == 'reinstall':
+            raise LifeKeeperError('cannot update from %s to %s in place: %s; the reinstall path must be used '
+                                  '(back up with lk_backup and dest, remove with lk_setup state=absent, install, '
+                                  'restore the backup)' % (before, target, path.reason))
+        elif path.kind not in ('fresh', 'direct'):
+            raise LifeKeeperError('refusing to go from %s to %s (%s): %s' % (before, target, path.kind, path.reason))
+
+        kits_now = installed_kits(self.result['packages_before'])
+        license_sums = installed_license_sums(LICENSE_KEY_DIR)
+        self.pending = dict(
+            core=not at_target,
+            kits=pending_kits(self.params['kits'], kits_now, target),
+            licenses=[f for f in self.params['license_files'] if files.sha256_of(f) not in license_sums],
+        )
+        self.result['pending'] = self.pending
+        if at_target and not self.pending['kits'] and not self.pending['licenses']:
             return
-        if path.kind == 'reinstall':
-            raise SetupFailure('cannot update from %s to %s in place: %s; the reinstall path must be used '
-                               '(back up with lk_backup and dest, remove with lk_setup state=absent, install, '
-                               'restore the backup)' % (before, target, path.reason))
-        if path.kind not in ('fresh', 'direct'):
-            raise SetupFailure('refusing to go from %s to %s (%s): %s' % (before, target, path.kind, path.reason))
 
-        self.result['perl_change'] = versions.crosses_perl_change(before, target)
-        if self.result['perl_change']:
-            self.module.warn('the update from %s to %s crosses 9.8.0, where the bundled Perl changed from 5.8.8 '
-                             'to 5.32.1: Perl-based Generic ARK scripts may need changes' % (before, target))
-
-        if self.module.check_mode and self.params['media']:
-            names = self.list_media_root(self.params['media'])
-            if names is not None:
-                self.check_image_name(names, target, self.params['media'])
-
-        temp_files = []
-        args = self.params['setup_args']
-        if args is None:
-            args = ['-f', config or '<empty config file>'] if _major(target) >= 9 else ['-y']
-        self.result['setup_args'] = list(args)
-        if self.module.check_mode:
-            self.set_versions(before, target)
+        if not at_target:
+            self.result['perl_change'] = versions.crosses_perl_change(before, target)
+            if self.result['perl_change']:
+                self.module.warn('the update from %s to %s crosses 9.8.0, where the bundled Perl changed from 5.8.8 '
+                                 'to 5.32.1: Perl-based Generic ARK scripts may need changes' % (before, target))
+        legacy = version_major(target) < 9
+        if legacy:
+            self.plan_legacy(at_target, kits_now)
+        else:
+            self.result['setup_args'] = (list(self.params['setup_args']) if self.params['setup_args'] is not None
+                                         else ['-f', self.params['config_file'] or '<configuration copy>'])
+            self.result['setup_config'] = setup_answers.config_with('', self.params['kits'], self.pending['licenses'])[1]
+        if self.check_mode:
+            self.check_media_inside(target)
             self.result['changed'] = True
+            self.set_versions(before, target)
             return
+        if self.result.get('setup_args') is not None:
+            self.run_setup(target, legacy)
+        for argv in self.result.get('license_commands', []):
+            self.result['changed'] = True
+            self.lk.run(argv)
+        self.verify(target)
 
+    def plan_legacy(self, at_target, kits_now):
+        """8.x: the answers from facts, the setup arguments, and lkkeyins for keys when at the target."""
+        facts = setup_answers.facts_answers(
+            datakeeper=setup_answers.datakeeper_wanted(kits_now, self.params['kits']),
+            nfs_in_use=self.nfs_in_use(kits_now),
+            nfs_restart=self.params['nfs_restart'],
+            license_files=[] if at_target else self.pending['licenses'])
+        self.conversation = setup_answers.SetupConversation(facts, requested_kits=self.params['kits'])
+        if self.params['setup_args'] is not None:
+            self.result['setup_args'] = list(self.params['setup_args'])
+        elif not at_target:
+            self.result['setup_args'] = []
+        elif self.pending['kits']:
+            self.result['setup_args'] = ['-k']
+        if at_target and self.pending['licenses']:
+            self.result['license_commands'] = [[self.lk.bin('lkkeyins'), f] for f in self.pending['licenses']]
+        if self.check_mode:
+            predicted = dict(facts)
+            if self.result.get('setup_args') == ['-k']:
+                predicted = dict((k, facts[k]) for k in ('kit_confirm',))
+            predicted['kit_selection'] = setup_answers.kit_selection(
+                dict((kit, 'u') for kit in kits_now), self.params['kits'])
+            self.result['answers'] = predicted
+
+    def run_setup(self, target, legacy):
+        workfiles = []
         try:
-            if self.params['setup_args'] is None:
-                args = self.default_setup_args(target, temp_files)
-                self.result['setup_args'] = list(args)
+            args = list(self.result['setup_args'])
+            if not legacy and self.params['setup_args'] is None:
+                args = ['-f', self.write_config(workfiles)]
+                self.result['setup_args'] = args
             with self.setup_source(target) as setup_dir:
                 setup = os.path.join(setup_dir, 'setup')
                 if not os.path.isfile(setup):
-                    raise SetupFailure('no setup program in the media (%s missing)' % setup)
+                    raise LifeKeeperError('no setup program in the media (%s missing)' % setup)
                 self.result['changed'] = True
-                rc, out, err = self.lk.run([setup] + list(args), check=False)
+                try:
+                    rc, out, err = self.lk.run([setup] + args, check=False, timeout=self.params['timeout'],
+                                               conversation=self.conversation if legacy else None)
+                except LifeKeeperError as exc:
+                    self.result['setup_output_tail'] = _tail(exc.stdout, exc.stderr)
+                    raise
+                finally:
+                    if legacy:
+                        self.result['answers'] = dict(self.conversation.given)
                 self.result['setup_output_tail'] = _tail(out, err)
         finally:
-            for name in temp_files:
-                os.remove(name)
-
-        after = self.lk.version()
-        self.set_versions(before, after)
+            for name in workfiles:
+                files.remove_quietly(name)
         if rc != 0 or 'Setup Complete.' not in (out or '') + (err or ''):
+            self.record_after()
             last = self.result['setup_output_tail'][-1] if self.result['setup_output_tail'] else ''
-            raise SetupFailure('setup failed (rc=%s, no "Setup Complete."): %s' % (rc, last), rc=rc)
+            raise LifeKeeperError('setup failed (rc=%s, no "Setup Complete."): %s' % (rc, last), rc=rc)
+
+    def record_after(self):
+        after = self.lk.version()
+        self.set_versions(self.result['version_before'], after, packages_after=self.lk.packages() if after else [])
+        return after
+
+    def verify(self, target):
+        after = self.record_after()
         if after is None or not _same_version(after, target):
-            raise SetupFailure('setup reported success, but the installed steeleye-lk version is %s, expected %s'
-                               % (after, target))
+            raise LifeKeeperError('setup reported success, but the installed steeleye-lk version is %s, expected %s'
+                                  % (after, target))
+        kits_after = installed_kits(self.result['packages_after'])
+        missing = pending_kits(self.params['kits'], kits_after, target)
+        if missing:
+            raise LifeKeeperError('setup reported success, but these recovery kits are missing or older than %s: %s '
+                                  '(installed: %s)' % (target, ', '.join(missing), ', '.join(
+                                      '%s %s' % item for item in sorted(kits_after.items())) or 'none'))
+        sums = installed_license_sums(LICENSE_KEY_DIR)
+        absent = [f for f in self.pending['licenses'] if files.sha256_of(f) not in sums]
+        if absent:
+            raise LifeKeeperError('setup reported success, but these licence key files are not in %s: %s'
+                                  % (LICENSE_KEY_DIR, ', '.join(absent)))
 
     def state_absent(self):
         before = self.lk.version()
-        self.set_versions(before, before)
+        self.result['packages_before'] = self.lk.packages() if before else []
+        self.set_versions(before, before, packages_after=self.result['packages_before'])
         rmlk = self.lk.bin('rmlk')
         if before is None and not os.path.exists(rmlk):
             return
         if not os.path.exists(rmlk):
-            raise SetupFailure('steeleye-lk %s is installed but %s is missing; remove the packages by hand' % (before, rmlk))
-        self.set_versions(before, None)
+            raise LifeKeeperError('steeleye-lk %s is installed but %s is missing; remove the packages by hand' % (before, rmlk))
+        self.set_versions(before, None, packages_after=[])
         self.result['changed'] = True
-        if self.module.check_mode:
+        if self.check_mode:
             return
-        rc, out, err = self.lk.run(['rmlk'], check=False, data='y\n')
-        self.result['setup_output_tail'] = _tail(out, err)
-        after = self.lk.version()
-        self.set_versions(before, after)
-        if rc != 0:
-            raise SetupFailure('rmlk failed (rc=%s)' % rc, rc=rc)
-        if after is not None:
-            raise SetupFailure('rmlk ended, but steeleye-lk %s is still installed' % after)
-
-    def run(self):
         try:
-            getattr(self, 'state_' + self.params['state'])()
-        except SetupFailure as exc:
-            result = dict(self.result)
-            result.update(exc.details)
-            if self.cleanup_errors:
-                result['cleanup_errors'] = self.cleanup_errors
-            self.module.fail_json(msg=exc.msg, **result)
-        if self.cleanup_errors:
-            self.module.fail_json(msg='setup finished but cleanup failed: %s' % '; '.join(self.cleanup_errors),
-                                  cleanup_errors=self.cleanup_errors, **self.result)
-        self.module.exit_json(**self.result)
+            rc, out, err = self.lk.run(['rmlk'], check=False, data='y\n', timeout=self.params['timeout'])
+        except LifeKeeperError as exc:
+            self.result['setup_output_tail'] = _tail(exc.stdout, exc.stderr)
+            self.record_after()
+            raise
+        self.result['setup_output_tail'] = _tail(out, err)
+        after = self.record_after()
+        if rc != 0:
+            raise LifeKeeperError('rmlk failed (rc=%s)' % rc, rc=rc)
+        if after is not None:
+            raise LifeKeeperError('rmlk ended, but steeleye-lk %s is still installed' % after)
+        left = self.lk.packages()
+        if left:
+            self.result['packages_after'] = left
+            raise LifeKeeperError('rmlk ended, but these packages are still installed: %s'
+                                  % ', '.join('%s %s' % (p['name'], p['version']) for p in left))
 
 
 def main():
-    argument_spec = lifekeeper_argument_spec()
-    argument_spec.update(
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        version=dict(type='str'),
-        media=dict(type='path'),
-        media_access=dict(type='str', default='mount', choices=['mount', 'extract']),
-        media_sha256=dict(type='str'),
-        setup_dir=dict(type='path'),
-        setup_args=dict(type='list', elements='str'),
-        config_file=dict(type='path'),
-        tmp_dir=dict(type='path'),
-        validate_only=dict(type='bool', default=False),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        required_if=[
-            ('state', 'present', ['version']),
-            ('state', 'present', ['media', 'setup_dir'], True),
-        ],
-        mutually_exclusive=[('media', 'setup_dir')],
-        supports_check_mode=True,
-    )
-    LkSetup(module).run()
+    LkSetup.main()
 
 
 if __name__ == '__main__':

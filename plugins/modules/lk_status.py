@@ -13,9 +13,17 @@ short_description: Read the state of SIOS LifeKeeper on a node, optionally waiti
 version_added: 1.0.0
 description:
   - Reports whether LifeKeeper is installed, running and ready, its version and command
-    generation, the resource hierarchies with their local states, the communication paths
-    and a summary, as seen from the managed node (C(lcdstatus -e)).
+    generation, the installed C(steeleye-*) packages, the heartbeat settings, the resource
+    hierarchies with their local states and types, every mirror, the communication paths and
+    a summary, as seen from the managed node (C(lcdstatus -e) for the states, the long display
+    C(lcdstatus) for the resource types and the node's name, C(mirror_status) for each mirror).
+  - A mirror is a resource of type C(scsi/netraid) (a DataKeeper replicated volume), whatever
+    its tag. The long display's layout is an assumption of this collection (the vendor
+    documents its elements, not their exact layout).
   - LifeKeeper not running is a result (RV(running=false)), not a failure.
+  - A status command that times out (see O(command_timeout)) or answers nothing usable is a
+    result too, RV(answered=false) with RV(message) naming the command and why; with
+    O(wait_for) it counts as "not yet" until O(timeout), then the module fails naming it.
   - With O(wait_for) the module polls until every listed condition holds, so a gate in a
     rolling update costs one task; on timeout it fails with the last state and the
     conditions still missing.
@@ -24,6 +32,7 @@ author:
   - hatools developers (@hatools)
 extends_documentation_fragment:
   - hatools.lifekeeper.lifekeeper
+  - hatools.lifekeeper.lifekeeper.requirements
   - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
@@ -41,8 +50,8 @@ options:
         as needed before updating the node.
       - V(tags_in_service) every tag in O(tags) is ISP on this node.
       - V(paths_alive) there is at least one communication path and all are ALIVE.
-      - V(mirrors_in_sync) every mirror resource (tag starting with C(datarep-)) has all
-        its targets in sync (C(mirror_status)).
+      - V(mirrors_in_sync) every mirror resource (type C(scsi/netraid)) has all its targets in
+        sync (C(mirror_status)); a mirror whose state cannot be read counts as not in sync.
       - Every condition except V(ready) also needs LifeKeeper running.
     type: list
     elements: str
@@ -57,9 +66,19 @@ options:
     default: []
   poll_interval:
     description:
-      - Seconds between two polls while waiting.
+      - Seconds between two polls while waiting (more than 0, at most 7 days).
     type: float
     default: 0.5
+  defaults_file:
+    description:
+      - The LifeKeeper defaults file read for RV(settings).
+    type: path
+    default: /etc/default/LifeKeeper
+notes:
+  - The layout of the long status display and the output of C(mirror_status) (C(Mirror:), C(Source:),
+    a C(TARGET STATE PROGRESS) header and one row per target) are assumptions of this collection; the
+    vendor documents the elements, not the exact text. A C(mirror_status) answer about another tag or
+    without target rows is taken as unknown, never as in sync.
 seealso:
   - module: hatools.lifekeeper.lk_service
   - module: hatools.lifekeeper.lk_resource_switch
@@ -151,9 +170,16 @@ resources:
     first:
       description: Value of the first display column (the backup node, or dashes when there is none).
       type: str
+    type:
+      description: Resource type C(app/type) from the long display (for example C(gen/app), C(comm/ip),
+        C(scsi/netraid)); null when it could not be read.
+      type: str
+    mirror:
+      description: The resource is a DataKeeper mirror (type C(scsi/netraid)).
+      type: bool
   sample:
     - {tag: app-web, id: app-web, state: ISP, priority: 1, primary: node1, depth: 0,
-       parent: null, parents: [], children: [ip-10.0.0.50], first: node2}
+       parent: null, parents: [], children: [ip-10.0.0.50], first: node2, type: gen/app, mirror: false}
 comm_paths:
   description: Communication paths (empty when not running).
   returned: always
@@ -213,15 +239,81 @@ summary:
     dead_paths: []
     hierarchies: [{root: app-web, state: ISP, tags: [app-web, ip-10.0.0.50]}]
 mirrors:
-  description: C(mirror_status) of each mirror resource, only when O(wait_for) contains V(mirrors_in_sync).
-  returned: when mirrors_in_sync is waited for
+  description:
+    - One entry per mirror resource (type C(scsi/netraid)) with its C(mirror_status); empty when
+      LifeKeeper is not running.
+    - C(known) is false when the answer could not be used (the command failed or timed out, it was
+      about another tag, or it had no target rows); C(in_sync) is then false and C(error) says why.
+  returned: always
   type: list
   elements: dict
+  contains:
+    tag:
+      description: The mirror's tag.
+      type: str
+    source:
+      description: The node the mirror replicates from; null when in service nowhere or unknown.
+      type: str
+    in_sync:
+      description: Every target is C(Mirroring) (and there is at least one).
+      type: bool
+    targets:
+      description: One entry per target, C(name), C(state) and C(progress) (percent, null when unknown).
+      type: list
+      elements: dict
+    known:
+      description: The answer was usable.
+      type: bool
+    error:
+      description: Why the answer could not be used (only when C(known) is false).
+      type: str
   sample:
-    - {tag: datarep-data, source: node1, in_sync: false,
+    - {tag: datarep-data, source: node1, in_sync: false, known: true,
        targets: [{name: node2, state: Resyncing, progress: 45}]}
+answered:
+  description:
+    - Every status command answered usably at the last poll. False when one timed out or answered
+      nothing usable; RV(message) then names the command and why.
+  returned: always
+  type: bool
+  sample: true
+packages:
+  description: Every installed C(steeleye-*) rpm (the core C(steeleye-lk) and the recovery kits), by name.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Package name.
+      type: str
+    version:
+      description: Package version.
+      type: str
+  sample: [{name: steeleye-lk, version: 9.9.0}, {name: steeleye-lkDR, version: 9.9.0}]
+settings:
+  description:
+    - The heartbeat settings of O(defaults_file) (null when not set there), which must match on every
+      node, and the effective LCM port.
+  returned: always
+  type: dict
+  contains:
+    LCMPORT:
+      description: The LCMPORT value as written (0 means 7365).
+      type: str
+    LCMHBEATTIME:
+      description: Seconds between heartbeats, as written.
+      type: str
+    LCMNUMHBEATS:
+      description: Missed heartbeats before a path is DEAD, as written.
+      type: str
+    lcm_port:
+      description: The port LifeKeeper uses (LCMPORT, 7365 when it is 0 or not set; null when it is not a number).
+      type: int
+  sample: {LCMPORT: '0', LCMHBEATTIME: '5', LCMNUMHBEATS: '3', lcm_port: 7365}
 message:
-  description: What LifeKeeper printed instead of a status display (for example the not-running message).
+  description:
+    - What LifeKeeper printed instead of a status display (for example the not-running message), or
+      why a status command gave no usable answer (naming the command).
   returned: always
   type: str
   sample: LifeKeeper is not running on node1.
@@ -233,9 +325,9 @@ missing:
   sample: []
 node_name:
   description:
-    - This node's LifeKeeper system name (the LOCAL column of C(lcdstatus -q), or the node
-      named by the not-running message); the host name (C(uname -n)) when the display does
-      not show it. Null when LifeKeeper is not installed.
+    - This node's LifeKeeper system name (the machine of the long display, or the node named by
+      the not-running message); the host name when the display does not show it. Null when
+      LifeKeeper is not installed.
   returned: always
   type: str
   sample: node1
@@ -247,37 +339,70 @@ waited:
 '''
 
 import os
-import socket
-import time
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import (
-    LifeKeeper, LifeKeeperError, lifekeeper_argument_spec, wait_until,
-)
+from ansible_collections.hatools.lifekeeper.plugins.module_utils import defaults_file as defaults_file_utils
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import status as lkstatus
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.base import LkModule
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.constants import (
+    ACTIVE_STATE, DEFAULT_LCMPORT, DEFAULTS_FILE, HEARTBEAT_SETTINGS, MIRROR_IN_SYNC_STATE, STANDBY_STATE,
+    local_node_name)
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import LifeKeeperError
 
 CONDITIONS = ['ready', 'local_resources_osu', 'tags_in_service', 'paths_alive', 'mirrors_in_sync']
-MIRROR_TAG_PREFIX = 'datarep-'
 
 
-class UnknownTags(Exception):
-    def __init__(self, msg, known):
-        super(UnknownTags, self).__init__(msg)
-        self.known = known
+def read_settings(path):
+    """{LCMPORT, LCMHBEATTIME, LCMNUMHBEATS (strings or None), lcm_port (int or None)} of a defaults file."""
+    try:
+        with open(path) as handle:
+            values = defaults_file_utils.parse(handle.read())
+    except (IOError, OSError):
+        values = {}
+    settings = {}
+    for key in HEARTBEAT_SETTINGS:
+        value = values.get(key)
+        if value is not None and len(value) >= 2 and value[0] == value[-1] and value[0] in '"\'':
+            value = value[1:-1]
+        settings[key] = value
+    port = settings['LCMPORT']
+    if port is None or port.strip() in ('', '0'):
+        settings['lcm_port'] = DEFAULT_LCMPORT
+    else:
+        settings['lcm_port'] = int(port) if port.strip().isdigit() else None
+    return settings
 
 
-class StatusReader(object):
-    """Reads the node's state and checks the wait_for conditions against it."""
+class Unanswered(Exception):
+    """A status command gave no usable answer (timed out, failed, or unreadable output)."""
 
-    def __init__(self, module, lk):
-        self.module = module
-        self.lk = lk
-        self.wait_for = module.params['wait_for'] or []
-        self.tags = module.params['tags'] or []
 
+class LkStatus(LkModule):
+    """Reads the node's state (one poll = lktest, lcdstatus -e, the long display when needed,
+    mirror_status of each mirror) and checks the wait_for conditions against it."""
+
+    argument_spec = dict(
+        wait_for=dict(type='list', elements='str', choices=CONDITIONS, default=[]),
+        tags=dict(type='list', elements='str', default=[]),
+        poll_interval=dict(type='float', default=0.5),
+        defaults_file=dict(type='path', default=DEFAULTS_FILE),
+    )
+    state_option = None
+    seconds_options = ('poll_interval',)
+
+    def __init__(self, module):
+        LkModule.__init__(self, module)
+        self.wait_for = self.params['wait_for'] or []
+        self.tags = self.params['tags'] or []
+        self.types = {}
+        self.node = None
+
+    def validate(self):
+        if 'tags_in_service' in self.wait_for and not self.tags:
+            raise LifeKeeperError('wait_for=tags_in_service needs a non-empty tags list')
+
+    # ---- reading ----------------------------------------------------------------------------
     def read_installation(self):
-        """installed, version, generation (read once: they do not change while polling)."""
+        """installed, version, generation, packages, settings (read once: they do not change while polling)."""
         lk = self.lk
         version = lk.version()
         installed = version is not None and os.path.exists(lk.bin('lcdstatus'))
@@ -285,34 +410,95 @@ class StatusReader(object):
             'installed': installed,
             'version': version,
             'generation': lk.generation() if version else None,
+            'packages': lk.packages() if version else [],
+            'settings': read_settings(self.params['defaults_file']),
         }
 
+    def ask(self, problems, what, func, *args):
+        """func(*args), or None with the reason in problems when the command gives no usable answer."""
+        try:
+            return func(*args)
+        except LifeKeeperError as exc:
+            problems.append('%s: %s' % (what, exc.msg) if what not in exc.msg else exc.msg)
+        except ValueError as exc:
+            problems.append('%s answered nothing usable: %s' % (what, exc))
+        return None
+
+    def long_display(self, problems):
+        """Types and the node name from the long display (cached; read again for new tags)."""
+        parsed = self.ask(problems, 'lcdstatus (long display)', self.lk.long_status)
+        if parsed is not None:
+            self.types.update(parsed.types())
+            self.node = parsed.node or self.node
+        return parsed
+
     def read(self, installation):
-        """One poll: the installation facts plus running, ready and the parsed display."""
+        """One poll: (state, cluster); cluster is the parsed short display or None."""
         lk = self.lk
         state = {
-            'running': False, 'ready': False, 'resources': [], 'comm_paths': [],
-            'summary': lkstatus.summary(lkstatus.ClusterStatus()), 'message': None,
+            'running': False, 'ready': False, 'resources': [], 'comm_paths': [], 'mirrors': [],
+            'summary': lkstatus.summary(lkstatus.ClusterStatus()), 'message': None, 'answered': True,
         }
         state.update(installation)
         if not state['installed']:
             state['message'] = 'LifeKeeper is not installed under %s' % lk.lkroot
             return state, None
-        state['running'] = lk.running()
-        cluster = None
-        if state['running']:
-            state['ready'] = os.path.exists(lk.initdone_path)
-            cluster = lk.status()
-            if cluster.running:
-                state['resources'] = [res.as_dict() for res in cluster.resources]
-                state['comm_paths'] = [path.as_dict() for path in cluster.comm_paths]
-                state['summary'] = lkstatus.summary(cluster)
-            else:
-                state['message'] = cluster.message
-        else:
+        problems = []
+        state['problems'] = problems
+        running = self.ask(problems, 'lktest', lk.running)
+        if self.node is None:
+            self.long_display(problems)
+        if running is None:
+            state['blocked'] = 'no usable answer (%s)' % problems[-1]
+            return self.unanswered(state), None
+        state['running'] = running
+        if not running:
             state['message'] = 'LifeKeeper is not running'
-        return state, cluster
+            return self.unanswered(state), None
+        state['ready'] = os.path.exists(lk.initdone_path)
+        cluster = self.ask(problems, 'lcdstatus -e', self.short_display)
+        if cluster is None:
+            state['blocked'] = 'no usable answer (%s)' % problems[-1]
+            return self.unanswered(state), None
+        if not cluster.running:
+            state['message'] = cluster.message
+            return self.unanswered(state), cluster
+        if any(tag not in self.types for tag in cluster.tags):
+            self.long_display(problems)
+        cluster.apply_types(self.types)
+        state['resources'] = [res.as_dict() for res in cluster.resources]
+        state['comm_paths'] = [path.as_dict() for path in cluster.comm_paths]
+        state['summary'] = lkstatus.summary(cluster)
+        state['mirrors'] = self.mirrors(cluster, problems)
+        return self.unanswered(state), cluster
 
+    def short_display(self):
+        lk = self.lk
+        if not os.path.exists(lk.bin('lcdstatus')):
+            raise LifeKeeperError('%s not found' % lk.bin('lcdstatus'))
+        return lk.status()
+
+    def unanswered(self, state):
+        problems = state.get('problems') or []
+        if problems:
+            state['answered'] = False
+            state['message'] = '; '.join(problems)
+        return state
+
+    def mirrors(self, cluster, problems):
+        """mirror_status of every mirror (by type); an unusable answer is an unknown mirror."""
+        records = []
+        for tag in cluster.mirrors:
+            failures = []
+            mirror = self.ask(failures, 'mirror_status %s' % tag, self.lk.mirror_status, tag)
+            if mirror is None:
+                problems.extend(failures)
+                records.append(lkstatus.unknown_mirror(tag, failures[0]))
+            else:
+                records.append(mirror.as_dict())
+        return records
+
+    # ---- conditions -------------------------------------------------------------------------
     def missing(self, state, cluster):
         """The conditions of wait_for that do not hold (human-readable)."""
         missing = []
@@ -323,26 +509,29 @@ class StatusReader(object):
             if unknown:
                 msg = 'unknown tag(s) %s; known tags: %s' % (', '.join(unknown), ', '.join(cluster.tags) or '(none)')
                 if cluster.resources or 'tags_in_service' not in self.wait_for:
-                    raise UnknownTags(msg, cluster.tags)
+                    raise LifeKeeperError(msg, known_tags=cluster.tags)
                 # An empty display (LifeKeeper still loading its configuration): keep waiting.
                 missing.append('tags_in_service: %s' % msg)
                 tags_pending = True
         for cond in self.wait_for:
             if cond == 'ready':
                 if not state['ready']:
-                    why = 'running but not ready (no LK_INITDONE)' if state['running'] else 'not running'
-                    missing.append('ready: LifeKeeper is %s' % why)
+                    if state.get('blocked') and not state['running']:
+                        missing.append('ready: %s' % state['blocked'])
+                    else:
+                        why = 'running but not ready (no LK_INITDONE)' if state['running'] else 'not running'
+                        missing.append('ready: LifeKeeper is %s' % why)
                 continue
             if not have_status:
-                missing.append('%s: LifeKeeper is not running' % cond)
+                missing.append('%s: %s' % (cond, state.get('blocked') or 'LifeKeeper is not running'))
                 continue
             if cond == 'local_resources_osu':
-                not_osu = ['%s=%s' % (res.tag, res.state) for res in cluster.resources if res.state != 'OSU']
+                not_osu = ['%s=%s' % (res.tag, res.state) for res in cluster.resources if res.state != STANDBY_STATE]
                 if not_osu:
                     missing.append('local_resources_osu: not OSU here: %s' % ', '.join(not_osu))
             elif cond == 'tags_in_service' and not tags_pending:
                 not_isp = ['%s=%s' % (tag, cluster.resource(tag).state) for tag in self.tags
-                           if cluster.resource(tag).state != 'ISP']
+                           if cluster.resource(tag).state != ACTIVE_STATE]
                 if not_isp:
                     missing.append('tags_in_service: not ISP here: %s' % ', '.join(not_isp))
             elif cond == 'paths_alive':
@@ -353,87 +542,54 @@ class StatusReader(object):
                     if dead:
                         missing.append('paths_alive: DEAD: %s' % ', '.join(dead))
             elif cond == 'mirrors_in_sync':
-                mirrors, problems = self.mirrors(cluster)
-                state['mirrors'] = mirrors
-                if problems:
-                    missing.append('mirrors_in_sync: %s' % '; '.join(problems))
+                not_typed = [tag for tag in cluster.tags if self.types.get(tag) is None]
+                if not_typed:
+                    missing.append('mirrors_in_sync: resource types unknown for %s (%s)' % (
+                        ', '.join(not_typed), state['message'] or 'not in the long display'))
+                problems_here = [self.describe_mirror(m) for m in state['mirrors'] if not m['in_sync']]
+                if problems_here:
+                    missing.append('mirrors_in_sync: %s' % '; '.join(problems_here))
         return missing
 
-    def mirrors(self, cluster):
-        mirrors = []
-        problems = []
-        for res in cluster.resources:
-            if not res.tag.startswith(MIRROR_TAG_PREFIX):
-                continue
-            try:
-                mirror = self.lk.mirror_status(res.tag)
-            except LifeKeeperError as exc:
-                problems.append('%s: %s' % (res.tag, exc.msg))
-                continue
-            mirrors.append(mirror.as_dict())
-            if not mirror.in_sync:
-                problems.append('%s: %s' % (res.tag, ', '.join(
-                    '%s %s%s' % (t['name'], t['state'], '' if t['progress'] is None else ' %s%%' % t['progress'])
-                    for t in mirror.targets if t['state'] != lkstatus.MIRROR_IN_SYNC_STATE)))
-        return mirrors, problems
+    @staticmethod
+    def describe_mirror(mirror):
+        if not mirror['known']:
+            return '%s: state unknown (%s)' % (mirror['tag'], mirror['error'])
+        return '%s: %s' % (mirror['tag'], ', '.join(
+            '%s %s%s' % (t['name'], t['state'], '' if t['progress'] is None else ' %s%%' % t['progress'])
+            for t in mirror['targets'] if t['state'] != MIRROR_IN_SYNC_STATE))
+
+    # ---- the run -----------------------------------------------------------------------------
+    def run_module(self):
+        started = self.lk.clock()
+        installation = self.read_installation()
+
+        def poll():
+            state, cluster = self.read(installation)
+            state['missing'] = self.missing(state, cluster)
+            return not state['missing'], state
+
+        if self.wait_for and not installation['installed']:
+            state, dummy = self.read(installation)
+            state.pop('problems', None)
+            self.result.update(state, missing=list(self.wait_for), waited=0.0, node_name=None)
+            raise LifeKeeperError('cannot wait for %s: %s' % (', '.join(self.wait_for), state['message']))
+        if self.wait_for:
+            done, state = self.lk.wait(poll, self.params['timeout'], self.params['poll_interval'])
+        else:
+            done, state = poll()
+        state.pop('problems', None)
+        state.pop('blocked', None)
+        state['node_name'] = local_node_name(self.node) if state['installed'] else None
+        state['waited'] = round(self.lk.clock() - started, 3)
+        self.result.update(state)
+        if not done:
+            raise LifeKeeperError('timed out after %ss waiting for %s; still missing: %s' % (
+                self.params['timeout'], ', '.join(self.wait_for), '; '.join(state['missing'])))
 
 
 def main():
-    argument_spec = lifekeeper_argument_spec()
-    argument_spec.update(
-        wait_for=dict(type='list', elements='str', choices=CONDITIONS, default=[]),
-        tags=dict(type='list', elements='str', default=[]),
-        poll_interval=dict(type='float', default=0.5),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-    )
-    if 'tags_in_service' in module.params['wait_for'] and not module.params['tags']:
-        module.fail_json(msg='wait_for=tags_in_service needs a non-empty tags list')
-    if module.params['timeout'] < 0 or module.params['poll_interval'] <= 0:
-        module.fail_json(msg='timeout must be >= 0 and poll_interval > 0')
-
-    lk = LifeKeeper(module, module.params['lkroot'])
-    reader = StatusReader(module, lk)
-    started = time.monotonic()
-
-    try:
-        installation = reader.read_installation()
-
-        def poll():
-            state, cluster = reader.read(installation)
-            missing = reader.missing(state, cluster)
-            state['missing'] = missing
-            return not missing, state
-
-        if reader.wait_for and not installation['installed']:
-            state, _cluster = reader.read(installation)
-            module.fail_json(msg='cannot wait for %s: %s' % (', '.join(reader.wait_for), state['message']),
-                             changed=False, missing=list(reader.wait_for), waited=0.0, **state)
-        if reader.wait_for:
-            done, state = wait_until(poll, module.params['timeout'], module.params['poll_interval'])
-        else:
-            done, state = poll()
-    except UnknownTags as exc:
-        module.fail_json(msg=str(exc), changed=False, known_tags=exc.known)
-    except LifeKeeperError as exc:
-        result = exc.as_dict()
-        module.fail_json(changed=False, **result)
-
-    waited = round(time.monotonic() - started, 3)
-    state['node_name'] = None
-    if state['installed']:
-        try:
-            state['node_name'] = lk.node_name() or socket.gethostname()
-        except LifeKeeperError:
-            state['node_name'] = socket.gethostname()
-    if not done:
-        module.fail_json(
-            msg='timed out after %ss waiting for %s; still missing: %s' % (
-                module.params['timeout'], ', '.join(reader.wait_for), '; '.join(state['missing'])),
-            changed=False, waited=waited, **state)
-    module.exit_json(changed=False, waited=waited, **state)
+    LkStatus.main()
 
 
 if __name__ == '__main__':

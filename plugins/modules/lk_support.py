@@ -9,23 +9,29 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: lk_support
-short_description: Collect a SIOS LifeKeeper support bundle (lksupport)
+short_description: Collect a SIOS LifeKeeper support bundle (lksupport) into a private directory
 version_added: 1.0.0
 description:
-  - Runs C($LKROOT/bin/lksupport) and returns the path of the bundle it wrote,
-    C(/tmp/lksupport/<host>.lksupport.<timestamp>.tar.gz).
-  - The path is taken from the output of C(lksupport) when it prints one that exists,
-    otherwise it is the newest bundle in O(bundle_dir) written by this run.
+  - Runs C($LKROOT/bin/lksupport), which writes C(/tmp/lksupport/<host>.lksupport.<timestamp>.tar.gz),
+    and moves that bundle into a new private directory (mode 0700) the module creates under
+    O(dest); the bundle there is mode 0600. RV(bundle) is its path.
+  - The bundle written by this run is the file C(lksupport) prints, or else the newest bundle in
+    O(bundle_dir) written during this run. It is trusted only when it is a regular file (not a
+    symbolic link) with one hard link, owned by this user or root, in a directory owned by this
+    user or root, and written after the module started; anything else fails naming the file.
+    The original is removed once it is copied, so the configuration it holds does not stay in
+    a shared temporary directory.
   - Fetch the bundle to the controller with M(ansible.builtin.fetch).
 author:
   - hatools developers (@hatools)
 extends_documentation_fragment:
   - hatools.lifekeeper.lifekeeper
+  - hatools.lifekeeper.lifekeeper.requirements
   - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
     support: full
-    details: Reports RV(ignore:changed=true) and runs nothing.
+    details: Reports RV(ignore:changed=true) and runs nothing, creates nothing.
   diff_mode:
     support: none
   platform:
@@ -36,9 +42,15 @@ options:
       - Where C(lksupport) writes its bundles; searched when its output names no existing file.
     type: path
     default: /tmp/lksupport
+  dest:
+    description:
+      - Directory under which each run creates its private directory for the bundle. It is
+        created with mode 0700 when missing; an existing one must belong to this user or root
+        and must not be writable by other users (unless sticky).
+    type: path
+    default: /var/lib/hatools-lifekeeper/support
 notes:
-  - O(timeout) is accepted so that the shared options can be set for the whole action group;
-    C(lksupport) always runs to completion.
+  - C(lksupport) runs within O(timeout) (collecting logs can take minutes on a busy node).
   - Every run writes a new bundle, so the module always reports a change.
 seealso:
   - module: ansible.builtin.fetch
@@ -58,21 +70,41 @@ EXAMPLES = r'''
 
 RETURN = r'''
 bundle:
-  description: Absolute path of the bundle on the managed node; null in check mode.
+  description: Absolute path of the private copy of the bundle on the managed node; null in check mode.
   returned: always
   type: str
-  sample: /tmp/lksupport/node1.lksupport.2611220230.tar.gz
+  sample: /var/lib/hatools-lifekeeper/support/lk_support.k2j4x9/node1.lksupport.2611220230.tar.gz
 size:
   description: Size of the bundle in bytes; null in check mode.
   returned: always
   type: int
   sample: 1048576
+sha256:
+  description: SHA-256 checksum of the bundle.
+  returned: when a bundle was collected
+  type: str
+  sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+source_bundle:
+  description: Where C(lksupport) wrote the bundle (removed after the copy).
+  returned: when a bundle was collected
+  type: str
+  sample: /tmp/lksupport/node1.lksupport.2611220230.tar.gz
+private_dir:
+  description: The private directory (mode 0700) this run created for the bundle.
+  returned: when a bundle was collected
+  type: str
+  sample: /var/lib/hatools-lifekeeper/support/lk_support.k2j4x9
 cmd:
   description: The command run (or that would run in check mode).
   returned: always
   type: list
   elements: str
   sample: [/opt/LifeKeeper/bin/lksupport]
+rc:
+  description: Exit code of C(lksupport).
+  returned: when it ran
+  type: int
+  sample: 0
 stdout:
   description: Output of C(lksupport).
   returned: when it ran
@@ -88,71 +120,99 @@ stderr:
 import glob
 import os
 import re
-import socket
+import tempfile
 import time
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import (
-    LifeKeeper, LifeKeeperError, lifekeeper_argument_spec,
-)
+from ansible_collections.hatools.lifekeeper.plugins.module_utils import files
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.base import LkModule
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.constants import local_node_name
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import LifeKeeperError
 
 _BUNDLE_RE = re.compile(r'(/\S*lksupport\S*\.tar\.gz)')
 
 
-def printed_bundle(text):
-    """The last existing bundle path printed by lksupport, or None."""
+def printed_bundles(text):
+    """Existing bundle paths printed by lksupport, last printed first."""
+    found = []
     for path in reversed(_BUNDLE_RE.findall(text or '')):
         path = path.rstrip('.,;:\'"')
-        if os.path.isfile(path):
-            return path
-    return None
+        if os.path.lexists(path) and path not in found:
+            found.append(path)
+    return found
 
 
 def newest_bundle(bundle_dir, not_before):
     """Newest <host>.lksupport.*.tar.gz in bundle_dir modified at or after not_before."""
     names = set()
-    host = socket.gethostname()
+    host = local_node_name()
     for name in (host, host.split('.')[0]):
         names.update(glob.glob(os.path.join(glob.escape(bundle_dir), glob.escape(name) + '.lksupport.*.tar.gz')))
     if not names:
         names.update(glob.glob(os.path.join(glob.escape(bundle_dir), '*.lksupport.*.tar.gz')))
-    fresh = [path for path in names if os.path.getmtime(path) >= not_before]
+    fresh = [path for path in names if os.lstat(path).st_mtime >= not_before]
     if not fresh:
         return None
-    return max(fresh, key=os.path.getmtime)
+    return max(fresh, key=lambda path: os.lstat(path).st_mtime)
+
+
+class LkSupport(LkModule):
+    argument_spec = dict(
+        bundle_dir=dict(type='path', default='/tmp/lksupport'),
+        dest=dict(type='path', default='/var/lib/hatools-lifekeeper/support'),
+    )
+    state_option = None
+
+    def validate(self):
+        files.check_creatable_dir(self.params['dest'], 'dest')
+
+    def run_module(self):
+        lk = self.lk
+        self.result.update(changed=True, bundle=None, size=None, cmd=[lk.bin('lksupport')])
+        if not os.path.exists(lk.bin('lksupport')):
+            self.result['changed'] = False
+            raise LifeKeeperError('LifeKeeper is not installed under %s (%s missing)' % (lk.lkroot, lk.bin('lksupport')))
+        if self.check_mode:
+            return
+        dummy, warnings = files.ensure_private_dir(self.params['dest'], 'dest')
+        for warning in warnings:
+            self.module.warn(warning)
+        # Filesystem timestamps may be coarser than the clock: allow a little slack.
+        not_before = time.time() - 2
+        rc, out, err = lk.run(['lksupport'], timeout=self.params['timeout'])
+        self.record_command(self.result['cmd'], rc, out, err)
+        source, info = self.find_bundle(out, err, not_before)
+        private_dir = tempfile.mkdtemp(prefix='lk_support.', dir=self.params['dest'])
+        self.result['private_dir'] = private_dir
+        bundle = os.path.join(private_dir, os.path.basename(source))
+        try:
+            self.result['sha256'] = files.private_copy(source, bundle, expected=info)
+        except BaseException:
+            os.rmdir(private_dir)
+            raise
+        self.result.update(bundle=bundle, size=os.path.getsize(bundle), source_bundle=source)
+        if not files.remove_quietly(source):
+            self.module.warn('the bundle was copied, but %s could not be removed' % source)
+
+    def find_bundle(self, out, err, not_before):
+        """(path, lstat) of the bundle this run wrote; LifeKeeperError when none can be trusted."""
+        candidates = printed_bundles(out) + printed_bundles(err)
+        newest = newest_bundle(self.params['bundle_dir'], not_before) if os.path.isdir(self.params['bundle_dir']) else None
+        if newest and newest not in candidates:
+            candidates.append(newest)
+        if not candidates:
+            raise LifeKeeperError('lksupport ran but no bundle was found (output names none, nothing new in %s)'
+                                  % self.params['bundle_dir'])
+        reasons = []
+        for path in candidates:
+            try:
+                return path, files.trusted_file(path, not_before)
+            except LifeKeeperError as exc:
+                reasons.append(exc.msg)
+        raise LifeKeeperError('lksupport ran but its bundle cannot be trusted: %s' % '; '.join(reasons))
 
 
 def main():
-    argument_spec = lifekeeper_argument_spec()
-    argument_spec.update(bundle_dir=dict(type='path', default='/tmp/lksupport'))
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    lk = LifeKeeper(module, module.params['lkroot'])
-    result = dict(changed=True, bundle=None, size=None, cmd=[lk.bin('lksupport')])
-
-    if not os.path.exists(lk.bin('lksupport')):
-        result['changed'] = False
-        module.fail_json(msg='LifeKeeper is not installed under %s (%s missing)'
-                         % (lk.lkroot, lk.bin('lksupport')), **result)
-    if module.check_mode:
-        module.exit_json(**result)
-
-    # Filesystem timestamps may be coarser than the clock: allow a little slack.
-    not_before = time.time() - 2
-    try:
-        rc, out, err = lk.run(['lksupport'])
-    except LifeKeeperError as exc:
-        details = exc.as_dict()
-        result.update(details)
-        module.fail_json(**result)
-    result.update(rc=rc, stdout=out, stderr=err)
-    bundle = printed_bundle(out) or printed_bundle(err) or newest_bundle(module.params['bundle_dir'], not_before)
-    if bundle is None:
-        module.fail_json(msg='lksupport ran but no bundle was found (output names none, nothing new in %s)'
-                         % module.params['bundle_dir'], **result)
-    result['bundle'] = bundle
-    result['size'] = os.path.getsize(bundle)
-    module.exit_json(**result)
+    LkSupport.main()
 
 
 if __name__ == '__main__':

@@ -8,9 +8,9 @@
    ``ansible_collections`` stays a plain namespace package, so collections installed in
    site-packages (the ``ansible`` package) are still found next to it.
 2. Fixtures for module tests: ``lkroot`` (a fake $LKROOT with the command files) and
-   ``fake_cli`` (replaces AnsibleModule.run_command with recorded outputs keyed by argv)
-   and ``run_module`` (calls a module's main() under patch_module_args and returns the
-   result dict).
+   ``fake_cli`` (replaces runner.run_command, the one place commands are started, with
+   recorded outputs keyed by argv) and ``run_module`` (calls a module's main() under
+   patch_module_args and returns the result dict).
 """
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
@@ -76,6 +76,8 @@ except ImportError:  # ansible-core 2.16-2.18 (`make core216`): module args the 
 # Where AnsibleModule hands over its result: 2.19 records it, older cores format and print it.
 RESULT_HOOK = '_record_module_result' if hasattr(basic.AnsibleModule, '_record_module_result') else '_return_formatted'
 
+from ansible_collections.hatools.lifekeeper.plugins.module_utils import runner as lkrunner  # noqa: E402
+
 # Commands a fake $LKROOT/bin gets (both generations' sets; tests remove what they need absent).
 LK_COMMANDS = ('lcdstatus', 'lktest', 'lkstart', 'lkstop', 'lkcli', 'perform_action', 'lkbackup',
                'lksupport', 'rmlk', 'mirror_status', 'mirror_action')
@@ -88,12 +90,92 @@ def fixture_text(name):
         return handle.read()
 
 
+# The 8.x setup questions of CONTRACTS.md section 4, as the simulator prints them (no newline
+# after a question); core_update/core_fresh take the versions.
+SETUP8_QUESTIONS = {
+    'stop_lifekeeper': 'LifeKeeper is running and must be stopped to continue. Stop LifeKeeper now? (y/n) [y] ',
+    'java': 'Install the Java Runtime for the GUI client? (y/n) [y] ',
+    'datakeeper': 'Update the DataKeeper kernel module? Answer n if DataKeeper is not used. (y/n) [y] ',
+    'nfs_utils': 'Enable the NFS utilities (nfs-utils) for protected NFS exports? Answer n if NFS is not used. '
+                 '(y/n) [y] ',
+    'nfs_restart': 'Restart the NFS daemons now? (y/n) [y] ',
+    'required_packages': 'Update the required packages? (y/n) [y] ',
+    'core_update': 'Update the LifeKeeper core packages (%s -> %s)? (y/n) [y] ',
+    'core_fresh': 'Install the LifeKeeper core packages (%s)? (y/n) [y] ',
+    'gui_users': 'GUI group and login users (space separated) [keep]: ',
+    'license': 'Install license keys now? (y/n) [n] ',
+    'license_files': 'License key file(s), space separated: ',
+    'kit_selection': 'Recovery kits to select (space separated names, Enter keeps the marks): ',
+    'kit_confirm': 'Install/update the selected recovery kits? (y/n) [y] ',
+}
+
+
+class FakeClock(object):
+    """A monotonic clock that only moves when told (sleep and hanging commands move it)."""
+
+    def __init__(self, now=1000.0):
+        self.now = now
+        self.sleeps = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
+class Hang(object):
+    """A response: the command hangs until it is killed at its deadline.
+
+    With a FakeClock the clock moves by the deadline; without one the call returns at once.
+    Either way the adapter sees what runner.run_command raises for a killed command.
+    """
+
+    def __init__(self, clock=None, stdout=''):
+        self.clock = clock
+        self.stdout = stdout
+        self.deadlines = []
+
+    def __call__(self, argv, timeout):
+        self.deadlines.append(timeout)
+        if self.clock is not None:
+            self.clock.advance(timeout)
+        raise lkrunner.CommandInterrupted(argv, 'timeout', timeout, self.stdout, '')
+
+
+def with_kwargs(func):
+    """A response callable that gets the call's keyword arguments (timeout, data, conversation)."""
+    def call(argv, **kwargs):
+        return func(argv, **kwargs)
+    call.takes_kwargs = True
+    return call
+
+
+class _Route(dict):
+    """Responses of FakeCli.route: the argvs set in it, then the catch-all for everything else."""
+
+    def __init__(self, catch_all):
+        dict.__init__(self)
+        self.catch_all = catch_all
+
+    def __contains__(self, argv):
+        return True
+
+    def __getitem__(self, argv):
+        return dict.get(self, argv, self.catch_all)
+
+
 class FakeCli(object):
     """Recorded command outputs keyed by argv (a tuple).
 
     A response is (rc, out, err), a list of those (consumed in order, the last one
-    repeats) or a callable(argv) returning one. ``calls`` records (argv, kwargs) of every
-    call; an argv without a response fails the test.
+    repeats), a Hang, or a callable(argv) returning one (callable(argv, **kwargs) when
+    marked with with_kwargs). ``calls`` records (argv, kwargs) of every call; an argv
+    without a response fails the test.
     """
 
     def __init__(self):
@@ -103,17 +185,27 @@ class FakeCli(object):
     def set(self, argv, response):
         self.responses[tuple(argv)] = response
 
+    def route(self, response):
+        """Answer every command with response (a callable); responses[argv] = ... still overrides."""
+        self.responses = _Route(response)
+
     def argvs(self):
         return [argv for argv, _kw in self.calls]
 
-    def __call__(self, module, args, **kwargs):
+    def __call__(self, args, timeout, data=None, env_update=None, conversation=None, **_ignored):
         assert isinstance(args, list), 'run_command got %r, not an argument list' % (args,)
+        assert timeout is not None and 0 < timeout < float('inf'), 'no deadline for %r: %r' % (args, timeout)
         argv = tuple(args)
+        kwargs = dict(timeout=timeout, data=data, env_update=env_update, conversation=conversation)
         self.calls.append((argv, kwargs))
         if argv not in self.responses:
             raise AssertionError('unexpected command %r; recorded: %r' % (argv, sorted(self.responses)))
         response = self.responses[argv]
+        if isinstance(response, Hang):
+            return response(list(argv), timeout)
         if callable(response):
+            if getattr(response, 'takes_kwargs', False):
+                return response(argv, **kwargs)
             return response(argv)
         if isinstance(response, list):
             if len(response) > 1:
@@ -137,13 +229,14 @@ def lkroot(tmp_path):
 
 @pytest.fixture
 def fake_cli(monkeypatch):
-    """Install a FakeCli as AnsibleModule.run_command; rpm resolves to /usr/bin/rpm."""
+    """Install a FakeCli as runner.run_command; rpm resolves to /usr/bin/rpm."""
     cli = FakeCli()
+    monkeypatch.setattr(lkrunner, 'run_command', cli)
 
-    def run_command(self, args, **kwargs):
-        return cli(self, args, **kwargs)
+    def no_run_command(self, *args, **kwargs):
+        raise AssertionError('a module called AnsibleModule.run_command (no deadline): %r' % (args,))
 
-    monkeypatch.setattr(basic.AnsibleModule, 'run_command', run_command)
+    monkeypatch.setattr(basic.AnsibleModule, 'run_command', no_run_command)
     real_get_bin_path = basic.AnsibleModule.get_bin_path
 
     def get_bin_path(self, arg, required=False, opt_dirs=None):

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""status.py: the short status display and mirror_status parsers."""
+"""status.py: the short and long status displays, mirror_status and package list parsers."""
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
@@ -9,7 +9,7 @@ import pytest
 
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import status
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.status import (
-    hierarchy, parse_mirror_status, parse_short_status, roots, summary)
+    hierarchy, parse_long_status, parse_mirror_status, parse_package_list, parse_short_status, roots, summary)
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures')
 
@@ -162,7 +162,7 @@ def test_as_dict_is_plain_data():
     assert data['resources'][1] == {
         'tag': 'ip-10.0.0.50', 'id': 'IP-10.0.0.50', 'state': 'ISP', 'priority': 1,
         'primary': 'node-a', 'depth': 1, 'parent': 'app-web', 'parents': ['app-web'],
-        'children': [], 'first': 'node-a'}
+        'children': [], 'first': 'node-a', 'type': None, 'mirror': False}
     assert data['comm_paths'][0]['priority'] == 1
 
 
@@ -209,7 +209,7 @@ def test_mirror_resyncing():
 def test_mirror_in_sync():
     mirror = parse_mirror_status(sample('mirror_in_sync.txt'))
     assert mirror.in_sync is True
-    assert mirror.as_dict() == {'tag': 'datarep-data', 'source': 'node1', 'in_sync': True,
+    assert mirror.as_dict() == {'tag': 'datarep-data', 'source': 'node1', 'in_sync': True, 'known': True,
                                 'targets': [{'name': 'node2', 'state': 'Mirroring', 'progress': 100}]}
 
 
@@ -223,3 +223,124 @@ def test_mirror_any_other_state_is_not_in_sync(state):
 def test_mirror_garbage_raises():
     with pytest.raises(ValueError, match='Mirror:'):
         parse_mirror_status('mirror_status: resource "x" does not exist\n')
+
+
+def test_mirror_without_source_has_none():
+    mirror = parse_mirror_status('Mirror: m\nSource: ------\nTARGET STATE PROGRESS\nb  Unknown  --\n', 'm')
+    assert mirror.source is None and mirror.targets == [{'name': 'b', 'state': 'Unknown', 'progress': None}]
+
+
+@pytest.mark.parametrize('text,asked,why', [
+    (sample('mirror_in_sync.txt'), 'datarep-other', "about mirror 'datarep-data', not 'datarep-other'"),
+    ('Mirror: m\nSource: a\nTARGET STATE PROGRESS\n', 'm', 'no target rows'),
+    ('Mirror: m\nSource: a\n', None, 'no target rows'),
+    ('Mirror: m\nSource: a\nTARGET STATE PROGRESS\nlonely\n', 'm', 'unreadable target row'),
+])
+def test_mirror_answers_that_prove_nothing_are_refused(text, asked, why):
+    """An answer about another tag, or with no target rows, is unknown, never "in sync"."""
+    with pytest.raises(ValueError, match=why):
+        parse_mirror_status(text, asked)
+
+
+def test_unknown_mirror_record_is_never_in_sync():
+    record = status.unknown_mirror('m', 'mirror_status m timed out')
+    assert record == {'tag': 'm', 'source': None, 'targets': [], 'in_sync': False, 'known': False,
+                      'error': 'mirror_status m timed out'}
+
+
+def test_package_list():
+    assert parse_package_list('steeleye-lkDR\t9.9.0\nsteeleye-lk\t9.9.0\n\ngarbage line here\n') == [
+        {'name': 'steeleye-lk', 'version': '9.9.0'}, {'name': 'steeleye-lkDR', 'version': '9.9.0'}]
+    assert parse_package_list('') == []
+
+
+# ---- the long display (CONTRACTS.md section 1) -------------------------------------------------
+
+def test_long_display_of_the_contract_sample():
+    parsed = parse_long_status(sample('long_contract.txt'))
+    assert parsed.running is True and parsed.node == 'node1'
+    assert [r.tag for r in parsed.resources] == ['app-web', 'ip-10.0.0.50', 'datarep-data']
+    web, ip, data = parsed.resources
+    assert web.as_dict() == {
+        'tag': 'app-web', 'id': 'app-web', 'app': 'gen', 'type': 'gen/app', 'state': 'ISP',
+        'initialize': '(AUTORES_ISP) automatic restore to IN-SERVICE by LifeKeeper', 'info': 'app-web',
+        'reason': 'restore action has succeeded', 'depends_on': ['ip-10.0.0.50', 'datarep-data']}
+    assert (ip.id, ip.type, ip.depends_on) == ('IP-10.0.0.50', 'comm/ip', [])
+    assert (data.id, data.type) == ('/data', 'scsi/netraid')
+    assert parsed.types() == {'app-web': 'gen/app', 'ip-10.0.0.50': 'comm/ip', 'datarep-data': 'scsi/netraid'}
+    assert parsed.parents('datarep-data') == ['app-web']
+    path = parsed.comm_paths[0]
+    assert (path.machine, path.network, path.addresses, path.state, path.priority, path.comm_downs) == \
+        ('node2', 'TCP', '127.0.0.11/127.0.0.12', 'ALIVE', 1, 0)
+    assert parsed.flags == []
+    assert parsed.shutdown_strategy == 'do not switch over resources (default)'
+
+
+def test_long_display_shared_children_unknown_lines_and_spaces_in_ids():
+    parsed = parse_long_status(sample('long_shared_unknown_lines.txt'))
+    assert parsed.node == 'a-very-long-node-name-01'
+    assert [r.tag for r in parsed.resources] == [
+        'application-hierarchy-with-a-long-tag', 'shared-fs', 'shared-disk', 'second-app']
+    # the shared child is described once, under the first root; both roots depend on it
+    assert parsed.parents('shared-fs') == ['application-hierarchy-with-a-long-tag', 'second-app']
+    app = parsed.resource('application-hierarchy-with-a-long-tag')
+    assert app.id == 'app with spaces' and app.type == 'gen/app'
+    assert parsed.resource('second-app').state == 'ISU'
+    assert parsed.comm_paths[0].comm_downs == 2
+
+
+def test_long_display_of_a_node_with_more_resources_flags_and_tty_path():
+    parsed = parse_long_status(sample('long_mixed_node2.txt'))
+    assert parsed.node == 'node2'
+    types = parsed.types()
+    assert [t for t in types if types[t] == 'scsi/netraid'] == ['datarep-data', 'datarep-db']
+    assert parsed.resource('db').depends_on == ['fs-db', 'ip-10.0.0.60']    # ", " separated
+    assert [(p.machine, p.network, p.state, p.priority) for p in parsed.comm_paths] == [
+        ('node1', 'TCP', 'ALIVE', 1), ('node3', 'TCP', 'DEAD', 2), ('node3', 'TTY', 'ALIVE', None)]
+    assert parsed.flags == ['shutdown_switchover']
+    assert parsed.shutdown_strategy == 'switch over resources'
+
+
+def test_long_display_types_agree_with_the_short_display_of_the_same_node():
+    short = parse_short_status(sample('e_mixed_node2.txt'))
+    short.apply_types(parse_long_status(sample('long_mixed_node2.txt')).types())
+    assert short.mirrors == ['datarep-data', 'datarep-db']
+    assert short.resource('fs-db').type == 'gen/filesys'
+    assert short.resource('datarep-db').as_dict()['mirror'] is True
+
+
+def test_mirrors_by_type_not_by_tag():
+    short = parse_short_status(sample('e_mirror_by_type.txt'))
+    short.apply_types(parse_long_status(sample('long_mirror_by_type.txt')).types())
+    assert short.mirrors == ['mirror-export']
+
+
+@pytest.mark.parametrize('text,node', [
+    ('LifeKeeper is not running on node1.\n', 'node1'),
+    ('LifeKeeper is not running.\n', None),
+    ('', None),
+])
+def test_long_display_when_not_running(text, node):
+    parsed = parse_long_status(text)
+    assert parsed.running is False and parsed.resources == [] and parsed.node == node
+    assert parsed.message == (text.strip() or None)
+
+
+def test_long_display_refuses_a_tag_twice():
+    text = sample('long_contract.txt') + '\napp-web: id=app-web app=gen type=app state=OSU\n'
+    with pytest.raises(ValueError, match='tag app-web appears twice'):
+        parse_long_status(text)
+
+
+def test_long_display_refuses_a_resource_line_without_type():
+    with pytest.raises(ValueError, match='lacks type'):
+        parse_long_status('Resource Hierarchy Information\n\nx: id=x app=gen state=ISP\n')
+
+
+def test_long_display_value_runs_to_the_next_key():
+    parsed = parse_long_status('Resource Hierarchy Information\n\n'
+                               'odd: id=a value=with type= inside app=gen type=app state=OSF\n')
+    res = parsed.resource('odd')
+    # "type=" inside the id is a key only when a space precedes it: here it does, so the id ends there
+    assert (res.app, res.state) == ('gen', 'OSF')
+    assert res.id == 'a value=with'

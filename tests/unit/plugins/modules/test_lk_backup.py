@@ -6,6 +6,7 @@ __metaclass__ = type
 import hashlib
 import os
 import re
+import stat
 
 from ansible_collections.hatools.lifekeeper.plugins.modules import lk_backup
 
@@ -67,10 +68,9 @@ def test_present_creates_unique_archive_with_size_and_sha256(lkroot, fake_cli, r
     assert result['sha256'] == hashlib.sha256(CONTENT).hexdigest()
     assert 'Creating archive' in result['stdout']
     assert 'dest_archive' not in result
-    # LC_ALL=C, no shell
-    kwargs = fake_cli.calls[0][1]
-    assert kwargs.get('environ_update', {}).get('LC_ALL') == 'C'
-    assert not kwargs.get('use_unsafe_shell')
+    assert mode(archive) == 0o600
+    # lkbackup runs within the module's timeout
+    assert fake_cli.calls[0][1]['timeout'] == 300
 
 
 def test_present_copies_archive_to_dest_outside_config(lkroot, fake_cli, run, tmp_path):
@@ -83,6 +83,97 @@ def test_present_copies_archive_to_dest_outside_config(lkroot, fake_cli, run, tm
     with open(copy, 'rb') as handle:
         assert handle.read() == CONTENT
     assert os.path.isfile(result['archive'])
+    assert mode(dest) == 0o700 and mode(copy) == 0o600 and mode(result['archive']) == 0o600
+
+
+def mode(path):
+    return stat.S_IMODE(os.stat(str(path)).st_mode)
+
+
+def test_dest_under_a_regular_file_fails_before_lkbackup_runs(lkroot, fake_cli, run, tmp_path):
+    setup_create(fake_cli, lkroot)
+    blocker = tmp_path / 'file'
+    blocker.write_text('x')
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'dest': str(blocker / 'sub')})
+    assert failed
+    assert str(blocker) in result['msg'] and 'not a directory' in result['msg']
+    assert fake_cli.calls == []
+    assert os.listdir(str(lkroot / 'config')) == []
+
+
+def test_dest_that_is_a_file_fails_before_lkbackup_runs(lkroot, fake_cli, run, tmp_path):
+    setup_create(fake_cli, lkroot)
+    blocker = tmp_path / 'file'
+    blocker.write_text('x')
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'dest': str(blocker)})
+    assert failed and str(blocker) in result['msg'] and 'is not a directory' in result['msg']
+    assert fake_cli.calls == []
+
+
+def test_failed_copy_leaves_no_orphan_archive(lkroot, fake_cli, run, tmp_path, monkeypatch):
+    setup_create(fake_cli, lkroot)
+    dest = tmp_path / 'keep'
+
+    def broken_copy(src, dst, expected=None):
+        raise OSError(28, 'No space left on device', dst)
+    monkeypatch.setattr(lk_backup.files, 'private_copy', broken_copy)
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'dest': str(dest)})
+    assert failed
+    assert 'No space left on device' in result['msg'] and str(dest) in result['msg']
+    assert 'the archive was removed' in result['msg']
+    assert os.listdir(str(lkroot / 'config')) == []      # no orphan archive
+    assert not dest.exists()                             # nor the dest it created
+    assert result['archive_removed'] is True
+
+
+def test_copy_with_another_checksum_fails_and_removes_both(lkroot, fake_cli, run, tmp_path, monkeypatch):
+    setup_create(fake_cli, lkroot)
+    dest = tmp_path / 'keep'
+    dest.mkdir(mode=0o700)
+
+    def corrupt_copy(src, dst, expected=None):
+        with open(dst, 'wb') as handle:
+            handle.write(b'corrupt')
+        return hashlib.sha256(b'corrupt').hexdigest()
+    monkeypatch.setattr(lk_backup.files, 'private_copy', corrupt_copy)
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'dest': str(dest)})
+    assert failed and 'expected %s' % hashlib.sha256(CONTENT).hexdigest() in result['msg']
+    assert os.listdir(str(lkroot / 'config')) == [] and os.listdir(str(dest)) == []
+    assert dest.exists()   # it was there before: kept
+
+
+def test_failed_lkbackup_removes_the_dest_it_created(lkroot, fake_cli, run, tmp_path):
+    setup_create(fake_cli, lkroot, response=(1, '', 'lkbackup: cannot write archive\n'))
+    dest = tmp_path / 'new' / 'keep'
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'dest': str(dest)})
+    assert failed and 'cannot write archive' in result['msg']
+    assert not dest.exists()
+
+
+def test_world_writable_dest_is_refused(lkroot, fake_cli, run, tmp_path):
+    setup_create(fake_cli, lkroot)
+    shared = tmp_path / 'shared'
+    shared.mkdir()
+    os.chmod(str(shared), 0o777)
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'dest': str(shared)})
+    assert failed and '0777' in result['msg']
+    assert fake_cli.calls == []
+
+
+def test_merge_write_failure_is_named(lkroot, fake_cli, run, tmp_path, monkeypatch):
+    archive = tmp_path / 'archive.tar.gz'
+    archive.write_bytes(CONTENT)
+    defaults = tmp_path / 'default-LifeKeeper'
+    defaults.write_text('LCMPORT=0\n')
+    fake_cli.set(lkbackup_argv(lkroot, '-x', '-f', str(archive)), (0, 'Restoring\n', ''))
+
+    def no_write(path, text, mode=0o600):
+        raise OSError(30, 'Read-only file system', path + '.hatools-tmp')
+    monkeypatch.setattr(lk_backup.files, 'write_atomic', no_write)
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'state': 'restored', 'archive': str(archive),
+                                          'defaults': 'merge', 'defaults_file': str(defaults)})
+    assert failed and 'Read-only file system' in result['msg'] and str(defaults) in result['msg']
+    assert 'Traceback' not in result['msg']
 
 
 def test_second_backup_in_the_same_second_gets_another_name(lkroot, fake_cli, run, monkeypatch):

@@ -52,6 +52,10 @@ class Cluster(object):
             'db': ('pgsql-main', ['ip-10.0.0.60']),
             'ip-10.0.0.60': ('IP-10.0.0.60', []),
         }
+        # tag -> app/type (the long display); a tag not listed is gen/app
+        self.types = {'ip-10.0.0.50': 'comm/ip', 'datarep-data': 'scsi/netraid', 'db': 'database/pgsql',
+                      'ip-10.0.0.60': 'comm/ip'}
+        self.long_answer = None     # replaces the rendered long display when set
         self.roots = ['app-web', 'db']
         self.primary = {'app-web': PEER, 'ip-10.0.0.50': PEER, 'datarep-data': PEER,
                         'db': LOCAL, 'ip-10.0.0.60': LOCAL}
@@ -75,6 +79,15 @@ class Cluster(object):
         self.primary[tag] = PEER
         self.states[PEER][tag] = peer_state
         self.states[LOCAL][tag] = local_state
+
+    def add_local(self, defs, roots, tags):
+        """More resources (tag -> (id, children)), in service here and standby on the peer."""
+        self.defs.update(defs)
+        self.roots.extend(roots)
+        for tag in tags:
+            self.primary[tag] = LOCAL
+            self.states[LOCAL][tag] = 'ISP'
+            self.states[PEER][tag] = 'OSU'
 
     def below(self, tag):
         out = [tag]
@@ -108,6 +121,34 @@ class Cluster(object):
             walk(root, 0)
         lines += ['', 'MACHINE  NETWORK ADDRESSES/DEVICE          STATE     PRIO',
                   '%-8s TCP     127.0.0.12/127.0.0.11     ALIVE        1' % other]
+        return '\n'.join(lines) + '\n'
+
+    def render_long(self, node):
+        """The long display (CONTRACTS.md section 1) of node: each resource once, shared children
+        under the first root."""
+        other = PEER if node == LOCAL else LOCAL
+        lines = ['Resource Hierarchy Information', '', 'Resource hierarchies for machine "%s":' % node, '']
+        seen = []
+
+        def walk(tag):
+            if tag in seen:
+                return
+            seen.append(tag)
+            app, kind = self.types.get(tag, 'gen/app').split('/')
+            lines.append('%s: id=%s app=%s type=%s state=%s'
+                         % (tag, self.defs[tag][0], app, kind, self.states[node][tag]))
+            lines.append('        info=%s' % self.defs[tag][0])
+            if self.defs[tag][1]:
+                lines.append('        depends on resources: %s' % ','.join(self.defs[tag][1]))
+            lines.append('')
+            for child in self.defs[tag][1]:
+                walk(child)
+        for root in self.roots:
+            walk(root)
+        lines += ['Communication Status Information', '',
+                  'Network and TTY communication paths from machine "%s":' % node,
+                  '        to machine=%s type=TCP addresses=127.0.0.12/127.0.0.11 state="ALIVE" priority=1 '
+                  '#comm_downs=0' % other, '']
         return '\n'.join(lines) + '\n'
 
     # ---- actions on node2
@@ -153,6 +194,8 @@ class Cluster(object):
                 return 0, self.render(LOCAL, 'BACKUP'), ''
             if argv == (bin_('lcdstatus'), '-q'):
                 return 0, self.render(LOCAL, 'LOCAL'), ''
+            if argv == (bin_('lcdstatus'),):
+                return self.long_answer or (0, self.render_long(LOCAL), '')
             if argv == (bin_('lcdstatus'), '-d', PEER, '-q'):
                 return 0, self.render(PEER, 'LOCAL'), ''
             if argv == (bin_('mirror_status'), 'datarep-data'):
@@ -179,16 +222,7 @@ def mutating_calls(cli):
 def cluster(fake_cli, lkroot, monkeypatch):
     (lkroot / 'config' / 'LK_INITDONE').write_text('')
     state = Cluster()
-    responder = state.handle(lkroot)
-
-    class Everything(dict):
-        def __contains__(self, argv):
-            return True
-
-        def __getitem__(self, argv):
-            return responder
-
-    fake_cli.responses = Everything()
+    fake_cli.route(state.handle(lkroot))
     monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path',
                         lambda self, arg, required=False, opt_dirs=None: RPM if arg == 'rpm' else None)
     monkeypatch.setattr(lk_resource_switch, 'POLL_INTERVAL', 0.0)
@@ -346,9 +380,9 @@ def test_resource_osf_before_is_recovered_by_restore(lkroot, cluster, fake_cli, 
 
 def test_timeout_when_state_never_reached(lkroot, cluster, fake_cli, run):
     cluster.silent.add('app-web')
-    failed, result = run(lk_resource_switch.main, args(lkroot, tags=['app-web'], timeout=0))
+    failed, result = run(lk_resource_switch.main, args(lkroot, tags=['app-web'], timeout=0.2))
     assert failed
-    assert 'timed out' in result['msg']
+    assert 'timed out after 0.2 s waiting for app-web' in result['msg']
     assert 'app-web=OSU' in result['msg']
 
 
@@ -435,13 +469,8 @@ def test_not_installed_fails(tmp_path, cluster, fake_cli, run):
 
 
 def test_out_of_service_three_levels_removes_level_by_level(lkroot, cluster, fake_cli, run):
-    cluster.defs.update({'deep': ('deep', ['deep-fs']), 'deep-fs': ('/deep', ['deep-disk']),
-                         'deep-disk': ('/dev/sdz', [])})
-    cluster.roots.append('deep')
-    for tag in ('deep', 'deep-fs', 'deep-disk'):
-        cluster.primary[tag] = LOCAL
-        cluster.states[LOCAL][tag] = 'ISP'
-        cluster.states[PEER][tag] = 'OSU'
+    cluster.add_local({'deep': ('deep', ['deep-fs']), 'deep-fs': ('/deep', ['deep-disk']),
+                       'deep-disk': ('/dev/sdz', [])}, ['deep'], ['deep', 'deep-fs', 'deep-disk'])
     failed, result = run(lk_resource_switch.main, args(lkroot, tags=['deep'], state='out_of_service'))
     assert not failed, result
     assert cluster.actions == [('remove', 'deep'), ('remove', 'deep-fs'), ('remove', 'deep-disk')]
@@ -466,3 +495,90 @@ def test_unknown_mirror_target_here_blocks_when_source_elsewhere(lkroot, cluster
     assert failed
     assert 'Unknown' in result['msg'] and 'progress unknown' in result['msg']
     assert mutating_calls(fake_cli) == []
+
+
+# ---- mirrors found by type, strict mirror answers, deadlines ---------------------------------------
+
+def test_a_mirror_is_found_by_its_type_whatever_its_tag(lkroot, cluster, fake_cli, run):
+    """Rename the mirror: mirror-export (scsi/netraid) blocks, datarep-data made a file system does not."""
+    cluster.defs['mirror-export'] = ('/export', [])
+    cluster.defs['app-web'] = ('app-web', ['ip-10.0.0.50', 'datarep-data', 'mirror-export'])
+    cluster.types.update({'mirror-export': 'scsi/netraid', 'datarep-data': 'gen/filesys'})
+    cluster.primary['mirror-export'] = PEER
+    cluster.states[PEER]['mirror-export'] = 'ISP'
+    cluster.states[LOCAL]['mirror-export'] = 'OSU'
+    resync = MIRROR_RESYNC.replace('datarep-data', 'mirror-export')
+    fake_cli.responses[(str(lkroot / 'bin' / 'mirror_status'), 'mirror-export')] = (0, resync, '')
+    failed, result = run(lk_resource_switch.main, args(lkroot, tags=['app-web']))
+    assert failed
+    assert 'mirror mirror-export is Resyncing on node2 (45%)' in result['msg']
+    assert result['mirrors'] == ['mirror-export']
+    asked = [a[1] for a in fake_cli.argvs() if a[0].endswith('/mirror_status')]
+    assert asked == ['mirror-export']
+    assert mutating_calls(fake_cli) == []
+
+
+@pytest.mark.parametrize('answer,why', [
+    (MIRROR_IN_SYNC.replace('datarep-data', 'datarep-other'), "about mirror 'datarep-other'"),
+    ('Mirror: datarep-data\nSource: node1\nTARGET   STATE       PROGRESS\n', 'no target rows'),
+])
+def test_a_mirror_answer_that_proves_nothing_refuses_the_switchover(lkroot, cluster, fake_cli, run, answer, why):
+    cluster.mirror = [(0, answer, '')]
+    failed, result = run(lk_resource_switch.main, args(lkroot, tags=['app-web']))
+    assert failed
+    assert 'mirror datarep-data: state unknown' in result['msg'] and why in result['msg']
+    assert mutating_calls(fake_cli) == []
+
+
+def test_an_unknown_mirror_state_is_waited_out_when_asked(lkroot, cluster, fake_cli, run):
+    cluster.mirror = [(0, MIRROR_IN_SYNC.replace('datarep-data', 'other'), ''), (0, MIRROR_IN_SYNC, '')]
+    failed, result = run(lk_resource_switch.main, args(lkroot, tags=['app-web'], wait_for_mirror_sync=True))
+    assert not failed, result
+    assert cluster.actions == [('restore', 'app-web')]
+
+
+def test_without_the_long_display_no_switchover_is_risked(lkroot, cluster, fake_cli, run):
+    cluster.long_answer = (0, '', '')
+    failed, result = run(lk_resource_switch.main, args(lkroot, tags=['app-web']))
+    assert failed
+    assert 'cannot tell which resources of app-web are mirrors' in result['msg']
+    assert mutating_calls(fake_cli) == []
+
+
+def test_out_of_service_needs_no_long_display(lkroot, cluster, fake_cli, run):
+    cluster.long_answer = (0, '', '')
+    failed, result = run(lk_resource_switch.main, args(lkroot, tags=['db'], state='out_of_service'))
+    assert not failed, result
+
+
+def test_a_hanging_restore_is_killed_at_the_hierarchy_timeout(lkroot, cluster, fake_cli, run):
+    from conftest import Hang
+    hang = Hang()
+    fake_cli.responses[(str(lkroot / 'bin' / 'lkcli'), 'resource', 'restore', '--tag', 'app-web')] = hang
+    failed, result = run(lk_resource_switch.main, args(lkroot, tags=['app-web'], timeout=30, command_timeout=5))
+    assert failed
+    assert 'restore of app-web failed: lkcli resource restore --tag app-web did not finish within' in result['msg']
+    assert result['failed_tag'] == 'app-web'
+    # the restore got the hierarchy's time, not the 5 s of a status command
+    assert 25 < hang.deadlines[0] <= 30
+
+
+def test_a_peer_that_does_not_answer_only_loses_from_node(lkroot, cluster, fake_cli, run):
+    from conftest import Hang
+    hang = Hang()
+    fake_cli.responses[(str(lkroot / 'bin' / 'lcdstatus'), '-d', PEER, '-q')] = hang
+    failed, result = run(lk_resource_switch.main, args(lkroot, tags=['app-web'], command_timeout=2))
+    assert not failed, result
+    assert result['results'][0]['from_node'] is None and hang.deadlines == [2]
+    assert cluster.actions == [('restore', 'app-web')]
+
+
+def test_out_of_service_never_removes_a_child_another_hierarchy_needs(lkroot, cluster, fake_cli, run):
+    """shared-fs serves db and app2: taking db out of service leaves shared-fs and its disk up."""
+    cluster.add_local({'db': ('pgsql-main', ['ip-10.0.0.60', 'shared-fs']), 'shared-fs': ('/shared', ['disk']),
+                       'disk': ('/dev/sdq', []), 'app2': ('app2', ['shared-fs'])}, ['app2'],
+                      ['shared-fs', 'disk', 'app2'])
+    failed, result = run(lk_resource_switch.main, args(lkroot, tags=['db'], state='out_of_service'))
+    assert not failed, result
+    assert cluster.actions == [('remove', 'db'), ('remove', 'ip-10.0.0.60')]
+    assert cluster.states[LOCAL]['app2'] == cluster.states[LOCAL]['shared-fs'] == cluster.states[LOCAL]['disk'] == 'ISP'

@@ -139,7 +139,7 @@ def test_start_failure_reports_command(lkroot, fake_cli, run):
     assert failed
     assert result['rc'] == 1 and result['stderr'] == 'LifeKeeper failed to start'
     assert result['cmd'] == [node.root + '/bin/lkcli', 'start']
-    assert 'lkcli failed (rc=1)' in result['msg']
+    assert 'lkcli start failed (rc=1)' in result['msg']
 
 
 def test_start_timeout_when_never_ready(lkroot, fake_cli, run):

@@ -9,10 +9,16 @@ __metaclass__ = type
 
 import hashlib
 import os
+import shutil
+import stat
+import sys
+import time
 
 import pytest
 
 from ansible.module_utils import basic
+from conftest import SETUP8_QUESTIONS, Hang, with_kwargs
+from ansible_collections.hatools.lifekeeper.plugins.module_utils import runner as lkrunner
 from ansible_collections.hatools.lifekeeper.plugins.modules import lk_setup
 
 RPM = '/usr/bin/rpm'
@@ -29,26 +35,136 @@ SETUP_OK = ('Checking installed packages...\n'
 MUTATING = (MOUNT, UMOUNT)
 
 
+# The 8.x questions of CONTRACTS.md section 4 (the texts the simulator prints).
+Q = SETUP8_QUESTIONS
+MEDIA_KITS = ('steeleye-lkDR', 'steeleye-lkNFS', 'steeleye-lkORA')
+LONG_NFS = """Resource Hierarchy Information
+
+Resource hierarchies for machine "node1":
+
+nfs-export: id=/export app=gen type=nfs state=ISP
+        info=/export
+"""
+LONG_NO_NFS = LONG_NFS.replace('app=gen type=nfs', 'app=gen type=app')
+
+
 class Node(object):
-    """The state the fake commands share: installed version, mounts, what setup saw."""
+    """The state the fake commands share: installed version, kits, licences, mounts, what setup saw.
+
+    8.x setup asks the questions of CONTRACTS.md section 4 through the module's conversation, as
+    runner.run_command would offer them (a question left unanswered kills setup)."""
 
     def __init__(self, cli, version, image='sps_9.9.0.img'):
         self.cli = cli
         self.version = version
         self.image = image
+        self.kits = {'steeleye-lkDR': version} if version else {}
+        self.license_dir = None
+        self.running = False
+        self.long = LONG_NO_NFS
         self.mounted = []
         self.setup_seen = {}
+        self.asked = []
         self.setup_result = None  # (rc, out, err); default success that installs target
+        self.setup_hook = None    # called with argv instead of setup when set
+        self.extra_question = None
+        self.rmlk_leaves = False
 
     def rpm(self, argv):
+        if '-qa' in argv:
+            rows = []
+            if self.version:
+                rows.append('steeleye-lk\t%s' % self.version)
+            rows += ['%s\t%s' % item for item in sorted(self.kits.items())]
+            return 0, ''.join(row + '\n' for row in rows), ''
         if self.version is None:
             return NOT_INSTALLED
         return 0, self.version, ''
 
-    def handle(self, argv):
+    def install_licenses(self, paths):
+        for path in paths:
+            shutil.copy(path, os.path.join(self.license_dir, os.path.basename(path)))
+
+    def ask(self, conversation, key, out, text=None):
+        question = text or Q[key]
+        out.append(question)
+        answer = conversation.reply(question, ''.join(out))
+        if answer is None:
+            raise lkrunner.CommandInterrupted(self.setup_seen['argv'], 'prompt', 1.0, ''.join(out), '',
+                                              prompt=question.strip())
+        self.asked.append((key, answer))
+        out.append(answer + '\n')
+        return answer
+
+    def setup_8x(self, argv, conversation):
+        """The 8.x questions in the guide's order; returns (rc, out, err)."""
+        out = []
+        kits_only = '-k' in argv
+        if not kits_only:
+            if self.running:
+                self.ask(conversation, 'stop_lifekeeper', out)
+            out.append('Java is already properly installed on this system.\n')
+            if self.extra_question:
+                self.ask(conversation, 'extra', out, self.extra_question)
+            self.setup_seen['datakeeper'] = self.ask(conversation, 'datakeeper', out)
+            nfs = self.ask(conversation, 'nfs_utils', out)
+            if nfs == 'y':
+                self.setup_seen['nfs_restart'] = self.ask(conversation, 'nfs_restart', out)
+            self.ask(conversation, 'required_packages', out)
+            text = (Q['core_update'] % (self.version, self.target) if self.version
+                    else Q['core_fresh'] % self.target)
+            self.ask(conversation, 'core_packages', out, text)
+            self.ask(conversation, 'gui_users', out)
+            if self.ask(conversation, 'license', out) == 'y':
+                self.install_licenses(self.ask(conversation, 'license_files', out).split())
+        for kit in MEDIA_KITS:
+            out.append('  [%s] %s  recovery kit\n' % ('u' if kit in self.kits else ' ', kit))
+        chosen = self.ask(conversation, 'kit_selection', out).split() or [k for k in MEDIA_KITS if k in self.kits]
+        if self.ask(conversation, 'kit_confirm', out) == 'y':
+            for kit in chosen:
+                self.kits[kit] = self.target
+        if not kits_only:
+            self.version = self.target
+        out.append('Setup Complete.\n')
+        return 0, ''.join(out), ''
+
+    def setup_9x(self, argv):
+        args = argv[1:]
+        config = {}
+        if '-f' in args:
+            conf = args[args.index('-f') + 1]
+            self.setup_seen['config_exists'] = os.path.isfile(conf)
+            self.setup_seen['config_mode'] = stat.S_IMODE(os.stat(conf).st_mode) if os.path.isfile(conf) else None
+            self.setup_seen['config_text'] = open(conf).read() if os.path.isfile(conf) else None
+            for line in (self.setup_seen['config_text'] or '').splitlines():
+                if '=' in line and not line.startswith('#'):
+                    key, value = line.split('=', 1)
+                    config[key.strip()] = value.strip()
+        wanted = config.get('RECOVERY_KITS', '').split()
+        licenses = config.get('LICENSE_FILES', '').split()
+        if self.version == self.target and not wanted and not licenses:
+            return 0, 'LifeKeeper %s is already installed; nothing to do.\n' % self.target, ''
+        for kit in list(self.kits) + wanted:
+            self.kits[kit] = self.target
+        self.install_licenses(licenses)
+        self.version = self.target
+        return 0, SETUP_OK, ''
+
+    def handle_call(self, argv, **kwargs):
+        """Through self.handle, which a test may replace."""
+        return self.handle(argv, **kwargs)
+
+    def handle(self, argv, timeout=None, data=None, conversation=None, **_kw):
         name = argv[0]
         if name == RPM:
             return self.rpm(argv)
+        if name.endswith('/lktest'):
+            return (0 if self.running else 1), '', ''
+        if name.endswith('/lcdstatus'):
+            return 0, self.long, ''
+        if name.endswith('/lkkeyins'):
+            self.install_licenses([argv[1]])
+            return 0, 'License key installed.\n', ''
         if name == MOUNT:
             target = argv[-1]
             if '-t' in argv:
@@ -81,37 +197,37 @@ class Node(object):
             return 0, '', 'xorriso : UPDATE : 1 files restored\n'
         if name.endswith('/setup'):
             self.setup_seen['argv'] = argv
-            args = argv[1:]
-            if '-f' in args:
-                conf = args[args.index('-f') + 1]
-                self.setup_seen['config_exists'] = os.path.isfile(conf)
-                self.setup_seen['config_text'] = open(conf).read() if os.path.isfile(conf) else None
+            self.setup_seen['timeout'] = timeout
+            self.setup_seen['conversation'] = conversation
             self.setup_seen['mounted'] = list(self.mounted)
+            if self.setup_hook is not None:
+                return self.setup_hook(argv, timeout)
             if self.setup_result is not None:
+                if '-f' in argv:
+                    conf = argv[argv.index('-f') + 1]
+                    self.setup_seen['config_text'] = open(conf).read() if os.path.isfile(conf) else None
                 return self.setup_result
-            self.version = self.target
-            return 0, SETUP_OK, ''
+            if conversation is not None:
+                return self.setup_8x(argv, conversation)
+            return self.setup_9x(argv)
         if name.endswith('/rmlk'):
             self.setup_seen['rmlk_kwargs'] = dict(self.cli.calls[-1][1])
             self.version = None
+            if not self.rmlk_leaves:
+                self.kits = {}
             return 0, 'Removing LifeKeeper...\nRemoval complete.\n', ''
         raise AssertionError('unexpected command %r' % (argv,))
 
 
 @pytest.fixture
-def node(fake_cli, monkeypatch):
-    """A node with steeleye-lk 9.8.0; every command goes to Node.handle."""
+def node(fake_cli, monkeypatch, tmp_path):
+    """A node with steeleye-lk and steeleye-lkDR 9.8.0; every command goes to Node.handle."""
     state = Node(fake_cli, '9.8.0')
     state.target = '9.9.0'
-
-    class Everything(dict):
-        def __contains__(self, argv):
-            return True
-
-        def __getitem__(self, argv):
-            return state.handle
-
-    fake_cli.responses = Everything()
+    state.license_dir = str(tmp_path / 'license')
+    os.mkdir(state.license_dir)
+    monkeypatch.setattr(lk_setup, 'LICENSE_KEY_DIR', state.license_dir)
+    fake_cli.route(with_kwargs(state.handle_call))
     paths = {'rpm': RPM, 'mount': MOUNT, 'umount': UMOUNT, 'xorriso': XORRISO}
     monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path',
                         lambda self, arg, required=False, opt_dirs=None: paths.get(arg))
@@ -137,6 +253,11 @@ def names(cli):
     return [argv[0] for argv, _kw in cli.calls]
 
 
+def actions(cli):
+    """What ran besides the read-only queries (rpm, lktest, the status display)."""
+    return [name for name in names(cli) if name != RPM and os.path.basename(name) not in ('lktest', 'lcdstatus')]
+
+
 def params(lkroot, media, work, **extra):
     args = {'lkroot': str(lkroot), 'version': '9.9.0', 'media': str(media), 'tmp_dir': str(work)}
     args.update(extra)
@@ -152,14 +273,22 @@ def test_update_by_mount_runs_setup_and_unmounts_in_reverse(lkroot, node, media,
     assert result['update_path'] == 'direct'
     assert result['media_sha256'] == hashlib.sha256(ISO_BYTES).hexdigest()
     assert result['setup_output_tail'][-1] == 'Setup Complete.'
-    assert result['diff'] == {'before': {'version': '9.8.0'}, 'after': {'version': '9.9.0'}}
+    assert result['diff'] == {
+        'before': {'version': '9.8.0', 'packages': [{'name': 'steeleye-lk', 'version': '9.8.0'},
+                                                    {'name': 'steeleye-lkDR', 'version': '9.8.0'}]},
+        'after': {'version': '9.9.0', 'packages': [{'name': 'steeleye-lk', 'version': '9.9.0'},
+                                                   {'name': 'steeleye-lkDR', 'version': '9.9.0'}]}}
+    assert result['packages_after'] == result['diff']['after']['packages']
+    assert result['pending'] == {'core': True, 'kits': [], 'licenses': []}
+    assert node.setup_seen['timeout'] == 3600   # setup runs within timeout
     calls = fake_cli.argvs()
     iso_mount = [c for c in calls if c[0] == MOUNT and '-t' not in c][0]
     img_mount = [c for c in calls if c[0] == MOUNT and '-t' in c][0]
     assert iso_mount[1:4] == ('-o', 'loop,ro', str(media))
     assert img_mount[1:5] == ('-t', 'iso9660', '-o', 'loop,ro')
     assert img_mount[5] == os.path.join(iso_mount[-1], 'sps_9.9.0.img')
-    assert names(fake_cli) == [RPM, MOUNT, MOUNT, node.setup_seen['argv'][0], UMOUNT, UMOUNT, RPM]
+    assert actions(fake_cli) == [MOUNT, MOUNT, node.setup_seen['argv'][0], UMOUNT, UMOUNT]
+    assert names(fake_cli)[:2] == [RPM, RPM] and names(fake_cli)[-2:] == [RPM, RPM]
     assert [c[-1] for c in calls if c[0] == UMOUNT] == [img_mount[-1], iso_mount[-1]]
     # 9.x default: -f with an empty configuration file that exists while setup runs
     argv = node.setup_seen['argv']
@@ -202,7 +331,7 @@ def test_already_at_version_is_unchanged(lkroot, node, media, work, run, fake_cl
     assert not failed, result
     assert result['changed'] is False
     assert result['update_path'] == 'none'
-    assert names(fake_cli) == [RPM]
+    assert actions(fake_cli) == []
 
 
 def test_check_mode_predicts_change_without_mounting_or_running(lkroot, node, media, work, run, fake_cli):
@@ -210,7 +339,7 @@ def test_check_mode_predicts_change_without_mounting_or_running(lkroot, node, me
     assert not failed, result
     assert result['changed'] is True
     assert result['version_after'] == '9.9.0'
-    assert result['diff']['after'] == {'version': '9.9.0'}
+    assert result['diff']['after']['version'] == '9.9.0'
     for argv in fake_cli.argvs():
         assert argv[0] in (RPM, XORRISO), argv
         if argv[0] == XORRISO:
@@ -266,7 +395,7 @@ def test_image_of_another_version_fails_and_unmounts(lkroot, node, media, work, 
     assert failed
     assert 'sps_9.8.0.img' in result['msg'] and '9.9.0' in result['msg']
     assert 'argv' not in node.setup_seen
-    assert names(fake_cli) == [RPM, MOUNT, UMOUNT]
+    assert actions(fake_cli) == [MOUNT, UMOUNT]
     assert node.mounted == []
     assert os.listdir(str(work)) == []
 
@@ -278,7 +407,7 @@ def test_outside_direct_window_refused_pointing_to_reinstall(lkroot, node, media
     assert '9.5.0' in result['msg'] and '9.9.0' in result['msg']
     assert 'reinstall path must be used' in result['msg']
     assert '9.7.x' in result['msg']
-    assert names(fake_cli) == [RPM]
+    assert actions(fake_cli) == []
 
 
 def test_downgrade_refused(lkroot, node, run, fake_cli, tmp_path):
@@ -287,7 +416,7 @@ def test_downgrade_refused(lkroot, node, run, fake_cli, tmp_path):
     failed, result = run(lk_setup.main, {'lkroot': str(lkroot), 'version': '9.9.0', 'setup_dir': str(tmp_path)})
     assert failed
     assert '10.0.0' in result['msg'] and '9.9.0' in result['msg'] and 'downgrade' in result['msg']
-    assert names(fake_cli) == [RPM]
+    assert actions(fake_cli) == []
 
 
 def test_setup_failure_reports_tail_and_still_unmounts(lkroot, node, media, work, run, fake_cli):
@@ -297,7 +426,7 @@ def test_setup_failure_reports_tail_and_still_unmounts(lkroot, node, media, work
     assert 'steeleye-lkDR failed to install' in result['msg']
     assert len(result['setup_output_tail']) == 20
     assert result['version_after'] == '9.8.0'
-    assert names(fake_cli)[-3:] == [UMOUNT, UMOUNT, RPM]
+    assert actions(fake_cli)[-2:] == [UMOUNT, UMOUNT]
     assert node.mounted == []
 
 
@@ -315,27 +444,134 @@ def test_wrong_version_after_setup_fails(lkroot, node, media, work, run):
     assert '9.8.0' in result['msg'] and '9.9.0' in result['msg']
 
 
-def test_8x_target_defaults_to_dash_y(lkroot, node, work, run, tmp_path):
+@pytest.fixture
+def media8(tmp_path, node):
     node.version = '8.3.0'
+    node.kits = {'steeleye-lkDR': '8.3.0'}
     node.target = '8.4.1'
     node.image = 'sps_8.4.1.img'
-    iso = tmp_path / 'media' / 'LKL_V8.4.1_010120.iso'
+    iso = tmp_path / 'media8' / 'LKL_V8.4.1_010120.iso'
     iso.parent.mkdir()
     iso.write_bytes(ISO_BYTES)
-    failed, result = run(lk_setup.main, params(lkroot, iso, work, version='8.4.1'))
+    return iso
+
+
+def test_8x_questions_are_answered_from_facts_not_with_dash_y(lkroot, node, media8, work, run):
+    node.running = True
+    failed, result = run(lk_setup.main, params(lkroot, media8, work, version='8.4.1'))
     assert not failed, result
-    assert node.setup_seen['argv'][1:] == ('-y',)
-    assert result['setup_args'] == ['-y']
+    assert node.setup_seen['argv'][1:] == ()
+    assert result['setup_args'] == []
+    # DataKeeper installed: y; no NFS hierarchy: n (so no restart question); keys: n; marks kept
+    assert node.asked == [('stop_lifekeeper', 'y'), ('datakeeper', 'y'), ('nfs_utils', 'n'),
+                          ('required_packages', 'y'), ('core_packages', 'y'), ('gui_users', ''),
+                          ('license', 'n'), ('kit_selection', ''), ('kit_confirm', 'y')]
+    assert result['answers'] == dict(node.asked)
+    assert 'nfs_restart' not in node.setup_seen
+    assert result['version_after'] == '8.4.1'
+    assert result['packages_after'] == [{'name': 'steeleye-lk', 'version': '8.4.1'},
+                                        {'name': 'steeleye-lkDR', 'version': '8.4.1'}]
+    # the answers appear after their questions in the output tail, as on a terminal
+    assert any(line.endswith('[n] n') for line in result['setup_output_tail'])
+
+
+def test_8x_without_datakeeper_says_no_to_its_kernel_module(lkroot, node, media8, work, run):
+    node.kits = {}
+    failed, result = run(lk_setup.main, params(lkroot, media8, work, version='8.4.1'))
+    assert not failed, result
+    assert result['answers']['datakeeper'] == 'n'
+    assert 'stop_lifekeeper' not in result['answers']          # LifeKeeper was not running
+
+
+@pytest.mark.parametrize('nfs_restart,restart_answer', [(False, 'n'), (True, 'y')])
+def test_8x_nfs_only_with_an_nfs_hierarchy_and_restart_only_when_allowed(
+        lkroot, node, media8, work, run, nfs_restart, restart_answer):
+    node.running = True
+    node.long = LONG_NFS
+    failed, result = run(lk_setup.main, params(lkroot, media8, work, version='8.4.1', nfs_restart=nfs_restart))
+    assert not failed, result
+    assert result['answers']['nfs_utils'] == 'y'
+    assert node.setup_seen['nfs_restart'] == restart_answer == result['answers']['nfs_restart']
+
+
+def test_8x_nfs_kit_stands_for_nfs_when_lifekeeper_does_not_run(lkroot, node, media8, work, run):
+    node.kits['steeleye-lkNFS'] = '8.3.0'
+    failed, result = run(lk_setup.main, params(lkroot, media8, work, version='8.4.1'))
+    assert not failed, result
+    assert result['answers']['nfs_utils'] == 'y' and result['answers']['nfs_restart'] == 'n'
+
+
+def test_8x_licence_keys_and_new_kits_are_answered(lkroot, node, media8, work, run, tmp_path):
+    key = tmp_path / 'node1.lic'
+    key.write_text('LICENSE KEY 1')
+    failed, result = run(lk_setup.main, params(lkroot, media8, work, version='8.4.1', kits=['steeleye-lkNFS'],
+                                               license_files=[str(key)]))
+    assert not failed, result
+    answers = result['answers']
+    assert (answers['license'], answers['license_files']) == ('y', str(key))
+    assert answers['kit_selection'] == 'steeleye-lkDR steeleye-lkNFS'   # installed kept, new added
+    assert node.kits == {'steeleye-lkDR': '8.4.1', 'steeleye-lkNFS': '8.4.1'}
+    assert os.listdir(node.license_dir) == ['node1.lic']
+    assert result['pending'] == {'core': True, 'kits': ['steeleye-lkNFS'], 'licenses': [str(key)]}
+
+
+def test_8x_unrecognised_question_kills_setup_naming_it(lkroot, node, media8, work, run):
+    node.extra_question = 'Reformat the shared disk now? (y/n) [y] '
+    failed, result = run(lk_setup.main, params(lkroot, media8, work, version='8.4.1'))
+    assert failed
+    assert "does not recognise: 'Reformat the shared disk now? (y/n) [y]'" in result['msg']
+    assert node.version == '8.3.0'
+    assert node.mounted == []
+    assert result['setup_output_tail'][-1].startswith('Reformat the shared disk')
+
+
+def test_8x_check_mode_predicts_the_answers(lkroot, node, media8, work, run, fake_cli):
+    failed, result = run(lk_setup.main, params(lkroot, media8, work, version='8.4.1', kits=['steeleye-lkORA']),
+                         check_mode=True)
+    assert not failed, result
+    assert result['changed'] is True
+    assert result['answers']['datakeeper'] == 'y' and result['answers']['nfs_utils'] == 'n'
+    assert result['answers']['kit_selection'] == 'steeleye-lkDR steeleye-lkORA'
+    assert 'argv' not in node.setup_seen
+    assert actions(fake_cli) == [XORRISO]    # only the look inside the ISO
+
+
+def test_8x_kits_at_the_target_run_setup_dash_k(lkroot, node, media8, work, run):
+    node.version = '8.4.1'
+    node.kits = {'steeleye-lkDR': '8.4.1'}
+    failed, result = run(lk_setup.main, params(lkroot, media8, work, version='8.4.1', kits=['steeleye-lkNFS']))
+    assert not failed, result
+    assert result['changed'] is True and result['update_path'] == 'none'
+    assert node.setup_seen['argv'][1:] == ('-k',)
+    assert node.asked == [('kit_selection', 'steeleye-lkDR steeleye-lkNFS'), ('kit_confirm', 'y')]
+    assert node.kits['steeleye-lkNFS'] == '8.4.1'
+
+
+def test_8x_licences_at_the_target_use_lkkeyins(lkroot, node, media8, work, run, tmp_path, fake_cli):
+    node.version = '8.4.1'
+    node.kits = {'steeleye-lkDR': '8.4.1'}
+    key = tmp_path / 'new.lic'
+    key.write_text('NEW KEY')
+    failed, result = run(lk_setup.main, params(lkroot, media8, work, version='8.4.1', license_files=[str(key)]))
+    assert not failed, result
+    assert result['changed'] is True
+    assert result['license_commands'] == [[str(lkroot / 'bin' / 'lkkeyins'), str(key)]]
+    assert 'argv' not in node.setup_seen
+    assert os.listdir(node.license_dir) == ['new.lic']
 
 
 def test_setup_args_and_config_file_are_passed_as_given(lkroot, node, media, work, run, tmp_path):
     conf = tmp_path / 'my setup.conf'
-    conf.write_text('LICENSE_FILES=/root/keys\n')
+    conf.write_text('SERVER_ENVIRONMENT=generic\n')
     failed, result = run(lk_setup.main, params(lkroot, media, work, config_file=str(conf)))
     assert not failed, result
-    assert node.setup_seen['argv'][1:] == ('-f', str(conf))
-    assert node.setup_seen['config_text'] == 'LICENSE_FILES=/root/keys\n'
-    assert os.path.isfile(str(conf))
+    # a private copy of the configuration, removed afterwards; the user's file untouched
+    copy = node.setup_seen['argv'][2]
+    assert node.setup_seen['argv'][1] == '-f' and copy != str(conf) and os.path.dirname(copy) == str(work)
+    assert node.setup_seen['config_text'] == 'SERVER_ENVIRONMENT=generic\n'
+    assert node.setup_seen['config_mode'] == 0o600
+    assert not os.path.exists(copy)
+    assert conf.read_text() == 'SERVER_ENVIRONMENT=generic\n'
 
     node.version = '9.8.0'
     failed, result = run(lk_setup.main, params(lkroot, media, work, setup_args=['-f', 'a b;$(x)"\'']))
@@ -375,14 +611,15 @@ def test_absent_runs_rmlk_answering_yes(lkroot, node, run, fake_cli):
     rmlk = [(argv, kw) for argv, kw in fake_cli.calls if argv[0].endswith('/rmlk')]
     assert rmlk[0][0] == (str(lkroot / 'bin' / 'rmlk'),)
     assert rmlk[0][1]['data'] == 'y\n'
-    assert result['diff'] == {'before': {'version': '9.8.0'}, 'after': {'version': None}}
+    assert result['diff']['before']['version'] == '9.8.0' and result['diff']['after'] == {'version': None, 'packages': []}
+    assert rmlk[0][1]['timeout'] == 3600
 
 
 def test_absent_check_mode_runs_nothing(lkroot, node, run, fake_cli):
     failed, result = run(lk_setup.main, {'lkroot': str(lkroot), 'state': 'absent'}, check_mode=True)
     assert not failed
     assert result['changed'] is True
-    assert names(fake_cli) == [RPM]
+    assert actions(fake_cli) == []
 
 
 def test_absent_when_not_installed_is_unchanged(tmp_path, node, run, fake_cli):
@@ -390,7 +627,7 @@ def test_absent_when_not_installed_is_unchanged(tmp_path, node, run, fake_cli):
     failed, result = run(lk_setup.main, {'lkroot': str(tmp_path / 'none'), 'state': 'absent'})
     assert not failed
     assert result['changed'] is False
-    assert names(fake_cli) == [RPM]
+    assert actions(fake_cli) == []
 
 
 def test_present_requires_version_and_a_source(lkroot, node, run, fake_cli):
@@ -404,10 +641,10 @@ def test_present_requires_version_and_a_source(lkroot, node, run, fake_cli):
 def test_mount_failure_is_reported_unchanged_with_a_hint(lkroot, node, media, work, run, fake_cli):
     original = node.handle
 
-    def handle(argv):
+    def handle(argv, **kwargs):
         if argv[0] == MOUNT:
             return 32, '', "mount: %s: unknown filesystem type 'iso9660'.\n" % argv[-1]
-        return original(argv)
+        return original(argv, **kwargs)
     node.handle = handle
     failed, result = run(lk_setup.main, params(lkroot, media, work))
     assert failed
@@ -440,3 +677,155 @@ def test_no_perl_warning_from_9_8(lkroot, node, media, work, run, monkeypatch):
     assert not failed
     assert result['perl_change'] is False
     assert warnings == []
+
+
+def test_9x_kits_and_licences_go_into_the_configuration(lkroot, node, media, work, run, tmp_path):
+    key = tmp_path / 'node1.lic'
+    key.write_text('LICENSE KEY 1')
+    conf = tmp_path / 'setup.conf'
+    conf.write_text('SERVER_ENVIRONMENT=generic\nRECOVERY_KITS=steeleye-lkORA\n')
+    failed, result = run(lk_setup.main, params(lkroot, media, work, config_file=str(conf),
+                                               kits=['steeleye-lkDR', 'steeleye-lkNFS'], license_files=[str(key)]))
+    assert not failed, result
+    assert node.setup_seen['config_text'] == ('SERVER_ENVIRONMENT=generic\n'
+                                              'RECOVERY_KITS=steeleye-lkORA steeleye-lkDR steeleye-lkNFS\n'
+                                              'LICENSE_FILES=%s\n' % key)
+    assert result['setup_config'] == {'RECOVERY_KITS': 'steeleye-lkORA steeleye-lkDR steeleye-lkNFS',
+                                      'LICENSE_FILES': str(key)}
+    assert result['answers'] == {}
+    assert [p['name'] for p in result['packages_after']] == ['steeleye-lk', 'steeleye-lkDR', 'steeleye-lkNFS',
+                                                             'steeleye-lkORA']
+    assert os.listdir(node.license_dir) == ['node1.lic']
+
+
+def test_9x_kit_at_the_target_is_a_change_run_as_same_version_setup(lkroot, node, media, work, run):
+    node.version = '9.9.0'
+    node.kits = {'steeleye-lkDR': '9.9.0'}
+    failed, result = run(lk_setup.main, params(lkroot, media, work, kits=['steeleye-lkDR', 'steeleye-lkNFS']))
+    assert not failed, result
+    assert result['changed'] is True and result['update_path'] == 'none'
+    assert result['pending'] == {'core': False, 'kits': ['steeleye-lkNFS'], 'licenses': []}
+    assert 'RECOVERY_KITS=steeleye-lkDR steeleye-lkNFS' in node.setup_seen['config_text']
+    assert node.kits == {'steeleye-lkDR': '9.9.0', 'steeleye-lkNFS': '9.9.0'}
+
+
+def test_installed_kits_and_known_licences_are_no_change(lkroot, node, media, work, run, tmp_path, fake_cli):
+    node.version = '9.9.0'
+    node.kits = {'steeleye-lkDR': '9.9.0'}
+    key = tmp_path / 'keys' / 'mine.lic'
+    key.parent.mkdir()
+    key.write_text('THE KEY')
+    shutil.copy(str(key), os.path.join(node.license_dir, 'installed-under-another-name'))
+    failed, result = run(lk_setup.main, params(lkroot, media, work, kits=['steeleye-lkDR'], license_files=[str(key)]))
+    assert not failed, result
+    assert result['changed'] is False
+    assert result['pending'] == {'core': False, 'kits': [], 'licenses': []}
+    assert actions(fake_cli) == []
+
+
+def test_check_mode_predicts_a_kit_change_at_the_target(lkroot, node, media, work, run):
+    node.version = '9.9.0'
+    node.kits = {'steeleye-lkDR': '9.8.0'}     # older than the target: to be updated
+    failed, result = run(lk_setup.main, params(lkroot, media, work, kits=['steeleye-lkDR']), check_mode=True)
+    assert not failed and result['changed'] is True
+    assert result['pending']['kits'] == ['steeleye-lkDR']
+    assert 'argv' not in node.setup_seen
+
+
+def test_kit_missing_after_setup_fails_naming_it(lkroot, node, media, work, run):
+    node.setup_hook = lambda argv, timeout: (setattr(node, 'version', '9.9.0') or (0, SETUP_OK, ''))
+    failed, result = run(lk_setup.main, params(lkroot, media, work, kits=['steeleye-lkNFS']))
+    assert failed and 'steeleye-lkNFS' in result['msg'] and 'missing or older' in result['msg']
+
+
+@pytest.mark.parametrize('extra,says', [
+    ({'kits': ['lkDR']}, "'lkDR'"),
+    ({'kits': ['steeleye-lk']}, "'steeleye-lk'"),
+    ({'kits': ['steeleye-lkDR; rm -rf /']}, 'rm -rf'),
+    ({'license_files': ['/nonexistent/key.lic']}, '/nonexistent/key.lic'),
+    ({'tmp_dir': '/nonexistent/tmp'}, '/nonexistent/tmp'),
+    ({'setup_args': ['-y'], 'kits': ['steeleye-lkNFS']}, 'setup_args cannot be combined'),
+    ({'timeout': 'inf'}, 'inf'),
+    ({'timeout': -1}, '-1'),
+    ({'command_timeout': 'nan'}, 'nan'),
+    ({'timeout': 10 ** 7}, '10000000'),
+])
+def test_bad_input_is_refused_before_anything_runs(lkroot, node, media, work, run, fake_cli, extra, says):
+    failed, result = run(lk_setup.main, params(lkroot, media, work, **extra))
+    assert failed
+    assert says in result['msg']
+    assert fake_cli.calls == []
+
+
+def test_licence_path_with_blanks_is_refused(lkroot, node, media, work, run, tmp_path, fake_cli):
+    key = tmp_path / 'my key.lic'
+    key.write_text('K')
+    failed, result = run(lk_setup.main, params(lkroot, media, work, license_files=[str(key)]))
+    assert failed and 'contains blanks' in result['msg'] and fake_cli.calls == []
+
+
+def test_hanging_setup_is_killed_at_timeout(lkroot, node, media, work, run):
+    hang = Hang()
+    node.setup_hook = lambda argv, timeout: hang(list(argv), timeout)
+    failed, result = run(lk_setup.main, params(lkroot, media, work, timeout=5))
+    assert failed
+    assert 'did not finish within' in result['msg'] and 'setup -f' in result['msg']
+    assert 0 < hang.deadlines[0] <= 5
+    assert node.mounted == [] and os.listdir(str(work)) == []
+
+
+def test_rmlk_leaving_packages_fails_naming_them(lkroot, node, run):
+    node.rmlk_leaves = True
+    failed, result = run(lk_setup.main, {'lkroot': str(lkroot), 'state': 'absent'})
+    assert failed
+    assert 'still installed: steeleye-lkDR 9.8.0' in result['msg']
+
+
+def write_script(path, body):
+    path.write_text('#!%s\n%s' % (sys.executable, body))
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_issue_9_reproduction_timeout_1_with_a_6_s_setup_fails_after_about_1_s(lkroot, tmp_path, run, monkeypatch):
+    """Real processes (no fake runner): setup sleeps 6 s and starts a child that sleeps too."""
+    rpm = write_script(tmp_path / 'rpm', 'import sys\n'
+                       'print("steeleye-lk\\t9.8.0") if "-qa" in sys.argv else sys.stdout.write("9.8.0")\n')
+    pidfile = tmp_path / 'child.pid'
+    setup_dir = tmp_path / 'media'
+    setup_dir.mkdir()
+    write_script(setup_dir / 'setup', 'import subprocess, sys, time\n'
+                 'child = subprocess.Popen(["sleep", "30"])\n'
+                 'open(%r, "w").write(str(child.pid))\n'
+                 'print("LifeKeeper setup", flush=True)\n'
+                 'time.sleep(6)\nprint("Setup Complete.")\n' % str(pidfile))
+    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path',
+                        lambda self, arg, required=False, opt_dirs=None: rpm if arg == 'rpm' else None)
+    started = time.monotonic()
+    failed, result = run(lk_setup.main, {'lkroot': str(lkroot), 'version': '9.9.0', 'setup_dir': str(setup_dir),
+                                         'setup_args': [], 'timeout': 1})
+    elapsed = time.monotonic() - started
+    assert failed
+    assert 'setup did not finish within 1 s: its process group was killed' in result['msg']
+    assert elapsed < 3, elapsed
+    assert result['setup_output_tail'] == ['LifeKeeper setup']
+    child = int(pidfile.read_text())
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except OSError:
+            break
+        with open('/proc/%d/stat' % child) as handle:
+            if handle.read().split()[2] == 'Z':
+                break
+        time.sleep(0.05)
+    else:
+        pytest.fail('the child of setup (pid %d) is still running' % child)
+
+
+@pytest.mark.parametrize('given', ['v9.9.0', '9.9', 'V9.9.0'])
+def test_the_version_is_normalised_once(lkroot, node, media, work, run, given):
+    failed, result = run(lk_setup.main, params(lkroot, media, work, version=given))
+    assert not failed, result
+    assert result['version_after'] == '9.9.0' and result['update_path'] == 'direct'

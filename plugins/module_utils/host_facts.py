@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hatools.lifekeeper contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Node facts for the pre-flight checks (lk_host_info): reading them, no judgement.
+
+The pure parts (SELinux texts, the word size of a machine type) are functions of their input;
+the lookups (free space, name resolution, TCP connects) are bounded by a timeout each.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import os
+import re
+import socket
+import threading
+import time
+
+SELINUX_MODES = ('enforcing', 'permissive', 'disabled')
+_SELINUX_LINE = re.compile(r'^\s*SELINUX\s*=\s*["\']?([A-Za-z]+)["\']?\s*(?:#.*)?$')
+
+# Machine types (uname -m) by word size; the 8.2 and later releases run on 64-bit only.
+BITS_64 = ('x86_64', 'amd64', 'aarch64', 'arm64', 'ppc64', 'ppc64le', 's390x', 'riscv64', 'mips64',
+           'sparc64', 'ia64', 'loongarch64', 'alpha')
+BITS_32 = ('i386', 'i486', 'i586', 'i686', 'x86', 'armv6l', 'armv7l', 'armv8l', 'arm', 'ppc', 's390', 'mips',
+           'sparc')
+
+
+def selinux_from_getenforce(text):
+    """'enforcing' | 'permissive' | 'disabled' from getenforce's answer; None when it is something else."""
+    word = (text or '').strip().lower()
+    return word if word in SELINUX_MODES else None
+
+
+def selinux_from_config(text):
+    """The SELINUX= mode of /etc/selinux/config (the last assignment); None when there is none."""
+    mode = None
+    for line in (text or '').splitlines():
+        match = _SELINUX_LINE.match(line)
+        if match and match.group(1).lower() in SELINUX_MODES:
+            mode = match.group(1).lower()
+    return mode
+
+
+def machine_bits(machine):
+    """64, 32, or None for a machine type this table does not know."""
+    if machine in BITS_64:
+        return 64
+    if machine in BITS_32:
+        return 32
+    return None
+
+
+def disk_free(path):
+    """{path, free_mb, checked_path, error}: free space for unprivileged use at path, or at the
+    nearest existing directory above it (where it would be created)."""
+    checked = os.path.abspath(path)
+    while not os.path.exists(checked) and os.path.dirname(checked) != checked:
+        checked = os.path.dirname(checked)
+    try:
+        info = os.statvfs(checked)
+    except OSError as exc:
+        return {'path': path, 'free_mb': None, 'checked_path': checked, 'error': exc.strerror or str(exc)}
+    return {'path': path, 'free_mb': int(info.f_bavail * info.f_frsize // (1024 * 1024)), 'checked_path': checked,
+            'error': None}
+
+
+def _bounded(func, timeout):
+    """(value, error) of func() run in a thread for at most timeout seconds."""
+    box = {}
+
+    def work():
+        try:
+            box['value'] = func()
+        except (socket.error, socket.herror, socket.gaierror, UnicodeError, ValueError) as exc:
+            box['error'] = getattr(exc, 'strerror', None) or str(exc) or type(exc).__name__
+    thread = threading.Thread(target=work)
+    thread.daemon = True
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        return None, 'no answer within %s s' % ('%g' % timeout)
+    return box.get('value'), box.get('error')
+
+
+def resolve(name, timeout):
+    """{name, addresses, error}: the addresses name resolves to (in the resolver's order)."""
+    def lookup():
+        found = []
+        for info in socket.getaddrinfo(name, None):
+            address = info[4][0]
+            if address not in found:
+                found.append(address)
+        return found
+    addresses, error = _bounded(lookup, timeout)
+    return {'name': name, 'addresses': addresses or [], 'error': error}
+
+
+def connect(address, port, timeout):
+    """{address, port, ok, error, seconds}: whether a TCP connection to address:port opens."""
+    started = time.monotonic()
+
+    def attempt():
+        sock = socket.create_connection((address, port), timeout=timeout)
+        sock.close()
+        return True
+    ok, error = _bounded(attempt, timeout + 1)
+    return {'address': address, 'port': port, 'ok': bool(ok), 'error': None if ok else error,
+            'seconds': round(time.monotonic() - started, 3)}

@@ -1,0 +1,196 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright (c) 2026, hatools.lifekeeper contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: lk_host_info
+short_description: Read the node facts the LifeKeeper update guides ask to check before an update
+version_added: 1.0.0
+author:
+  - hatools developers (@hatools)
+description:
+  - Reads, and does not judge, what the pre-flight checks of a rolling update need from a node
+    (the controller decides what passes) - the SELinux mode (8.x needs it disabled), the machine
+    type and its word size (64-bit only since 8.2), the free space where the media is extracted and
+    the backup written, how names resolve (every node's name and C(localhost)), and whether TCP
+    connections open (every peer's LCM port over each communication path address).
+  - Every lookup and connection is bounded (O(connect_timeout)); a failure is a result with its
+    C(error), not a failure of the module.
+  - Changes nothing; LifeKeeper is not needed. The shared options O(lkroot) and O(timeout) are
+    accepted (for module_defaults of the action group) and not used; O(command_timeout) bounds
+    C(getenforce).
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - hatools.lifekeeper.lifekeeper
+attributes:
+  check_mode:
+    support: full
+    details:
+      - The module only reads; it runs the same in check mode.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+options:
+  paths:
+    description:
+      - Paths to report the free space of (RV(disk)); a path that does not exist yet is measured at the
+        nearest existing directory above it.
+    type: list
+    elements: path
+    default: []
+  names:
+    description:
+      - Host names to resolve (RV(resolve)); C(localhost) is always added.
+    type: list
+    elements: str
+    default: []
+  connect:
+    description:
+      - TCP endpoints to try (RV(connect)), for example every peer's LCM port on each communication path address.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      address:
+        description: Address or name to connect to.
+        type: str
+        required: true
+      port:
+        description: TCP port, 1 to 65535.
+        type: int
+        required: true
+  connect_timeout:
+    description:
+      - Seconds each connection attempt and each name lookup may take (more than 0, at most 7 days).
+    type: float
+    default: 3
+seealso:
+  - module: hatools.lifekeeper.lk_status
+"""
+
+EXAMPLES = r"""
+- name: Read the facts of each node
+  hatools.lifekeeper.lk_host_info:
+    paths: [/srv/media, /var/backups/lifekeeper]
+    names: "{{ ansible_play_hosts_all }}"
+    connect:
+      - {address: 10.0.0.12, port: 7365}
+  register: host
+
+- name: SELinux must be disabled for an 8.x target (the controller decides)
+  ansible.builtin.assert:
+    that: host.selinux.mode in ['disabled', 'absent']
+"""
+
+RETURN = r"""
+selinux:
+  description:
+    - C(mode) - V(enforcing), V(permissive), V(disabled), or V(absent) (no SELinux on this node);
+      C(source) - where it was read (C(getenforce), the configuration file), null when absent.
+  type: dict
+  returned: always
+  sample: {mode: disabled, source: getenforce}
+arch:
+  description: C(machine) (uname -m) and C(bits) (64, 32, or null for a machine type not known).
+  type: dict
+  returned: always
+  sample: {machine: x86_64, bits: 64}
+disk:
+  description:
+    - One entry per O(paths) element - C(path), C(free_mb) (MiB free for unprivileged use, null on
+      error), C(checked_path) (where it was measured) and C(error).
+  type: list
+  elements: dict
+  returned: always
+  sample: [{path: /srv/media, free_mb: 20480, checked_path: /srv, error: null}]
+resolve:
+  description: One entry per O(names) element and C(localhost) - C(name), C(addresses) (in the resolver's order), C(error).
+  type: list
+  elements: dict
+  returned: always
+  sample: [{name: node2, addresses: [10.0.0.12], error: null}, {name: localhost, addresses: [127.0.0.1], error: null}]
+connect:
+  description: One entry per O(connect) element - C(address), C(port), C(ok), C(error) and C(seconds) taken.
+  type: list
+  elements: dict
+  returned: always
+  sample: [{address: 10.0.0.12, port: 7365, ok: true, error: null, seconds: 0.002}]
+"""
+
+import os
+
+from ansible_collections.hatools.lifekeeper.plugins.module_utils import host_facts
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.base import LkModule
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import LifeKeeperError
+
+# Read here when getenforce is not there (module-level so that tests can point it elsewhere).
+SELINUX_CONFIG = '/etc/selinux/config'
+
+
+class LkHostInfo(LkModule):
+    argument_spec = dict(
+        paths=dict(type='list', elements='path', default=[]),
+        names=dict(type='list', elements='str', default=[]),
+        connect=dict(type='list', elements='dict', default=[], options=dict(
+            address=dict(type='str', required=True),
+            port=dict(type='int', required=True),
+        )),
+        connect_timeout=dict(type='float', default=3),
+    )
+    state_option = None
+    seconds_options = ('connect_timeout',)
+
+    def validate(self):
+        for target in self.params['connect']:
+            if not 1 <= target['port'] <= 65535:
+                raise LifeKeeperError('connect port must be from 1 to 65535, not %r (address %s)'
+                                      % (target['port'], target['address']))
+            if not target['address'].strip():
+                raise LifeKeeperError('connect address must not be empty')
+
+    def selinux(self):
+        getenforce = self.module.get_bin_path('getenforce')
+        if getenforce:
+            try:
+                rc, out, dummy = self.lk.run([getenforce], check=False)
+            except LifeKeeperError as exc:
+                self.module.warn('%s; reading %s instead' % (exc.msg, SELINUX_CONFIG))
+            else:
+                mode = host_facts.selinux_from_getenforce(out) if rc == 0 else None
+                if mode:
+                    return {'mode': mode, 'source': 'getenforce'}
+        if os.path.isfile(SELINUX_CONFIG):
+            with open(SELINUX_CONFIG) as handle:
+                mode = host_facts.selinux_from_config(handle.read())
+            if mode:
+                return {'mode': mode, 'source': SELINUX_CONFIG}
+        return {'mode': 'absent', 'source': None}
+
+    def run_module(self):
+        seconds = self.params['connect_timeout']
+        machine = os.uname()[4]
+        names = list(self.params['names'])
+        if 'localhost' not in names:
+            names.append('localhost')
+        self.result.update(
+            selinux=self.selinux(),
+            arch={'machine': machine, 'bits': host_facts.machine_bits(machine)},
+            disk=[host_facts.disk_free(path) for path in self.params['paths']],
+            resolve=[host_facts.resolve(name, seconds) for name in names],
+            connect=[host_facts.connect(t['address'], t['port'], seconds) for t in self.params['connect']],
+        )
+
+
+def main():
+    LkHostInfo.main()
+
+
+if __name__ == '__main__':
+    main()

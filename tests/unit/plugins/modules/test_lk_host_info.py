@@ -1,0 +1,102 @@
+# -*- coding: utf-8 -*-
+"""lk_host_info through main(): facts read, nothing judged, nothing changed."""
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import os
+import socket
+
+import pytest
+
+from ansible.module_utils import basic
+from conftest import Hang
+from ansible_collections.hatools.lifekeeper.plugins.modules import lk_host_info
+
+GETENFORCE = '/usr/sbin/getenforce'
+
+
+@pytest.fixture
+def getenforce(monkeypatch, fake_cli):
+    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path',
+                        lambda self, arg, required=False, opt_dirs=None: GETENFORCE if arg == 'getenforce' else None)
+    return fake_cli
+
+
+@pytest.fixture
+def no_getenforce(monkeypatch, fake_cli, tmp_path):
+    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda self, arg, required=False, opt_dirs=None: None)
+    config = tmp_path / 'selinux-config'
+    monkeypatch.setattr(lk_host_info, 'SELINUX_CONFIG', str(config))
+    return config
+
+
+def test_every_fact(getenforce, run, tmp_path):
+    getenforce.set((GETENFORCE,), (0, 'Permissive\n', ''))
+    server = socket.socket()
+    server.bind(('127.0.0.1', 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    try:
+        failed, result = run(lk_host_info.main, {'paths': [str(tmp_path / 'media')], 'names': ['localhost'],
+                                                 'connect': [{'address': '127.0.0.1', 'port': port}]})
+    finally:
+        server.close()
+    assert not failed, result
+    assert result['changed'] is False
+    assert result['selinux'] == {'mode': 'permissive', 'source': 'getenforce'}
+    assert result['arch']['machine'] == os.uname()[4] and result['arch']['bits'] in (32, 64, None)
+    assert result['disk'][0]['checked_path'] == str(tmp_path) and result['disk'][0]['free_mb'] >= 0
+    assert [r['name'] for r in result['resolve']] == ['localhost']      # not added twice
+    assert result['connect'][0]['ok'] is True and result['connect'][0]['port'] == port
+    assert getenforce.calls[0][1]['timeout'] == 60
+
+
+def test_localhost_is_always_resolved(getenforce, run):
+    getenforce.set((GETENFORCE,), (0, 'Disabled\n', ''))
+    failed, result = run(lk_host_info.main, {'names': ['node2.invalid']})
+    assert not failed
+    assert [r['name'] for r in result['resolve']] == ['node2.invalid', 'localhost']
+    assert result['resolve'][0]['error'] and result['resolve'][0]['addresses'] == []
+
+
+@pytest.mark.parametrize('content,expected', [
+    ('SELINUX=enforcing\n', {'mode': 'enforcing', 'source': 'CONFIG'}),
+    (None, {'mode': 'absent', 'source': None}),
+    ('SELINUXTYPE=targeted\n', {'mode': 'absent', 'source': None}),
+])
+def test_selinux_without_getenforce(no_getenforce, run, content, expected):
+    if content is not None:
+        no_getenforce.write_text(content)
+    failed, result = run(lk_host_info.main, {})
+    assert not failed
+    if expected['source'] == 'CONFIG':
+        expected = dict(expected, source=str(no_getenforce))
+    assert result['selinux'] == expected
+
+
+def test_a_hanging_getenforce_falls_back_to_the_config(getenforce, run, monkeypatch, tmp_path):
+    config = tmp_path / 'selinux-config'
+    config.write_text('SELINUX=disabled\n')
+    monkeypatch.setattr(lk_host_info, 'SELINUX_CONFIG', str(config))
+    getenforce.set((GETENFORCE,), Hang())
+    failed, result = run(lk_host_info.main, {'command_timeout': 2})
+    assert not failed and result['selinux'] == {'mode': 'disabled', 'source': str(config)}
+
+
+@pytest.mark.parametrize('extra,says', [
+    ({'connect': [{'address': 'n', 'port': 70000}]}, '70000'),
+    ({'connect': [{'address': ' ', 'port': 7365}]}, 'address must not be empty'),
+    ({'connect': [{'address': 'n'}]}, 'port'),
+    ({'connect_timeout': -1}, "connect_timeout must be a number of seconds more than 0 and at most 604800 (7 days), not -1"),
+    ({'connect_timeout': 'inf'}, 'inf'),
+])
+def test_bad_input_is_refused(getenforce, run, extra, says):
+    failed, result = run(lk_host_info.main, extra)
+    assert failed and says in result['msg']
+    assert getenforce.calls == []
+
+
+def test_check_mode_reads_the_same(getenforce, run):
+    getenforce.set((GETENFORCE,), (0, 'Enforcing\n', ''))
+    failed, result = run(lk_host_info.main, {}, check_mode=True)
+    assert not failed and result['changed'] is False and result['selinux']['mode'] == 'enforcing'
