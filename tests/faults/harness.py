@@ -51,14 +51,12 @@ def wait_for(condition, timeout, what, interval=0.2):
 
 
 def media_iso(version):
-    """The product ISO of version on the host (built once, cached in .cache/media)."""
+    """The product ISO of version on the host (cached in .cache/media; lksim rebuilds it when
+    the simulator's content changed)."""
     out = os.path.join(CACHE, "media", version)
-    iso = os.path.join(out, "LKL_V%s_%s.iso" % (version, MEDIA_DATE))
-    if not os.path.exists(iso):
-        env = dict(os.environ, PYTHONPATH=os.path.join(REPO, "tests"))
-        run([sys.executable, "-m", "lksim", "media", "build", "--version", version, "--out", out,
-             "--date", MEDIA_DATE], env=env)
-    return iso
+    env = dict(os.environ, PYTHONPATH=os.path.join(REPO, "tests"))
+    return run([sys.executable, "-m", "lksim", "media", "build", "--version", version, "--out", out,
+                "--date", MEDIA_DATE], env=env).stdout.strip().splitlines()[-1]
 
 
 class Cluster(object):

@@ -9,6 +9,7 @@ build() needs rpmbuild (through packaging.build_rpms) and xorriso; extract() onl
 import argparse
 import datetime
 import glob
+import hashlib
 import os
 import shutil
 import subprocess
@@ -69,10 +70,28 @@ def _mkiso(source_dir, out_file, label):
     _xorriso(["-as", "mkisofs", "-quiet", "-R", "-J", "-V", label[:32], "-o", out_file, source_dir])
 
 
+def content_key(version):
+    """Short hash of what goes into the ISO of version (the rpms' content and setup), so
+    that an ISO built by an older simulator is never reused."""
+    digest = hashlib.sha256()
+    digest.update(packaging.content_key(str(version)).encode("utf-8"))
+    digest.update(SETUP_SCRIPT.encode("utf-8"))
+    return digest.hexdigest()[:10]
+
+
 def build(version, out_dir, date=None, cache_dir=None):
-    """Build the product ISO of version in out_dir; returns its path."""
+    """The product ISO of version in out_dir (reused when one of the same content is there);
+    returns its path. The content key is kept beside it in <iso>.key."""
     version = str(version)
     os.makedirs(out_dir, exist_ok=True)
+    target = os.path.join(out_dir, iso_name(version, date))
+    key = content_key(version)
+    try:
+        with open(target + ".key") as handle:
+            if os.path.isfile(target) and handle.read().strip() == key:
+                return target
+    except (IOError, OSError):
+        pass
     rpms = packaging.build_rpms(version, cache_dir or packaging.default_cache_dir())
     work = tempfile.mkdtemp(prefix=".media-%s-" % version, dir=out_dir)
     try:
@@ -89,10 +108,11 @@ def build(version, out_dir, date=None, cache_dir=None):
         iso_dir = os.path.join(work, "iso")
         os.makedirs(iso_dir)
         _mkiso(img_dir, os.path.join(iso_dir, img_name(version)), "SPS_" + version.replace(".", "_"))
-        target = os.path.join(out_dir, iso_name(version, date))
         tmp_iso = os.path.join(work, "out.iso")
         _mkiso(iso_dir, tmp_iso, "LKL_V" + version.replace(".", "_"))
         os.replace(tmp_iso, target)
+        with open(target + ".key", "w") as handle:
+            handle.write(key + "\n")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target

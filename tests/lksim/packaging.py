@@ -51,7 +51,7 @@ def rpm_file_name(package, version):
     return "%s-%s-1.noarch.rpm" % (package, version)
 
 
-def _content_key(version):
+def content_key(version):
     """Short hash of what goes into the rpms, so a changed launcher never reuses a stale build."""
     digest = hashlib.sha256()
     digest.update(LAUNCHER.encode("utf-8"))
@@ -130,7 +130,7 @@ def build_rpms(version, cache_dir=None):
     kits in KIT_NAMES order)."""
     version = str(version)
     cache_dir = cache_dir or default_cache_dir()
-    final_dir = os.path.join(cache_dir, "%s-%s" % (version, _content_key(version)))
+    final_dir = os.path.join(cache_dir, "%s-%s" % (version, content_key(version)))
     wanted = [os.path.join(final_dir, rpm_file_name(p, version)) for p in PACKAGES]
     if all(os.path.exists(p) for p in wanted):
         return wanted

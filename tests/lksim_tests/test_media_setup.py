@@ -42,6 +42,22 @@ def test_media_iso_holds_the_sps_image_with_setup_and_rpms(tmp_path):
         assert handle.read()[32769:32774] == b"CD001"
 
 
+def test_media_cache_reuses_only_an_iso_of_the_same_content(tmp_path):
+    iso = media.build("9.9.0", str(tmp_path), date="112226", cache_dir=h.rpm_cache())
+    with open(iso + ".key") as handle:
+        assert handle.read().strip() == media.content_key("9.9.0")
+    first = os.stat(iso).st_mtime_ns
+    assert media.build("9.9.0", str(tmp_path), date="112226", cache_dir=h.rpm_cache()) == iso
+    assert os.stat(iso).st_mtime_ns == first
+    # an ISO left by an older simulator (another content key) is rebuilt, never reused
+    with open(iso + ".key", "w") as handle:
+        handle.write("0123456789\n")
+    media.build("9.9.0", str(tmp_path), date="112226", cache_dir=h.rpm_cache())
+    with open(iso + ".key") as handle:
+        assert handle.read().strip() == media.content_key("9.9.0")
+    assert os.stat(iso).st_mtime_ns != first
+
+
 def test_media_cli_build_and_extract(tmp_path):
     env = dict(os.environ, PYTHONPATH=h.TESTS_DIR, LKSIM_RPM_CACHE=h.rpm_cache())
     built = subprocess.run([h.PYTHON, "-m", "lksim.media", "build", "--version", "9.8.0",
