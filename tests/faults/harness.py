@@ -139,6 +139,14 @@ class Cluster(object):
     def start(self, node):
         self.exec(node, "/opt/LifeKeeper/bin/lkstart")
 
+    def pause(self, node):
+        """Freeze the whole container (docker pause): unreachable for Ansible (docker exec fails
+        at once) and for its peers' heartbeats. Never while a task runs in it (it would hang)."""
+        run(["docker", "pause", self.container(node)])
+
+    def unpause(self, node):
+        run(["docker", "unpause", self.container(node)])
+
     # ---- ground truth -----------------------------------------------------------------------
     def status(self, node):
         return self.exec(node, "/opt/LifeKeeper/bin/lcdstatus", "-q", check=False).stdout
@@ -186,6 +194,30 @@ class Cluster(object):
         """{tag: [(start, end)]} when a hierarchy was in service nowhere (end None = still out)."""
         return lk_events.outages(self.events(), tags=tags, since=since)
 
+    def switchovers(self, tags=None, since=None):
+        """[(tag, from node, to node)] of the event logs, in order: which node restored which
+        tag after another held it (never the collection's report)."""
+        return [(m["tag"], m["from"], m["to"]) for m in lk_events.switchovers(self.events(), tags, since)]
+
+    def json_file(self, node, path):
+        """A JSON file on the node, or None when it is not there."""
+        text = self.exec(node, "sh", "-c", "cat %s 2>/dev/null || true" % path).stdout.strip()
+        return json.loads(text) if text else None
+
+    def lock(self, node, cluster="lifekeeper"):
+        """The cluster lock on the node (lk_lock's file), or None."""
+        return self.json_file(node, "/var/lib/hatools-lifekeeper/lock/cluster-%s.lock" % cluster)
+
+    def controller_lock(self, cluster="lifekeeper"):
+        path = os.path.join(self.artifacts, "locks", "cluster-%s.lock" % cluster)
+        if not os.path.exists(path):
+            return None
+        with open(path) as handle:
+            return json.load(handle)
+
+    def progress(self, node):
+        return self.json_file(node, "/var/lib/hatools-lifekeeper/update-progress.json")
+
     def wait_healthy(self, timeout=60):
         """Every node ready, every path ALIVE, no mirror resynchronising."""
         deadline = time.time() + timeout
@@ -228,7 +260,7 @@ class Cluster(object):
                 os.path.join(REPO, "playbooks", name), "-e", "@" + vars_file]
         if check:
             argv.append("--check")
-        env = dict(os.environ,
+        env = dict(os.environ, PYTHONUNBUFFERED="1",
                    ANSIBLE_COLLECTIONS_PATH=os.path.join(CACHE, "collections"),
                    ANSIBLE_HOME=os.path.join(CACHE, "ansible"),
                    ANSIBLE_PIPELINING="true", ANSIBLE_FORCE_COLOR="false", ANSIBLE_NOCOLOR="1",
