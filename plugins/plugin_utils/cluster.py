@@ -39,11 +39,11 @@ def _clean(result, loop_var):
 
 def result_problem(result, key=None, what='the task'):
     """Why a registered result (of one host) is not usable: unreachable, failed, or without
-    key; None when it is usable. failed_when: false keeps a module's msg but not its flag,
-    so a missing key is how a failed module shows."""
+    key (or key null); None when it is usable. failed_when: false keeps a module's msg but not
+    its flag, so a missing (or null) key is how a failed module shows."""
     if result.get('unreachable'):
         return 'unreachable: %s' % (result.get('msg') or 'no connection')
-    if result.get('failed') or (key and key not in result):
+    if result.get('failed') or (key and result.get(key) is None):
         return '%s failed: %s' % (what, result.get('msg') or 'no result')
     return None
 
