@@ -1,10 +1,13 @@
 """Ground truth from the simulator's event logs: how long each hierarchy was in service nowhere,
 and which switchovers happened.
 
-usage: check_events.py --max-outages N --max-seconds S [--report FILE --names HOST=NODE,...]
-       EVENTS.jsonl... (root tags from --tags)
+usage: check_events.py --max-outages N --max-seconds S [--expect-moves TAG:FROM>TO,...]
+       [--report FILE --names HOST=NODE,...] EVENTS.jsonl... (root tags from --tags)
 Prints a JSON summary; exits 1 when a hierarchy is out of service at the end, had more
 outages than allowed (each switchover is one), or one outage lasted longer than allowed.
+With --expect-moves (node names) the switchovers of the event logs (which node restored
+which tag, in order) must be exactly those, and each hierarchy must have been out of service
+exactly once per switchover of it (no outage that is not a switchover).
 With --report (the collection's JSON report) it also exits 1 unless the moves the report
 says were made equal the plan's moves and the switchovers of the event logs, in order
 (--names maps inventory hosts to LifeKeeper node names).
@@ -16,24 +19,6 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
 from lksim import events  # noqa: E402
-
-
-def moves(log, tags):
-    """[{tag, from, to}] in time order: each time a hierarchy came in service on a node other
-    than the one that held it before (node names of the event logs)."""
-    holder = {}
-    found = []
-    for event in log:
-        tag = event["tag"]
-        if tag not in tags:
-            continue
-        if event.get("from") in events.IN_SERVICE:
-            holder.setdefault(tag, event["node"])
-        if event["to"] in events.IN_SERVICE:
-            if holder.get(tag) not in (None, event["node"]):
-                found.append({"tag": tag, "from": holder[tag], "to": event["node"]})
-            holder[tag] = event["node"]
-    return found
 
 
 def report_problems(report_file, names, made):
@@ -58,6 +43,7 @@ def main():
     parser.add_argument("--since", type=float, help="ignore what happened before (epoch seconds)")
     parser.add_argument("--report", help="the collection's JSON report: its moves must match the plan and the logs")
     parser.add_argument("--names", default="", help="comma-separated HOST=NODE pairs (inventory -> LifeKeeper name)")
+    parser.add_argument("--expect-moves", help="comma-separated TAG:FROM>TO, in order: exactly these switchovers")
     parser.add_argument("files", nargs="+")
     args = parser.parse_args()
     tags = [t for t in args.tags.split(",") if t]
@@ -76,7 +62,17 @@ def main():
             problems.append("%s was out of service %d times (allowed %d)" % (tag, len(intervals), args.max_outages))
         if any(x is not None and x > args.max_seconds for x in lengths):
             problems.append("%s had an outage over %ss: %s" % (tag, args.max_seconds, lengths))
-    made = moves(log, tags)
+    made = events.switchovers(log, tags)
+    if args.expect_moves is not None:
+        expected = [dict(zip(("tag", "from", "to"), [item.split(":", 1)[0]] + item.split(":", 1)[1].split(">", 1)))
+                    for item in args.expect_moves.split(",") if item]
+        if made != expected:
+            problems.append("the event logs' switchovers %s differ from the expected %s" % (made, expected))
+        for tag in tags:
+            count = len([m for m in expected if m["tag"] == tag])
+            if summary[tag]["outages"] != count:
+                problems.append("%s was out of service %d times, expected exactly %d (one per switchover)"
+                                % (tag, summary[tag]["outages"], count))
     if args.report:
         names = dict(pair.split("=", 1) for pair in args.names.split(",") if pair)
         problems.extend(report_problems(args.report, names, made))

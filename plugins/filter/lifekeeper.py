@@ -16,7 +16,8 @@ import functools
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import update_path
-from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster, plan, report, values
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import (
+    cluster, locks, plan, reinstall, report, rescue, values)
 
 
 def _refuse_bad_values(func):
@@ -41,6 +42,21 @@ def _statuses(value, name):
 @_refuse_bad_values
 def lk_version(value, name='lk_target_version'):
     return values.normalise_version(value, name)
+
+
+@_refuse_bad_values
+def lk_optional_version(value, name):
+    return values.optional_version(value, name)
+
+
+@_refuse_bad_values
+def lk_run_id(value, name='lk_run_id'):
+    return values.run_id(value, name)
+
+
+@_refuse_bad_values
+def lk_abspath(value, name, default=None):
+    return values.absolute_path(value, name, default)
 
 
 @_refuse_bad_values
@@ -76,10 +92,11 @@ def lk_health(statuses, target_version=None):
 
 @_refuse_bad_values
 def lk_plans(clusters, statuses, target_version, allow_reinstall=False, restore_placement=True,
-             placement_records=None, operation='rolling update'):
+             placement_records=None, operation='rolling update', resuming=None):
     return plan.build_plans(clusters, _statuses(statuses, 'lk_plans'), target_version,
                             values.to_bool(allow_reinstall, 'lk_allow_reinstall'),
-                            values.to_bool(restore_placement, 'lk_restore_placement'), placement_records, operation)
+                            values.to_bool(restore_placement, 'lk_restore_placement'), placement_records, operation,
+                            resuming)
 
 
 @_refuse_bad_values
@@ -98,6 +115,9 @@ class FilterModule(object):
             'lk_version': lk_version,
             'lk_update_kind': lk_update_kind,
             'lk_rollback_archive': values.rollback_archive,
+            'lk_optional_version': lk_optional_version,
+            'lk_run_id': lk_run_id,
+            'lk_abspath': lk_abspath,
             # the cluster
             'lk_node_reads': cluster.node_reads,
             'lk_by_host': cluster.by_host,
@@ -117,6 +137,21 @@ class FilterModule(object):
             'lk_evacuation': lk_evacuation,
             'lk_moves_back': plan.moves_back,
             'lk_rescue_moves': plan.rescue_moves,
+            # one run per cluster, the rescue, the reinstall path
+            'lk_lock_name': locks.lock_name,
+            'lk_lock_problems': locks.lock_problems,
+            'lk_lock_breaks': locks.lock_breaks,
+            'lk_configured': rescue.configured_hierarchies,
+            'lk_bring_back': rescue.bring_back,
+            'lk_left_mid_update': rescue.left_mid_update,
+            'lk_lock_note': rescue.lock_note,
+            'lk_interrupted': rescue.interrupted_leaders,
+            'lk_progress_records': reinstall.progress_records,
+            'lk_resuming': reinstall.resuming,
+            'lk_reinstall_problems': reinstall.reinstall_problems,
+            'lk_reinstall_steps': reinstall.manual_steps,
+            'lk_kits': reinstall.kits,
+            'lk_reinstall_caveat': reinstall.caveat,
             # the report and the messages
             'lk_switch_records': report.switch_records,
             'lk_report': report.build_report,

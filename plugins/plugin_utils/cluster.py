@@ -39,11 +39,11 @@ def _clean(result, loop_var):
 
 def result_problem(result, key=None, what='the task'):
     """Why a registered result (of one host) is not usable: unreachable, failed, or without
-    key; None when it is usable. failed_when: false keeps a module's msg but not its flag,
-    so a missing key is how a failed module shows."""
+    key (or key null); None when it is usable. failed_when: false keeps a module's msg but not
+    its flag, so a missing (or null) key is how a failed module shows."""
     if result.get('unreachable'):
         return 'unreachable: %s' % (result.get('msg') or 'no connection')
-    if result.get('failed') or (key and key not in result):
+    if result.get('failed') or (key and result.get(key) is None):
         return '%s failed: %s' % (what, result.get('msg') or 'no result')
     return None
 
@@ -161,10 +161,14 @@ def failed_resources(statuses):
             for res in status.get('resources') or [] if res.get('state') == 'OSF']
 
 
-def health_problems(statuses):
+def health_problems(statuses, standby_pending=False, ignore_machines=()):
     """Why the cluster is not healthy: a node not read, LifeKeeper not installed or not
     running, paths not ALIVE, resources neither in service nor standby, hierarchies in
-    service on no node or on several, or without a standby. A list of sentences."""
+    service on no node or on several, or without a standby. A list of sentences.
+
+    standby_pending: a hierarchy without a standby is not a problem (a node being
+    reinstalled will be its standby again); ignore_machines: LifeKeeper names of nodes whose
+    communication paths are not judged (those nodes)."""
     problems = ['%s: state unknown, the node could not be read (%s)' % (host, reason)
                 for host, reason in sorted(unreadable(statuses).items())]
     holders = {}     # root tag -> [hosts where it is in service]
@@ -177,7 +181,7 @@ def health_problems(statuses):
             problems.append('%s: LifeKeeper is not running' % host)
             continue
         for path in status.get('comm_paths') or []:
-            if path.get('state') != 'ALIVE':
+            if path.get('state') != 'ALIVE' and path.get('machine') not in ignore_machines:
                 problems.append('%s: communication path to %s (%s) is %s'
                                 % (host, path.get('machine'), path.get('addresses'), path.get('state')))
         for res in status.get('resources') or []:
@@ -194,7 +198,7 @@ def health_problems(statuses):
             problems.append('hierarchy %s is in service on no node' % tag)
         elif len(where) > 1:
             problems.append('hierarchy %s is in service on more than one node: %s' % (tag, ', '.join(where)))
-        elif not standbys.get(tag):
+        elif not standbys.get(tag) and not standby_pending:
             problems.append('hierarchy %s (in service on %s) has no standby node to switch to'
                             % (tag, where[0]))
     return problems

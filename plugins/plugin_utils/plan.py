@@ -15,6 +15,7 @@ from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import
     crosses_perl_change, parse_version, update_path)
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.cluster import (
     IN_SERVICE, STANDBY, health_problems, is_known, known, lk_name, placement, priority, roots, usable)
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.reinstall import caveat, resume_warnings
 
 ACTIONS = {'none': 'skip', 'direct': 'update', 'fresh': 'install', 'reinstall': 'reinstall'}
 
@@ -58,22 +59,26 @@ def _move(tag, from_host, to_host, statuses):
 
 
 def build_plan(statuses, target_version, allow_reinstall=False, restore_placement=True, order=None,
-               placement_record=None, cluster=None):
+               placement_record=None, cluster=None, resuming=None):
     """The plan of one cluster.
 
     statuses: {host: node status} read in pre-flight; order: the hosts in inventory order;
     placement_record: {hierarchy: host} recorded by an earlier attempt of this run (a
-    resume puts hierarchies back there), else the placement now.
+    resume puts hierarchies back there), else the placement now; resuming: {host: progress
+    record} of nodes this run left mid-reinstall (see reinstall.resuming): reinstalled first,
+    from the record, their own health and the standbys they were are not judged now.
     """
     target = parse_version(target_version)   # ValueError names the bad value
     hosts = [h for h in (list(order) if order else sorted(statuses)) if h in statuses]
-    problems = health_problems(dict((h, statuses[h]) for h in hosts))
+    resuming = dict((h, r) for h, r in (resuming or {}).items() if h in hosts)
+    problems = health_problems(dict((h, statuses[h]) for h in hosts if h not in resuming), bool(resuming),
+                               [r.get('node_name') for r in resuming.values() if r.get('node_name')])
     readable = known(statuses)
-    warnings = []
+    warnings = resume_warnings(resuming)
     nodes = {}
     for host in hosts:
         status = readable.get(host, {})
-        version = status.get('version')
+        version = (resuming.get(host) or {}).get('version_before') or status.get('version')
         path = update_path(version, target)
         if path.kind == 'downgrade':
             problems.append('%s: %s' % (host, path.reason))
@@ -86,12 +91,17 @@ def build_plan(statuses, target_version, allow_reinstall=False, restore_placemen
         if target.major < 9:
             warnings.append('%s: LifeKeeper %s requires SELinux disabled and name resolution between '
                             'nodes (localhost -> 127.0.0.1)' % (host, target))
+        if path.kind == 'reinstall' and caveat(host, target):
+            warnings.append(caveat(host, target))
         nodes[host] = _node(host, status, path.kind, path.reason, ACTIONS.get(path.kind))
+        if host in resuming:
+            nodes[host].update(version_before=version, resume=resuming[host].get('step'))
 
-    # Order: nodes to skip first (nothing to do), then by hierarchies held, fewest first;
-    # the node holding the most hierarchies goes last. Ties keep inventory order.
+    # Order: nodes to skip first (nothing to do), then a reinstall to complete, then by
+    # hierarchies held, fewest first; the node holding the most hierarchies goes last. Ties
+    # keep inventory order.
     rank = dict((h, i) for i, h in enumerate(hosts))
-    update_order = sorted(hosts, key=lambda h: (nodes[h]['action'] != 'skip',
+    update_order = sorted(hosts, key=lambda h: (nodes[h]['action'] != 'skip', h not in resuming,
                                                 len(nodes[h]['in_service']), rank[h]))
     skipped = set(h for h in hosts if nodes[h]['action'] == 'skip')
     before, back = _simulate(statuses, hosts, update_order, skipped, target, nodes, placement_record,
@@ -119,7 +129,7 @@ def build_rollback_plan(statuses, version=None, order=None, restore_placement=Tr
 
 
 def build_plans(clusters, statuses, target_version, allow_reinstall=False, restore_placement=True,
-                placement_records=None, operation='rolling update'):
+                placement_records=None, operation='rolling update', resuming=None):
     """{cluster name: plan} for clusters [{'name', 'hosts'}] (see cluster.group_clusters).
 
     statuses: {host: node status} of every node; placement_records: {cluster name:
@@ -137,7 +147,7 @@ def build_plans(clusters, statuses, target_version, allow_reinstall=False, resto
                                                      restore_placement, records.get(one['name']), one['name'])
         else:
             plans[one['name']] = build_plan(statuses, str(target_version), allow_reinstall, restore_placement,
-                                            one['hosts'], records.get(one['name']), one['name'])
+                                            one['hosts'], records.get(one['name']), one['name'], resuming)
     return plans
 
 

@@ -222,6 +222,8 @@ def failure_messages(results, inventories, playbook):
         text = failure_message(rep, result.get('statuses') or {}, result.get('artifacts') or '(no artifacts)',
                                resume, result.get('rescue_errors'), result.get('operation') or 'run',
                                result.get('resume_note'))
+        if result.get('lock_note'):
+            text += ' ' + result['lock_note']
         messages.append(text if len(results) == 1 else 'Cluster %s: %s' % (result.get('cluster'), text))
     return messages
 

@@ -62,13 +62,17 @@ def media_iso(version):
 class Cluster(object):
     """A simulated cluster: nodes node1..nodeN in containers <prefix>-nodeI."""
 
-    def __init__(self, prefix, nodes=2, version="9.7.0", hierarchies=None, media=("9.9.0",), knobs=None):
+    def __init__(self, prefix, nodes=2, version="9.7.0", hierarchies=None, media=("9.9.0",), knobs=None,
+                 connection="community.docker.docker"):
         self.prefix = prefix
         self.names = ["node%d" % i for i in range(1, nodes + 1)]
         self.version = version
         self.hierarchies = hierarchies if hierarchies is not None else [APP_WEB]
         self.media = list(media)
         self.knobs = knobs or {}
+        # community.docker.docker_api reports a container it cannot find as unreachable (as ssh
+        # reports a host that does not answer); community.docker.docker makes it a failed module
+        self.connection = connection
         self.workdir = tempfile.mkdtemp(prefix="lkfaults-%s-" % prefix)
         self.inventory = os.path.join(self.workdir, "inventory.yml")
         self.report_file = os.path.join(self.workdir, "report.json")
@@ -105,7 +109,7 @@ class Cluster(object):
 
     def down(self, keep_logs=False):
         """Remove the containers; the work folder (inventory, playbook logs) too unless keep_logs."""
-        names = [self.container(n) for n in self.names]
+        names = [self.container(n) for n in self.names] + [self.container(n) + "-cut" for n in self.names]
         subprocess.run(["docker", "rm", "-f"] + names, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        check=False)
         if not keep_logs and os.path.isdir(self.workdir):
@@ -136,6 +140,17 @@ class Cluster(object):
 
     def start(self, node):
         self.exec(node, "/opt/LifeKeeper/bin/lkstart")
+
+    def cut(self, node):
+        """The controller loses its connection to the node (as when ssh cannot reach it), the node
+        itself and its LifeKeeper go on: the container is renamed, so that the docker_api
+        connection finds no such host and Ansible marks it unreachable. (docker pause would do
+        that too, but a frozen node that thaws sees its peers' heartbeats missing and takes
+        their hierarchies over: two copies in service, as a real cluster without quorum.)"""
+        run(["docker", "rename", self.container(node), self.container(node) + "-cut"])
+
+    def reconnect(self, node):
+        run(["docker", "rename", self.container(node) + "-cut", self.container(node)])
 
     # ---- ground truth -----------------------------------------------------------------------
     def status(self, node):
@@ -184,6 +199,32 @@ class Cluster(object):
         """{tag: [(start, end)]} when a hierarchy was in service nowhere (end None = still out)."""
         return lk_events.outages(self.events(), tags=tags, since=since)
 
+    def switchovers(self, tags=None, since=None):
+        """[(tag, from node, to node)] of the event logs, in order: which node restored which
+        hierarchy (root tags; default: the cluster's) after another held it (never the
+        collection's report)."""
+        tags = tags if tags is not None else [h["root"] for h in self.hierarchies]
+        return [(m["tag"], m["from"], m["to"]) for m in lk_events.switchovers(self.events(), tags, since)]
+
+    def json_file(self, node, path):
+        """A JSON file on the node, or None when it is not there."""
+        text = self.exec(node, "sh", "-c", "cat %s 2>/dev/null || true" % path).stdout.strip()
+        return json.loads(text) if text else None
+
+    def lock(self, node, cluster="lifekeeper"):
+        """The cluster lock on the node (lk_lock's file), or None."""
+        return self.json_file(node, "/var/lib/hatools-lifekeeper/lock/cluster-%s.lock" % cluster)
+
+    def controller_lock(self, cluster="lifekeeper"):
+        path = os.path.join(self.artifacts, "locks", "cluster-%s.lock" % cluster)
+        if not os.path.exists(path):
+            return None
+        with open(path) as handle:
+            return json.load(handle)
+
+    def progress(self, node):
+        return self.json_file(node, "/var/lib/hatools-lifekeeper/update-progress.json")
+
     def wait_healthy(self, timeout=60):
         """Every node ready, every path ALIVE, no mirror resynchronising."""
         deadline = time.time() + timeout
@@ -209,7 +250,7 @@ class Cluster(object):
     def write_inventory(self):
         hosts = dict((self.container(n), {"lksim_node_name": n}) for n in self.names)
         inventory = {"lifekeeper": {"hosts": hosts, "vars": {
-            "ansible_connection": "community.docker.docker",
+            "ansible_connection": self.connection,
             "ansible_python_interpreter": "/usr/bin/python3"}}}
         with open(self.inventory, "w") as handle:
             json.dump(inventory, handle)
@@ -226,7 +267,7 @@ class Cluster(object):
                 os.path.join(REPO, "playbooks", name), "-e", "@" + vars_file]
         if check:
             argv.append("--check")
-        env = dict(os.environ,
+        env = dict(os.environ, PYTHONUNBUFFERED="1",
                    ANSIBLE_COLLECTIONS_PATH=os.path.join(CACHE, "collections"),
                    ANSIBLE_HOME=os.path.join(CACHE, "ansible"),
                    ANSIBLE_PIPELINING="true", ANSIBLE_FORCE_COLOR="false", ANSIBLE_NOCOLOR="1",
@@ -234,8 +275,10 @@ class Cluster(object):
         log = open(os.path.join(self.workdir, "playbook-%s.log" % int(time.time() * 1000)), "w")
         if background:
             # its own process group: a test can kill the whole controller (os.killpg) without pytest
-            return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=self.workdir,
+            proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=self.workdir,
                                     universal_newlines=True, start_new_session=True)
+            proc.log_path = log.name      # its output, once it ended
+            return proc
         proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=self.workdir,
                               universal_newlines=True, timeout=timeout, check=False)
         log.write(proc.stdout)

@@ -145,8 +145,10 @@ def test_daemon_dies_while_another_node_is_updated(make_cluster):
     for tag, spans in outages.items():
         assert all(stop is not None and stop - begin < 10 for begin, stop in spans), outages
     # app-web: from node2 to node1 once (node1 is updated before node2 and is its home);
-    # db: evacuated from node2 and put back
+    # db: evacuated from node2 to node3 (updated, priority 10 before node1's 20) and put back
     assert len(outages.get("app-web", [])) == 1 and len(outages.get("db", [])) == 2, outages
+    assert cluster.switchovers(tags=["app-web", "db"], since=resume_at) == [
+        ("app-web", "node2", "node1"), ("db", "node2", "node3"), ("db", "node3", "node2")]
 
 
 def test_restore_fails_during_evacuation(make_cluster):
@@ -169,6 +171,7 @@ def test_restore_fails_during_evacuation(make_cluster):
     assert (_progress(cluster, "node2") or {}).get("step") == "done"
     outages = _print_downtime(cluster, first, "failed restore (first run)", start)
     assert len(outages["app-web"]) == 1, outages
+    assert cluster.switchovers(tags=["app-web"], since=start) == []      # back where it was, on node1
     gap_start, gap_end = outages["app-web"][0]
     assert gap_end is not None and gap_end - gap_start < 15, outages
     # the restore really failed on node2 (OSF) and app-web came back on node1
@@ -209,6 +212,8 @@ def test_restore_fails_during_evacuation(make_cluster):
     assert cluster.report()["result"] == "success"
     outages = _print_downtime(cluster, second, "failed restore (rerun)", resume_at)
     assert len(outages["app-web"]) == 2, outages
+    assert cluster.switchovers(tags=["app-web"], since=resume_at) == [("app-web", "node1", "node2"),
+                                                                       ("app-web", "node2", "node1")]
     assert all(stop is not None and stop - begin < 10 for begin, stop in outages["app-web"]), outages
 
 

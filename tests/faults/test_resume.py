@@ -126,7 +126,7 @@ def test_setup_fails_on_second_node_then_rerun_resumes(make_cluster):
     resume = re.search(r"-e lk_run_id=(\S+)", message)
     assert resume and "ansible-playbook" in message and "lk_target_version=%s" % TARGET in message, message
     run_id = resume.group(1)
-    assert os.listdir(cluster.artifacts) == [run_id]
+    assert sorted(os.listdir(cluster.artifacts)) == ["locks", run_id]   # the controller lock lives there too
 
     # ground truth after the failure
     assert cluster.rpm_version(node="node2") == TARGET
@@ -163,7 +163,7 @@ def test_setup_fails_on_second_node_then_rerun_resumes(make_cluster):
     # ---- rerun with the run id from the message, the fault cleared ----
     cluster.knob("node1", fail_setup=False)
     rerun_resumes(cluster, run_id, progress2, placement_file, placement_mtime)
-    assert os.listdir(cluster.artifacts) == [run_id]
+    assert sorted(os.listdir(cluster.artifacts)) == ["locks", run_id]   # the controller lock lives there too
 
     downtime, intervals = check_outages_are_switchovers(cluster, 2)   # evacuation + back
     print("DOWNTIME scenario 1 (setup fails on node1, rerun): %s; outages %s; story %.1f s"
@@ -218,11 +218,15 @@ def test_controller_killed_between_nodes_then_rerun_resumes(make_cluster):
         assert json.load(handle) == {ROOT: node1}
     placement_mtime = os.stat(placement_file).st_mtime
     assert not os.path.exists(cluster.report_file)           # the killed run wrote no report
+    # the killed run's cluster lock stays (on every node and on the controller) ...
+    assert [(cluster.lock(n) or {}).get("run_id") for n in cluster.names] == [run_id] * 2
+    assert cluster.controller_lock()["run_id"] == run_id
     print("killed %.2f s after the start" % (killed_at - started))
 
-    # ---- rerun with the same run id: resumes at node1 ----
+    # ---- rerun with the same run id: takes its lock back, resumes at node1, releases it ----
     rerun_resumes(cluster, run_id, progress2, placement_file, placement_mtime)
     assert json.loads(cluster.exec("node1", "cat", PROGRESS).stdout)["step"] == "done"
+    assert [cluster.lock(n) for n in cluster.names] == [None, None] and cluster.controller_lock() is None
 
     downtime, intervals = check_outages_are_switchovers(cluster, 2)   # evacuation of node1 + back
     print("DOWNTIME scenario 5 (controller killed between nodes, rerun): %s; outages %s; story %.1f s"

@@ -112,10 +112,15 @@ class Lcm(object):
             if old == new:
                 return
             res["state"] = new
-            lcd.save(self.paths, self.data)
+            self.save()
             events.record(self.paths, self.node, tag, old, new, cause)
         self.log("NOTIFY" if new != "OSF" else "ERROR", "set_state", 1 if new != "OSF" else 2,
                  "resource %s changed from %s to %s (%s)" % (tag, old, new, cause))
+
+    def save(self):
+        """Write the LCD (lcd.json) as it is now."""
+        with self.lock:
+            lcd.save(self.paths, self.data)
 
     def real_states(self):
         with self.lock:
@@ -140,10 +145,14 @@ class Lcm(object):
             return {"ok": True, "node": self.node, "starting": self.starting}
         if op == "hb":
             return self.membership.answer_heartbeat(request)
+        if op in ("states", "release") and not self.membership.known(request):
+            return self.membership.unknown_answer(request)
         if op == "states":
             return dict(self.membership.hb_payload(), ok=True)
         if op == "peer_stop":
             return self.membership.peer_stopped(request)
+        if op == "forget":
+            return self.membership.forget(request)
         if op == "status":
             return self.status()
         if op == "restore":
@@ -172,7 +181,7 @@ class Lcm(object):
             self.membership.announce_stop()
             with self.lock:
                 self.data["running"] = False
-                lcd.save(self.paths, self.data)
+                self.save()
             try:
                 os.unlink(self.paths.initdone)
             except OSError:
@@ -205,7 +214,7 @@ class Lcm(object):
                                    "recovery: LifeKeeper was not stopped on %s (crash)" % self.node)
         with self.lock:
             self.data["running"] = True
-            lcd.save(self.paths, self.data)
+            self.save()
             self.mirrors.at_start()
         self.log("NOTIFY", "lcm_start", 1, "LifeKeeper starting on %s (port %d)" % (self.node, self.port))
         for server in self.servers:

@@ -70,6 +70,25 @@ def outages(events, tags=None, since=None, until=None):
     return result
 
 
+def switchovers(events, tags=None, since=None):
+    """[{tag, from, to}] in time order: each time a hierarchy came in service on a node other
+    than the one that held it before (which node restored which tag). Events before since
+    only tell who held what."""
+    holder = {}
+    found = []
+    for event in events:
+        tag = event["tag"]
+        if tags is not None and tag not in tags:
+            continue
+        if event.get("from") in IN_SERVICE:
+            holder.setdefault(tag, event["node"])
+        if event["to"] in IN_SERVICE:
+            if holder.get(tag) not in (None, event["node"]) and (since is None or event["time"] >= since):
+                found.append({"tag": tag, "from": holder[tag], "to": event["node"]})
+            holder[tag] = event["node"]
+    return found
+
+
 def downtime_seconds(events, tags=None, since=None, until=None):
     """Total seconds each tag was in service nowhere (open intervals end at until or now)."""
     end = until if until is not None else time.time()

@@ -104,10 +104,23 @@ class Membership(object):
         if revived:
             lcm.log("INFO", "comm_up", 10, "communication with %s established" % name)
 
+    def known(self, request):
+        """A peer request (hb, states, release) comes from a system of our LCD. A system this
+        node does not know (removed by rmlk, not re-learned) gets no answer to count on: its
+        comm paths stay DEAD on its side too."""
+        name = request.get("from")
+        return name is None or name in self.peers
+
+    def unknown_answer(self, request):
+        return {"ok": False, "rc": 9, "err": "%s is not a system of %s's cluster"
+                % (request.get("from"), self.lcm.node)}
+
     def answer_heartbeat(self, request):
         """The answer to a peer's heartbeat on one of our paths (the request names its path)."""
         if self.lcm.stopping:
             return {"ok": False, "stopped": True}
+        if not self.known(request):
+            return self.unknown_answer(request)
         key = request.get("path")
         if key:
             self.note_peer(request, (key[1], key[0]))
@@ -116,7 +129,7 @@ class Membership(object):
 
     def heartbeat_loop(self, path):
         lcm = self.lcm
-        while not lcm.stop_event.is_set():
+        while not lcm.stop_event.is_set() and path in self.comm_paths:
             began = time.time()
             self.beat(path)
             lcm.stop_event.wait(max(0.05, lcm.hbeat - (time.time() - began)))
@@ -193,6 +206,27 @@ class Membership(object):
                 self.send_peer(name, dict(self.hb_payload(), op="peer_stop"), timeout=1.0)
             except client.NotRunning:
                 pass
+
+    def forget(self, request):
+        """rmlk on a peer removes it from the cluster: drop its comm paths, its system entry
+        and every equivalency (resource priority) with it; save the LCD."""
+        lcm = self.lcm
+        name = request.get("node")
+        if name == lcm.node or name not in lcm.data["systems"]:
+            return {"ok": False, "rc": 7, "err": "%s is not a peer system of %s" % (name, lcm.node)}
+        with lcm.lock:
+            lcm.data["comm_paths"][:] = [p for p in lcm.data["comm_paths"] if p["machine"] != name]
+            del lcm.data["systems"][name]
+            for res in lcm.data["resources"]:
+                res["priorities"].pop(name, None)
+            self.peers.pop(name, None)
+            for key in [k for k in self.last_seen if k not in
+                        [(p["local"], p["remote"]) for p in lcm.data["comm_paths"]]]:
+                self.last_seen.pop(key, None)
+            lcm.save()
+        lcm.log("NOTIFY", "comm_remove", 14, "%s was removed from the cluster (rmlk on %s): its "
+                "communication paths and equivalencies are gone" % (name, name))
+        return {"ok": True, "rc": 0}
 
     # ------------------------------------------------------------------ talking to peers
     def query_peer(self, name):

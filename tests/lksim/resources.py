@@ -202,9 +202,9 @@ class Resources(object):
         lcm = self.lcm
         membership = lcm.membership
         with lcm.action_lock:
-            peer = membership.peers[name]
-            if peer.stopped or membership.peer_alive(name) or lcm.stopping:
-                return
+            peer = membership.peers.get(name)
+            if peer is None or peer.stopped or membership.peer_alive(name) or lcm.stopping:
+                return      # removed from the cluster, stopped gracefully, back, or we stop
             with lcm.lock:
                 held = [t for t in lcm.lcd.tags() if peer.states.get(t) in IN_SERVICE]
             done = set()

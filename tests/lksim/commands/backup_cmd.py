@@ -5,7 +5,8 @@ lkbackup -c [-f ARCHIVE]   archive $LKROOT/config (without earlier archives and 
                            $LKROOT/config/archive.<YYMMDDhhmm>.tar.gz; prints
                            "Executing on <node>" and "Creating archive <path>" (vendor sample).
 lkbackup -x -f ARCHIVE     put those files back, /etc/default/LifeKeeper included.
-                           Refused while LifeKeeper runs (ASSUMED).
+                           Refused while LifeKeeper runs (ASSUMED). Restored resource
+                           instances keep the state they have on the node now (ASSUMED).
 Member names inside the archive are relative to the node ROOT (opt/LifeKeeper/config/...).
 """
 import argparse
@@ -100,6 +101,7 @@ def extract(name, paths, archive):
                 sys.stderr.write("%s: LifeKeeper is running; stop it before restoring a configuration\n"
                                  % name)
                 return 1
+            current = _runtime_states(paths)
             print("Restoring archive %s" % archive)
             for member in wanted:
                 target = os.path.join(paths.root, member.name.lstrip("./"))
@@ -116,14 +118,29 @@ def extract(name, paths, archive):
     except (tarfile.TarError, EOFError, OSError) as exc:
         sys.stderr.write("%s: cannot read archive %s: %s\n" % (name, archive, exc))
         return 1
-    _configuration_only(paths)
+    _configuration_only(paths, current)
     return 0
 
 
-def _configuration_only(paths):
-    """The archive restores configuration, not runtime (ASSUMPTIONS.md): the restored
-    instances start out of service and the LCD is marked stopped, so the next start is
-    not read as a crash of the run the archive was taken from."""
+def _runtime_states(paths):
+    """{tag: state} of the node's resource instances now, when LifeKeeper was stopped
+    cleanly (a `stop -f` leaves resources in service and they still run); {} when there is
+    no LCD or the last run crashed (its resources died with it)."""
+    try:
+        data = lcd.load(paths)
+    except lcd.LcdError:
+        return {}
+    if data.get("running") or not isinstance(data.get("resources"), list):
+        return {}
+    return dict((res["tag"], res.get("state")) for res in data["resources"]
+                if isinstance(res, dict) and "tag" in res)
+
+
+def _configuration_only(paths, current):
+    """The archive restores configuration, not runtime (ASSUMPTIONS.md): each restored
+    instance keeps the state it has on the node now (current), out of service when the
+    node has none, and the LCD is marked stopped, so the next start neither brings up what
+    ran when the archive was taken nor reads as a crash of that run."""
     try:
         data = lcd.load(paths)
     except lcd.LcdError:
@@ -131,7 +148,12 @@ def _configuration_only(paths):
     if not isinstance(data.get("resources"), list):
         return
     for res in data["resources"]:
-        if isinstance(res, dict) and res.get("state") in ("ISP", "ISU", "ILLSTATE"):
+        if not isinstance(res, dict):
+            continue
+        now = current.get(res.get("tag"))
+        if now in lcd.STATES and now != "ILLSTATE":
+            res["state"] = now
+        elif res.get("state") in ("ISP", "ISU", "ILLSTATE"):
             res["state"] = "OSU"
     data["running"] = False
     lcd.save(paths, data)

@@ -2,7 +2,9 @@
 
 Output lines are the vendor's (9.9.0 update guide) where the guide shows them: the three
 warning lines, the "Note" block naming the systems where LifeKeeper does not appear to run
-(only when there is one), the question, the GUI server lines, the package removal lines.
+(only when there is one), the question, `Removing <node> from the cluster` (when LifeKeeper
+runs on a peer: each running peer drops this node's comm paths and equivalencies), the GUI
+server lines, the package removal lines.
 Anything but y/yes (empty line, end of input) aborts with exit 1 and nothing changed
 (ASSUMED exit code). On y: a running LifeKeeper is stopped with a plain `lkstop` (resources
 taken out of service), the GUI server is disabled, the kits then the core are erased,
@@ -50,14 +52,37 @@ def peer_running(paths, addresses, timeout=2.0):
     return False
 
 
-def systems_not_running(paths, local_running):
-    """Names of the cluster's systems (this one first) where LifeKeeper does not run."""
+def peer_systems(paths):
+    """{name: addresses} of the other systems in the node's LCD."""
     local = node_name(paths)
-    names = [] if local_running else [local]
-    for name, entry in load_lcd(paths).data["systems"].items():
-        if name != local and not peer_running(paths, entry.get("addresses", [])):
-            names.append(name)
-    return names
+    return dict((name, entry.get("addresses", []))
+                for name, entry in load_lcd(paths).data["systems"].items() if name != local)
+
+
+def systems_not_running(paths, local_running, peers):
+    """Names of the cluster's systems (this one first) where LifeKeeper does not run."""
+    names = [] if local_running else [node_name(paths)]
+    return names + [name for name, addresses in peers.items()
+                    if not peer_running(paths, addresses)]
+
+
+def remove_from_cluster(paths, node, peers):
+    """Ask each running peer to forget node (its comm paths and equivalencies); returns the
+    peers that could not be told."""
+    port = defaults.port(defaults.load(paths))
+    missed = []
+    for name, addresses in peers.items():
+        for address in addresses:
+            try:
+                answer = client.send(address, port, {"op": "forget", "node": node, "from": node},
+                                     timeout=10.0)
+            except client.NotRunning:
+                continue
+            if answer.get("ok"):
+                break
+        else:
+            missed.append(name)
+    return missed
 
 
 def _disable_gui_server(paths):
@@ -72,9 +97,11 @@ def main(name, argv, paths):
     parser = argparse.ArgumentParser(prog=name, description="remove LifeKeeper from this node")
     parser.parse_args(argv)
     running = lifekeeper_running(paths)
+    node = node_name(paths)
+    peers = peer_systems(paths)
     _say(*WARNING)
     _say("")
-    absent = systems_not_running(paths, running)
+    absent = systems_not_running(paths, running, peers)
     if absent:
         _say(*(NOTE + tuple(absent)))
         _say("")
@@ -95,6 +122,11 @@ def main(name, argv, paths):
         if rc != 0:
             sys.stderr.write("%s: lkstop failed (exit %d); nothing was removed\n" % (name, rc))
             return 1
+    running_peers = dict((p, a) for p, a in peers.items() if p not in absent)
+    if running_peers:
+        _say("Removing %s from the cluster" % node)
+        for peer in remove_from_cluster(paths, node, running_peers):
+            _say("Warning: %s could not be told; it still knows %s" % (peer, node))
     _disable_gui_server(paths)
     # knob rmlk_leaves_packages: the same lines and exit 0, but no rpm is erased (their files
     # under $LKROOT stay with them; only what no package owns, $LKROOT/config, goes)

@@ -829,3 +829,55 @@ def test_the_version_is_normalised_once(lkroot, node, media, work, run, given):
     failed, result = run(lk_setup.main, params(lkroot, media, work, version=given))
     assert not failed, result
     assert result['version_after'] == '9.9.0' and result['update_path'] == 'direct'
+
+
+# ---- validate_only: the pre-flight media check (reports the path, refuses none, changes nothing)
+
+@pytest.mark.parametrize('installed, path, check_mode', [
+    ('9.8.0', 'direct', False), ('9.6.0', 'reinstall', False), ('9.9.0', 'none', False), (None, 'fresh', False),
+    ('10.0.0', 'downgrade', False), ('9.6.0', 'reinstall', True),
+])
+def test_validate_only_reports_every_path_and_changes_nothing(lkroot, node, media, work, run, fake_cli, installed,
+                                                             path, check_mode):
+    node.version = installed
+    node.kits = {'steeleye-lkDR': installed} if installed else {}
+    failed, result = run(lk_setup.main, params(lkroot, media, work, validate_only=True), check_mode=check_mode)
+    assert not failed, result
+    assert result['changed'] is False
+    assert result['update_path'] == path
+    assert (installed or '') in (result.get('update_reason') or '')
+    assert result['media_sha256'] == hashlib.sha256(ISO_BYTES).hexdigest()
+    # the ISO's content was read with xorriso -ls, nothing mounted, extracted or run
+    assert result['media_version'] == '9.9.0'
+    assert actions(fake_cli) == [XORRISO]
+    assert [c for c in fake_cli.argvs() if c[0] == XORRISO][0][1:] == ('-indev', str(media), '-ls', '/')
+    assert node.version == installed and os.listdir(str(work)) == []
+
+
+@pytest.mark.parametrize('image, extra, says', [
+    ('sps_9.8.0.img', {}, 'holds sps_9.8.0.img (version 9.8.0), but version is 9.9.0'),
+    ('sps_9.9.0.img', {'media_sha256': 'ab' * 32}, 'but media_sha256 is ' + 'ab' * 32),
+    ('sps_9.9.0.img', {'version': '9.8'}, 'is named for version 9.9.0, but version is 9.8.0'),
+    ('sps_9.9.0.img', {'version': 'nine'}, "invalid version: invalid LifeKeeper version 'nine'"),
+])
+def test_validate_only_refuses_wrong_media_naming_it(lkroot, node, media, work, run, fake_cli, image, extra, says):
+    node.image = image
+    failed, result = run(lk_setup.main, params(lkroot, media, work, validate_only=True, **extra))
+    assert failed and says in result['msg'], result
+    assert 'Traceback' not in result['msg']
+    assert actions(fake_cli) in ([], [XORRISO])
+
+
+def test_validate_only_missing_media_is_named(lkroot, node, work, run, fake_cli, tmp_path):
+    missing = str(tmp_path / 'LKL_V9.9.0_112226.iso')
+    failed, result = run(lk_setup.main, params(lkroot, missing, work, validate_only=True))
+    assert failed and result['msg'] == 'media %s does not exist on this node' % missing
+    assert actions(fake_cli) == []
+
+
+def test_validate_only_without_xorriso_checks_the_names_only(lkroot, node, media, work, run, fake_cli, monkeypatch):
+    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda self, arg, required=False, opt_dirs=None:
+                        RPM if arg == 'rpm' else None)
+    failed, result = run(lk_setup.main, params(lkroot, media, work, validate_only=True))
+    assert not failed and result['update_path'] == 'direct' and 'media_version' not in result
+    assert actions(fake_cli) == []

@@ -263,3 +263,40 @@ def test_rollback_plan_keeps_inventory_order_and_the_same_rule():
     assert only_archive['target_version'] is None
     assert only_archive['nodes'][0]['moves'][0]['to'] == 'b'     # priority: nobody counts as done
     assert plan.render_plan(only_archive)[1] == '1. a (a): rollback 9.9.0 -> 9.9.0 [restore]'
+
+
+# ---- a reinstall this run left, completed by a rerun -----------------------------------------
+
+def test_resumed_reinstall_goes_first_and_its_absence_is_not_a_problem():
+    """n2 was removed (rmlk) by the first attempt: not installed, the peers forgot it (no path,
+    no standby for app). The rerun completes it first; the rest of the cluster is judged."""
+    statuses = {
+        'n1': node('node1', '9.6.0', [res('app', 'ISP', 1)], paths=()),
+        'n2': dict(node('node2', None, [], paths=()), installed=False, running=False, version=None),
+    }
+    record = {'run_id': 'R1', 'step': 'removing', 'archive': '/a', 'version_before': '9.6.0',
+              'target_version': '9.9.0', 'peer_archives': {'n1': '/p'}, 'node_name': 'node2'}
+    refused = plan.build_plan(statuses, '9.9.0', allow_reinstall=True, order=['n1', 'n2'])
+    assert any('n2: LifeKeeper is not installed' in p for p in refused['problems'])
+    result = plan.build_plan(statuses, '9.9.0', allow_reinstall=True, order=['n1', 'n2'], resuming={'n2': record})
+    assert result['ok'], result['problems']
+    assert result['order'] == ['n2', 'n1']
+    first = result['nodes'][0]
+    assert (first['name'], first['action'], first['version_before'], first['resume']) == \
+        ('n2', 'reinstall', '9.6.0', 'removing')
+    assert any(w.startswith('n2: completing the reinstall this run left at step removing') for w in result['warnings'])
+    assert any('keeps the lkbackup archive for going back' in w for w in result['warnings'])
+    # a peer's path to the node being completed is not judged; another DEAD path is
+    statuses['n1']['comm_paths'] = [{'machine': 'node2', 'addresses': 'x', 'state': 'DEAD'}]
+    assert plan.build_plan(statuses, '9.9.0', True, order=['n1', 'n2'], resuming={'n2': record})['ok']
+    statuses['n1']['comm_paths'] = [{'machine': 'node3', 'addresses': 'x', 'state': 'DEAD'}]
+    assert not plan.build_plan(statuses, '9.9.0', True, order=['n1', 'n2'], resuming={'n2': record})['ok']
+    # without permission to reinstall, still refused
+    again = plan.build_plan(statuses, '9.9.0', order=['n1', 'n2'], resuming={'n2': record})
+    assert any('lk_allow_reinstall=true' in p for p in again['problems'])
+
+
+def test_caveat_only_for_9x_reinstalls():
+    assert any('going back' in w for w in plan.build_plan(two_nodes('9.5.0'), '9.9.0', True)['warnings'])
+    assert not any('going back' in w for w in plan.build_plan(two_nodes('9.7.0'), '9.9.0', True)['warnings'])
+    assert not any('going back' in w for w in plan.build_plan(two_nodes('8.1.2'), '8.4.1', True)['warnings'])

@@ -27,10 +27,54 @@ def test_normalise_version(value, expected):
 
 
 @pytest.mark.parametrize('value, says', [('', 'lk_target_version is not set'), (None, 'is not set'),
-                                         ('9.x', "'9.x'")])
+                                         ('9.x', "lk_target_version: invalid LifeKeeper version '9.x'"),
+                                         # what ansible-core 2.19 makes of an AWX answer 9.9 / 9.10 / 10
+                                         (9.9, r'lk_target_version is the number 9.9, not a text.*N.N.N'),
+                                         (9.1, r'number 9.1.*9.10 reads as 9.1'), (10, 'the number 10'),
+                                         (True, 'the number True')])
 def test_normalise_version_refuses(value, says):
     with pytest.raises(ValueError, match=says):
         values.normalise_version(value)
+
+
+@pytest.mark.parametrize('value, expected', [(None, ''), ('', ''), ('  ', ''), ('v9.7', '9.7.0'), ('8.1.2', '8.1.2')])
+def test_optional_version(value, expected):
+    assert values.optional_version(value, 'lk_rollback_version') == expected
+
+
+def test_optional_version_refuses_a_number():
+    with pytest.raises(ValueError, match='lk_rollback_version is the number 9.7'):
+        values.optional_version(9.7, 'lk_rollback_version')
+
+
+@pytest.mark.parametrize('value, expected', [(None, None), ('', None), ('  ', None), ('R1', 'R1'),
+                                             ('20261122T0230.5Z-a_b', '20261122T0230.5Z-a_b'), (20261122, '20261122')])
+def test_run_id(value, expected):
+    assert values.run_id(value) == expected
+
+
+@pytest.mark.parametrize('value, says', [('a b', "lk_run_id is 'a b'"), ('../x', "'../x'"), ('..', "'..'"),
+                                         ('x;rm', "'x;rm'"), (1.5, 'lk_run_id is 1.5'), (True, 'lk_run_id is True')])
+def test_run_id_refuses(value, says):
+    with pytest.raises(ValueError, match=says):
+        values.run_id(value)
+
+
+@pytest.mark.parametrize('value, default, expected', [
+    ('arts', None, '/work/dir/arts'), ('/abs/arts/', None, '/abs/arts'), ('a/../b', None, '/work/dir/b'),
+    (None, 'lifekeeper-artifacts', '/work/dir/lifekeeper-artifacts'), ('', 'r.json', '/work/dir/r.json'),
+])
+def test_absolute_path_against_the_working_directory(value, default, expected):
+    assert values.absolute_path(value, 'lk_artifacts_dir', default, cwd='/work/dir') == expected
+
+
+def test_absolute_path_uses_the_process_directory_and_home(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv('HOME', '/home/ops')
+    assert values.absolute_path('x', 'n') == str(tmp_path / 'x')
+    assert values.absolute_path('~/r.json', 'n') == '/home/ops/r.json'
+    with pytest.raises(ValueError, match='lk_report_file is empty'):
+        values.absolute_path(None, 'lk_report_file')
 
 
 @pytest.mark.parametrize('value, host, expected', [
