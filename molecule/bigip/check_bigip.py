@@ -2,7 +2,9 @@
 simulator's event logs (never against the collection's own report).
 
 usage: check_bigip.py --records FILE --mapping FILE --rule PATH --virtuals A,B [--ledger FILE]
-                      [--tags T,U] EVENTS.jsonl...
+                      [--tags T,U] [--names HOST=NODE,...] EVENTS.jsonl...
+The mapping's `node` entries are inventory names (what the hooks are given); --names maps them
+to the LifeKeeper node names of the event logs.
 Checks, for every switchover of a hierarchy (from the moment it leaves service on node A to
 the moment it is in service on node B):
   - the maintenance iRule is attached to every virtual server in --virtuals;
@@ -122,6 +124,12 @@ def check(records, mapping, rule, virtuals, log, tags, ledger=None):
             "members_disabled": sorted(disabled), "problems": problems}
 
 
+def lifekeeper_names(mapping, names):
+    """The mapping with each `node` (an inventory name) replaced by its LifeKeeper name."""
+    return [dict(entry, node=names.get(entry["node"], entry["node"])) if entry.get("node") else entry
+            for entry in mapping]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", required=True)
@@ -131,10 +139,12 @@ def main():
     parser.add_argument("--ledger")
     parser.add_argument("--tags", default="", help="hierarchy root tags (default: every tag)")
     parser.add_argument("--min-switchovers", type=int, default=1)
+    parser.add_argument("--names", default="", help="comma-separated HOST=NODE pairs (inventory -> LifeKeeper name)")
     parser.add_argument("files", nargs="+")
     args = parser.parse_args()
     with open(args.mapping) as handle:
         mapping = json.load(handle)
+    mapping = lifekeeper_names(mapping, dict(pair.split("=", 1) for pair in args.names.split(",") if pair))
     ledger = None
     if args.ledger and os.path.exists(args.ledger):
         with open(args.ledger) as handle:

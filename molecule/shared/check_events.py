@@ -9,7 +9,8 @@ With --expect-moves (node names) the switchovers of the event logs (which node r
 which tag, in order) must be exactly those, and each hierarchy must have been out of service
 exactly once per switchover of it (no outage that is not a switchover).
 With --report (the collection's JSON report) it also exits 1 unless the moves the report
-says were made equal the plan's moves and the switchovers of the event logs, in order
+says were made equal the plan's moves and, followed by the moves of the switchover test
+(report key switchover_test, when it ran), the switchovers of the event logs, in order
 (--names maps inventory hosts to LifeKeeper node names).
 """
 import argparse
@@ -27,11 +28,15 @@ def report_problems(report_file, names, made):
         report = json.load(handle)
     named = [{"tag": m["tag"], "from": names.get(m["from"], m["from"]), "to": names.get(m["to"], m["to"])}
              for m in report["moves_made"]]
+    # the optional switchover test runs after the update: its moves follow, reported apart
+    tested = [{"tag": m["tag"], "from": names.get(m["from"], m["from"]), "to": names.get(m["to"], m["to"])}
+              for m in (report.get("switchover_test") or {}).get("moves") or []]
     problems = []
     if report["moves_made"] != report["moves_planned"]:
         problems.append("the report's moves %s differ from the plan's %s" % (report["moves_made"], report["moves_planned"]))
-    if named != made:
-        problems.append("the report's moves %s differ from the event logs' %s" % (named, made))
+    if named + tested != made:
+        problems.append("the report's moves %s (switchover test: %s) differ from the event logs' %s"
+                        % (named, tested, made))
     return problems
 
 

@@ -11,24 +11,11 @@ hatools.lifekeeper.<name>). The logic lives in plugin_utils, where it is unit-te
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import functools
-
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import update_path
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import (
-    cluster, locks, plan, reinstall, report, rescue, values)
+    checks, cluster, locks, plan, reinstall, report, rescue, values)
 
-
-def _refuse_bad_values(func):
-    """A ValueError from plugin_utils (a bad value, named) becomes a filter error."""
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except ValueError as exc:
-            raise AnsibleFilterError(str(exc))
-    return wrapper
+_refuse_bad_values = values.refuse_bad_values
 
 
 def _statuses(value, name):
@@ -92,11 +79,29 @@ def lk_health(statuses, target_version=None):
 
 @_refuse_bad_values
 def lk_plans(clusters, statuses, target_version, allow_reinstall=False, restore_placement=True,
-             placement_records=None, operation='rolling update', resuming=None):
+             placement_records=None, operation='rolling update', hops=None, checks=None, resuming=None):
     return plan.build_plans(clusters, _statuses(statuses, 'lk_plans'), target_version,
                             values.to_bool(allow_reinstall, 'lk_allow_reinstall'),
                             values.to_bool(restore_placement, 'lk_restore_placement'), placement_records, operation,
-                            resuming)
+                            hops, checks, resuming)
+
+
+@_refuse_bad_values
+def lk_hops(hops, target_version, media, media_sha256=None):
+    return values.media_hops(hops, target_version, media, media_sha256)
+
+
+@_refuse_bad_values
+def lk_checks(clusters, statuses, facts, target_version, options=None, hops=None):
+    return checks.evaluate(clusters, _statuses(statuses, 'lk_checks'), facts, target_version, options, hops)
+
+
+@_refuse_bad_values
+def lk_check_targets(host, statuses, hosts, options=None):
+    checks.skip_list((options or {}).get('skip'))
+    targets = checks.peer_targets(host, _statuses(statuses, 'lk_check_targets'), hosts)
+    targets['paths'] = sorted(checks.disk_paths(options))
+    return targets
 
 
 @_refuse_bad_values
@@ -135,6 +140,11 @@ class FilterModule(object):
             'lk_plans': lk_plans,
             'lk_plan_lines': plan.render_plan,
             'lk_evacuation': lk_evacuation,
+            'lk_hops': lk_hops,
+            'lk_switchover_test': plan.switchover_test_moves,
+            # the pre-flight checks
+            'lk_checks': lk_checks,
+            'lk_check_targets': lk_check_targets,
             'lk_moves_back': plan.moves_back,
             'lk_rescue_moves': plan.rescue_moves,
             # one run per cluster, the rescue, the reinstall path
@@ -155,6 +165,7 @@ class FilterModule(object):
             # the report and the messages
             'lk_switch_records': report.switch_records,
             'lk_report': report.build_report,
+            'lk_node_record': report.node_record,
             'lk_report_lines': report.report_lines,
             'lk_combine_reports': report.combine_reports,
             'lk_evacuation_failure': report.evacuation_failure_message,

@@ -124,6 +124,59 @@ def lk_name(host, status):
     return status.get('node_name') or host
 
 
+def packages(status):
+    """{package: version} of every installed steeleye-* rpm the node reported (core and kits)."""
+    return dict((entry.get('name'), entry.get('version')) for entry in (status or {}).get('packages') or []
+                if entry.get('name'))
+
+
+def hierarchies(status):
+    """{root tag: [every tag of its hierarchy]} of one node's status: the summary's hierarchies,
+    else the display order (a root's resources follow it until the next root)."""
+    found = {}
+    for entry in ((status or {}).get('summary') or {}).get('hierarchies') or []:
+        found[entry['root']] = list(entry.get('tags') or [entry['root']])
+    if found:
+        return found
+    root = None
+    for res in (status or {}).get('resources') or []:
+        if res.get('depth', 0) == 0:
+            root = res['tag']
+            found[root] = [root]
+        elif root is not None:
+            found[root].append(res['tag'])
+    return found
+
+
+def hierarchy_mirrors(statuses):
+    """{root tag: [mirror tags]} for every hierarchy holding a DataKeeper mirror: a resource
+    lk_status marks as a mirror (type scsi/netraid), whatever its tag."""
+    result = {}
+    for dummy, status in sorted(known(statuses).items()):
+        mirrors = set(res['tag'] for res in status.get('resources') or [] if res.get('mirror'))
+        for root, tags in hierarchies(status).items():
+            found = [tag for tag in tags if tag in mirrors]
+            if found:
+                result[root] = sorted(set(result.get(root, [])) | set(found))
+    return result
+
+
+def mirror_states(statuses):
+    """{mirror tag: {source, in_sync, targets}} as the nodes that were read report them; the
+    answer of the node the mirror is in service on wins (it knows every target)."""
+    result = {}
+    for host, status in sorted(known(statuses).items()):
+        here = roots(status)
+        states = dict((res['tag'], res.get('state')) for res in status.get('resources') or [])
+        for entry in status.get('mirrors') or []:
+            tag = entry.get('tag')
+            record = {'source': entry.get('source'), 'in_sync': bool(entry.get('in_sync')) if entry.get('known', True)
+                      else None, 'targets': entry.get('targets') or []}
+            if tag not in result or states.get(tag) in IN_SERVICE or here.get(tag) in IN_SERVICE:
+                result[tag] = record
+    return result
+
+
 def usable(status):
     """A node that can take a hierarchy now: read, running, every comm path ALIVE."""
     return is_known(status) and bool(status.get('running')) and all(

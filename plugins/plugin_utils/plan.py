@@ -13,11 +13,16 @@ __metaclass__ = type
 
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import (
     crosses_perl_change, parse_version, update_path)
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.checks import check_lines, check_problems
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.cluster import (
-    IN_SERVICE, STANDBY, health_problems, is_known, known, lk_name, placement, priority, roots, usable)
+    IN_SERVICE, STANDBY, health_problems, hierarchy_mirrors, is_known, known, lk_name, packages, placement,
+    priority, roots, usable)
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.reinstall import caveat, resume_warnings
 
 ACTIONS = {'none': 'skip', 'direct': 'update', 'fresh': 'install', 'reinstall': 'reinstall'}
+# The v9.9.0 guide on the reinstall path (update-procedure.md).
+REINSTALL_CAVEAT = ('The v9.9.0 guide: after a reinstall, communication paths and resource hierarchies are normally '
+                    'rebuilt; the lkbackup archive is for going back')
 
 
 class _View(object):
@@ -58,56 +63,146 @@ def _move(tag, from_host, to_host, statuses):
             'from_node': lk_name(from_host, statuses[from_host]), 'to_node': lk_name(to_host, statuses[to_host])}
 
 
+def _hop_list(hops, target):
+    """[{'version': Version, 'media', 'media_sha256'}] ending with the target: the hops given
+    (lk_hops: intermediate versions, then the target), or the target alone."""
+    result = []
+    for hop in hops or []:
+        result.append({'version': parse_version(hop['version']), 'media': hop.get('media'),
+                       'media_sha256': hop.get('media_sha256') or None})
+    if not result or result[-1]['version'] != target:
+        result.append({'version': target, 'media': None, 'media_sha256': None})
+    return result
+
+
+def _refuse_reinstall(host, path, target, hop_count):
+    text = '%s: %s; set lk_allow_reinstall=true to take the reinstall path' % (host, path.reason)
+    if hop_count == 1:
+        text += ', or list intermediate versions in lk_media_hops (one rolling pass each)'
+    if target.major >= 9:
+        text += '. %s' % REINSTALL_CAVEAT
+    return text
+
+
 def build_plan(statuses, target_version, allow_reinstall=False, restore_placement=True, order=None,
-               placement_record=None, cluster=None, resuming=None):
+               placement_record=None, cluster=None, hops=None, checks=None, resuming=None):
     """The plan of one cluster.
 
     statuses: {host: node status} read in pre-flight; order: the hosts in inventory order;
     placement_record: {hierarchy: host} recorded by an earlier attempt of this run (a
-    resume puts hierarchies back there), else the placement now; resuming: {host: progress
-    record} of nodes this run left mid-reinstall (see reinstall.resuming): reinstalled first,
-    from the record, their own health and the standbys they were are not judged now.
+    resume puts hierarchies back there), else the placement now; hops: the versions to pass
+    through, [{version, media, media_sha256}] ending with the target (multi-hop: one rolling
+    pass each; a node already at or beyond a hop's version skips that pass); checks: the rows
+    of the pre-flight checks of this cluster (plugin_utils/checks.py): each failed check is a
+    problem; resuming: {host: progress record} of nodes this run left mid-reinstall (see
+    reinstall.resuming): reinstalled first, from the record, their own health and the
+    standbys they were are not judged now.
     """
     target = parse_version(target_version)   # ValueError names the bad value
+    hop_list = _hop_list(hops, target)
     hosts = [h for h in (list(order) if order else sorted(statuses)) if h in statuses]
+    cluster_statuses = dict((h, statuses[h]) for h in hosts)
     resuming = dict((h, r) for h, r in (resuming or {}).items() if h in hosts)
     problems = health_problems(dict((h, statuses[h]) for h in hosts if h not in resuming), bool(resuming),
                                [r.get('node_name') for r in resuming.values() if r.get('node_name')])
     readable = known(statuses)
     warnings = resume_warnings(resuming)
-    nodes = {}
+    # a node being completed is judged by the version it ran before this run removed it
+    versions = dict((h, (resuming.get(h) or {}).get('version_before') or readable.get(h, {}).get('version'))
+                    for h in hosts)
     for host in hosts:
-        status = readable.get(host, {})
-        version = (resuming.get(host) or {}).get('version_before') or status.get('version')
-        path = update_path(version, target)
-        if path.kind == 'downgrade':
-            problems.append('%s: %s' % (host, path.reason))
-        elif path.kind == 'reinstall' and not allow_reinstall:
-            problems.append('%s: %s; set lk_allow_reinstall=true to take the reinstall path'
-                            % (host, path.reason))
-        if version and crosses_perl_change(version, target):
+        version = versions[host]
+        if version and update_path(version, target).kind == 'downgrade':
+            problems.append('%s: %s' % (host, update_path(version, target).reason))
+        if checks is None and version and crosses_perl_change(version, target):
             warnings.append('%s: updating %s -> %s crosses 9.8.0: the bundled Perl changes from 5.8.8 '
                             'to 5.32.1; check Perl-based Generic ARK scripts' % (host, version, target))
-        if target.major < 9:
-            warnings.append('%s: LifeKeeper %s requires SELinux disabled and name resolution between '
-                            'nodes (localhost -> 127.0.0.1)' % (host, target))
-        if path.kind == 'reinstall' and caveat(host, target):
-            warnings.append(caveat(host, target))
-        nodes[host] = _node(host, status, path.kind, path.reason, ACTIONS.get(path.kind))
-        if host in resuming:
-            nodes[host].update(version_before=version, resume=resuming[host].get('step'))
+    view = _View(cluster_statuses)
+    now = placement(cluster_statuses)
+    hop_plans = []
+    for hop in hop_list:
+        nodes = {}
+        for host in hosts:
+            status = readable.get(host, {})
+            version = versions[host]
+            if version and parse_version(version) > hop['version']:
+                kind, reason = 'none', '%s is installed, beyond %s' % (version, hop['version'])
+            else:
+                path = update_path(version, hop['version'])
+                kind, reason = path.kind, path.reason
+                if kind == 'reinstall' and not allow_reinstall:
+                    problems.append(_refuse_reinstall(host, path, hop['version'], len(hop_list)))
+                elif kind == 'reinstall' and caveat(host, hop['version']):
+                    warnings.append(caveat(host, hop['version']))
+            in_service = sorted(t for t, h in now.items() if h == host)
+            nodes[host] = _node(host, status, kind, reason, ACTIONS.get(kind, 'skip'), in_service, version)
+            if host in resuming and hop is hop_list[0]:
+                nodes[host].update(version_before=version, resume=resuming[host].get('step'))
+        # Order: nodes to skip first (nothing to do), then a reinstall to complete, then by
+        # hierarchies held, fewest first; the node holding the most hierarchies goes last. Ties
+        # keep inventory order.
+        rank = dict((h, i) for i, h in enumerate(hosts))
+        run_order = sorted(hosts, key=lambda h: (nodes[h]['action'] != 'skip', h not in resuming,
+                                                 len(nodes[h]['in_service']), rank[h]))
+        skipped = set(h for h in hosts if nodes[h]['action'] == 'skip')
+        problems.extend(_mixed_versions(hop['version'], versions, nodes, hosts))
+        updated = set(h for h in readable if h in nodes and versions.get(h) == str(hop['version']))
+        _pass(statuses, view, now, hosts, run_order, skipped, updated, nodes)
+        for host in hosts:
+            if host not in skipped:
+                versions[host] = str(hop['version'])
+        hop_plans.append({'version': str(hop['version']), 'media': hop['media'], 'media_sha256': hop['media_sha256'],
+                          'order': run_order, 'nodes': [nodes[h] for h in run_order]})
+    before = dict(placement_record) if placement_record else placement(cluster_statuses)
+    back = []
+    if restore_placement:
+        back = [{'tag': tag, 'from': now[tag], 'to': host}
+                for tag, host in sorted(before.items()) if tag in now and now[tag] != host]
+    if checks:
+        problems.extend(check_problems(checks))
+    return _plan(cluster, 'rolling update', str(target), hop_plans[0]['order'], _summary(hop_plans, readable),
+                 before, back, problems, sorted(set(warnings)), hop_plans, checks or [],
+                 hierarchy_mirrors(cluster_statuses))
 
-    # Order: nodes to skip first (nothing to do), then a reinstall to complete, then by
-    # hierarchies held, fewest first; the node holding the most hierarchies goes last. Ties
-    # keep inventory order.
-    rank = dict((h, i) for i, h in enumerate(hosts))
-    update_order = sorted(hosts, key=lambda h: (nodes[h]['action'] != 'skip', h not in resuming,
-                                                len(nodes[h]['in_service']), rank[h]))
-    skipped = set(h for h in hosts if nodes[h]['action'] == 'skip')
-    before, back = _simulate(statuses, hosts, update_order, skipped, target, nodes, placement_record,
-                             restore_placement)
-    return _plan(cluster, 'rolling update', str(target), update_order, nodes, before, back, problems,
-                 sorted(set(warnings)))
+
+def _mixed_versions(version, versions, nodes, hosts):
+    """Problems when a pass to version would leave the cluster running two versions outside the
+    vendor's direct window: a node already beyond version next to one still below it."""
+    problems = []
+    below = [h for h in hosts if nodes[h]['action'] in ('update', 'reinstall') and versions.get(h)]
+    beyond = [h for h in hosts if versions.get(h) and parse_version(versions[h]) > version]
+    for high in beyond:
+        for low in below:
+            if update_path(versions[low], versions[high]).kind != 'direct':
+                problems.append('%s runs %s and %s runs %s: the pass to %s would mix versions outside the direct '
+                                'update window of %s' % (high, versions[high], low, versions[low], version,
+                                                         versions[high]))
+    return problems
+
+
+def _summary(hop_plans, readable):
+    """One entry per node in the first pass's order: its plan when there is one pass, else
+    its passes merged (the moves of every pass, in order; the hops it goes through)."""
+    if len(hop_plans) == 1:
+        return [dict(node, hops=[hop_plans[0]['version']] if node['action'] != 'skip' else [])
+                for node in hop_plans[0]['nodes']]
+    summary = []
+    for first in hop_plans[0]['nodes']:
+        passes = [(hop['version'], dict((n['name'], n) for n in hop['nodes'])[first['name']]) for hop in hop_plans]
+        done = [(version, node) for version, node in passes if node['action'] != 'skip']
+        kinds = set(node['update_path'] for dummy, node in done)
+        entry = dict(first)
+        entry.update({
+            'version_before': (readable.get(first['name']) or {}).get('version'),
+            'in_service': first['in_service'],
+            'update_path': 'reinstall' if 'reinstall' in kinds else ('direct' if done else 'none'),
+            'reason': '; '.join(node['reason'] for dummy, node in done if node['reason']) or first['reason'],
+            'action': 'reinstall' if 'reinstall' in kinds else ('update' if done else 'skip'),
+            'moves': [move for dummy, node in passes for move in node['moves']],
+            'hops': [version for version, dummy in done],
+        })
+        summary.append(entry)
+    return summary
 
 
 def build_rollback_plan(statuses, version=None, order=None, restore_placement=True, placement_record=None,
@@ -117,24 +212,37 @@ def build_rollback_plan(statuses, version=None, order=None, restore_placement=Tr
     restored from an archive, reinstalled at version when it runs another."""
     target = parse_version(version) if version else None
     hosts = [h for h in (list(order) if order else sorted(statuses)) if h in statuses]
-    problems = health_problems(dict((h, statuses[h]) for h in hosts))
+    cluster_statuses = dict((h, statuses[h]) for h in hosts)
+    problems = health_problems(cluster_statuses)
     readable = known(statuses)
+    view = _View(cluster_statuses)
+    now = placement(cluster_statuses)
     nodes = {}
     for host in hosts:
         status = readable.get(host, {})
         path = 'reinstall' if target and status.get('version') != str(target) else 'restore'
-        nodes[host] = _node(host, status, path, None, 'rollback')
-    before, back = _simulate(statuses, hosts, hosts, set(), target, nodes, placement_record, restore_placement)
-    return _plan(cluster, 'rollback', str(target) if target else None, hosts, nodes, before, back, problems, [])
+        nodes[host] = _node(host, status, path, None, 'rollback', sorted(t for t, h in now.items() if h == host),
+                            status.get('version'))
+    updated = set(h for h in readable if target is not None and readable[h].get('version') == str(target))
+    _pass(statuses, view, now, hosts, hosts, set(), updated, nodes)
+    before = dict(placement_record) if placement_record else placement(cluster_statuses)
+    back = []
+    if restore_placement:
+        back = [{'tag': tag, 'from': now[tag], 'to': host}
+                for tag, host in sorted(before.items()) if tag in now and now[tag] != host]
+    return _plan(cluster, 'rollback', str(target) if target else None, hosts, [nodes[h] for h in hosts], before,
+                 back, problems, [], [], [], hierarchy_mirrors(cluster_statuses))
 
 
 def build_plans(clusters, statuses, target_version, allow_reinstall=False, restore_placement=True,
-                placement_records=None, operation='rolling update', resuming=None):
+                placement_records=None, operation='rolling update', hops=None, checks=None, resuming=None):
     """{cluster name: plan} for clusters [{'name', 'hosts'}] (see cluster.group_clusters).
 
     statuses: {host: node status} of every node; placement_records: {cluster name:
     placement recorded by an earlier attempt}; operation: 'rolling update' or 'rollback'
-    (target_version is then the version to roll back to, or empty for an archive only).
+    (target_version is then the version to roll back to, or empty for an archive only);
+    hops: the versions to pass through (values.media_hops); checks: {cluster name: rows of
+    the pre-flight checks}.
     """
     records = placement_records or {}
     plans = {}
@@ -147,31 +255,29 @@ def build_plans(clusters, statuses, target_version, allow_reinstall=False, resto
                                                      restore_placement, records.get(one['name']), one['name'])
         else:
             plans[one['name']] = build_plan(statuses, str(target_version), allow_reinstall, restore_placement,
-                                            one['hosts'], records.get(one['name']), one['name'], resuming)
+                                            one['hosts'], records.get(one['name']), one['name'], hops,
+                                            None if checks is None else (checks or {}).get(one['name'], []),
+                                            resuming)
     return plans
 
 
-def _node(host, status, path, reason, action):
+def _node(host, status, path, reason, action, in_service, version):
     return {
         'name': host,
         'node_name': lk_name(host, status),
-        'version_before': status.get('version'),
+        'version_before': version,
         'update_path': path,
         'reason': reason,
         'action': action,
-        'in_service': sorted(t for t, s in roots(status).items() if s in IN_SERVICE),
+        'in_service': in_service,
+        'packages': packages(status),
         'moves': [],
     }
 
 
-def _simulate(statuses, hosts, run_order, skipped, target, nodes, placement_record, restore_placement):
-    """Run the plan on paper: each node in turn is emptied with the run's own rule (its moves
-    go into nodes[host]['moves']), then counts as done. Returns (placement before, moves back)."""
-    cluster_statuses = dict((h, statuses[h]) for h in hosts)
-    view = _View(cluster_statuses)
-    now = placement(cluster_statuses)
-    readable = known(cluster_statuses)
-    updated = set(h for h in readable if target is not None and readable[h].get('version') == str(target))
+def _pass(statuses, view, now, hosts, run_order, skipped, updated, nodes):
+    """One rolling pass on paper: each node in turn is emptied with the run's own rule (its
+    moves go into nodes[host]['moves'], view and now follow them), then counts as updated."""
     for host in run_order:
         if host not in skipped:
             for tag in sorted(t for t, h in now.items() if h == host):
@@ -182,24 +288,21 @@ def _simulate(statuses, hosts, run_order, skipped, target, nodes, placement_reco
                 view.move(tag, host, best)
                 now[tag] = best
         updated.add(host)
-    before = dict(placement_record) if placement_record else placement(cluster_statuses)
-    back = []
-    if restore_placement:
-        back = [{'tag': tag, 'from': now[tag], 'to': host}
-                for tag, host in sorted(before.items()) if tag in now and now[tag] != host]
-    return before, back
 
 
-def _plan(cluster, operation, target, run_order, nodes, before, back, problems, warnings):
+def _plan(cluster, operation, target, run_order, nodes, before, back, problems, warnings, hops, checks, mirrors):
     return {
         'cluster': cluster,
         'operation': operation,
         'target_version': target,
         'order': list(run_order),
-        'nodes': [nodes[h] for h in run_order],
+        'nodes': nodes,
+        'hops': hops,
         'placement_before': before,
         'restore_moves': back,
-        'expected_switchovers': sum(len(n['moves']) for n in nodes.values()) + len(back),
+        'expected_switchovers': sum(len(n['moves']) for n in nodes) + len(back),
+        'mirrors': mirrors,
+        'checks': checks,
         'problems': problems,
         'warnings': warnings,
         'ok': not problems,
@@ -208,7 +311,8 @@ def _plan(cluster, operation, target, run_order, nodes, before, back, problems, 
 
 def planned_moves(plan):
     """Every switchover of the plan, in the order the run makes them: [{tag, from, to}]."""
-    moves = [move for node in plan.get('nodes', []) for move in node.get('moves', [])]
+    passes = plan.get('hops') or [plan]
+    moves = [move for one in passes for node in one.get('nodes', []) for move in node.get('moves', [])]
     moves.extend(plan.get('restore_moves') or [])
     return [{'tag': m['tag'], 'from': m['from'], 'to': m['to']} for m in moves]
 
@@ -217,18 +321,35 @@ def _to(plan):
     return ' to %s' % plan['target_version'] if plan.get('target_version') else ''
 
 
+def _node_lines(nodes, version):
+    lines = []
+    for step, node in enumerate(nodes, 1):
+        lines.append('%d. %s (%s): %s %s -> %s [%s]' % (
+            step, node['name'], node['node_name'], node['action'], node['version_before'],
+            version or node['version_before'], node['update_path']))
+        for move in node['moves']:
+            lines.append('     before: switch %s from %s to %s' % (move['tag'], move['from'], move['to']))
+    return lines
+
+
 def render_plan(plan):
     """The plan as lines for a human (printed by the preflight role)."""
     lines = ['LifeKeeper %s%s: %d node(s), %d switchover(s) expected'
              % (plan.get('operation', 'rolling update'), _to(plan), len(plan['nodes']), plan['expected_switchovers'])]
-    for step, node in enumerate(plan['nodes'], 1):
-        lines.append('%d. %s (%s): %s %s -> %s [%s]' % (
-            step, node['name'], node['node_name'], node['action'], node['version_before'],
-            plan['target_version'] or node['version_before'], node['update_path']))
-        for move in node['moves']:
-            lines.append('     before: switch %s from %s to %s' % (move['tag'], move['from'], move['to']))
+    hops = plan.get('hops') or []
+    if len(hops) > 1:
+        lines[0] += ', %d rolling passes (%s)' % (len(hops), ' -> '.join(hop['version'] for hop in hops))
+        for number, hop in enumerate(hops, 1):
+            lines.append('pass %d of %d: every node to %s (%s)' % (number, len(hops), hop['version'],
+                                                                 hop.get('media') or 'lk_media'))
+            lines.extend(_node_lines(hop['nodes'], hop['version']))
+    else:
+        lines.extend(_node_lines(plan['nodes'], plan['target_version']))
     for move in plan['restore_moves']:
         lines.append('   at the end: switch %s back from %s to %s' % (move['tag'], move['from'], move['to']))
+    for root, tags in sorted((plan.get('mirrors') or {}).items()):
+        lines.append('   mirror(s) of %s (each switchover waits until in sync): %s' % (root, ', '.join(tags)))
+    lines.extend(check_lines(plan.get('checks')))
     for warning in plan['warnings']:
         lines.append('WARNING: ' + warning)
     for problem in plan['problems']:
@@ -261,6 +382,22 @@ def evacuation_moves(node, statuses, target_version=None, order=None):
             continue
         moves.append(_move(tag, node, best, statuses))
     return moves, problems
+
+
+def switchover_test_moves(statuses, order=None):
+    """The guide's optional switchover test after an update: each hierarchy in service now
+    goes to one live standby (the standby rule, every node counting as updated) and back.
+    Returns {'moves': [{tag, from, to}] in order, two per hierarchy, 'problems': [...]}."""
+    hosts = [h for h in (list(order) if order else sorted(statuses)) if h in statuses]
+    view = _View(dict((h, statuses[h]) for h in hosts))
+    moves, problems = [], []
+    for tag, host in sorted(placement(dict((h, statuses[h]) for h in hosts)).items()):
+        best = choose_standby(tag, host, view, set(hosts), hosts)
+        if best is None:
+            problems.append('hierarchy %s (in service on %s) has no live standby to test a switchover to' % (tag, host))
+            continue
+        moves.extend([{'tag': tag, 'from': host, 'to': best}, {'tag': tag, 'from': best, 'to': host}])
+    return {'moves': moves, 'problems': problems}
 
 
 def moves_back(before, statuses):

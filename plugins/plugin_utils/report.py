@@ -16,7 +16,7 @@ import json
 import shlex
 
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.cluster import (
-    UNKNOWN, describe_unreadable, lost, placement, result_problem, unreadable)
+    UNKNOWN, describe_unreadable, lost, mirror_states, packages, placement, result_problem, unreadable)
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.plan import planned_moves
 
 ACTION_DONE = {'update': 'updated', 'reinstall': 'reinstalled', 'install': 'installed', 'skip': 'skipped',
@@ -61,12 +61,36 @@ def move_problems(results, loop_var):
     return problems
 
 
+def node_record(records, node, started, ended, switchovers, hop=None, action='update'):
+    """The run's records {host: {started, ended, switchovers, hops}} with node's step added: a
+    multi-hop run passes a node once per hop, so its switchovers and hops add up (a pass that
+    skips the node adds neither)."""
+    records = dict(records or {})
+    old = records.get(node) or {}
+    done = action != 'skip'
+    records[node] = {
+        'started': old.get('started', started),
+        'ended': ended,
+        'switchovers': list(old.get('switchovers') or []) + (list(switchovers or []) if done else []),
+        'hops': list(old.get('hops') or []) + ([str(hop)] if hop and done else []),
+    }
+    return records
+
+
+def _outages(switchovers):
+    downtimes = [s['downtime_s'] for s in switchovers if s.get('downtime_s') is not None]
+    return max(downtimes) if downtimes else 0
+
+
 def build_report(plan, result, records, placement_before, final_statuses, failure=None,
-                 placement_switchovers=None):
+                 placement_switchovers=None, notes=None, failure_time=None, switchover_test=None):
     """One cluster's report.
 
-    records: {host: {'started', 'ended', 'switchovers'}} as recorded during the run;
-    final_statuses: the cluster status read afresh after the last change.
+    records: {host: {'started', 'ended', 'switchovers', 'hops'}} as recorded during the run
+    (node_record); final_statuses: the cluster status read afresh after the last change;
+    notes: what the hooks added to lk_report_notes; failure_time: when the failure was
+    caught (UTC, ISO 8601); switchover_test: the switch records of the post-update
+    switchover test (lk_switchover_test), None when it did not run: reported apart.
     """
     records = records or {}
     final_statuses = final_statuses or {}
@@ -76,7 +100,8 @@ def build_report(plan, result, records, placement_before, final_statuses, failur
         host = node['name']
         record = records.get(host) or {}
         final = final_statuses.get(host) or {}
-        reached = bool(record.get('ended'))
+        planned_hops = set(node.get('hops') or [])
+        reached = bool(record.get('ended')) and planned_hops <= set(record.get('hops', planned_hops))
         duration = None
         if record.get('started') is not None and record.get('ended') is not None:
             duration = round(float(record['ended']) - float(record['started']), 3)
@@ -89,25 +114,36 @@ def build_report(plan, result, records, placement_before, final_statuses, failur
             'node_name': node.get('node_name', host),
             'version_before': node.get('version_before'),
             'version_after': final.get('version'),
+            'packages_before': node.get('packages') or {},
+            'packages_after': packages(final),
+            'hops': list(record.get('hops') or []),
             'action': ACTION_DONE.get(node.get('action'), node.get('action')) if reached else 'not done',
             'duration_s': duration,
             'switchovers': switchovers,
         })
     made.extend(placement_switchovers or [])
-    downtimes = [s['downtime_s'] for s in made if s.get('downtime_s') is not None]
+    test = None
+    if switchover_test is not None:
+        test = {'switchovers': len(switchover_test), 'max_downtime_s': _outages(switchover_test),
+                'moves': [dict(s) for s in switchover_test]}
     return {
         'result': result,
         'cluster': plan.get('cluster'),
         'target_version': plan.get('target_version'),
+        'hops': [hop['version'] for hop in plan.get('hops') or []],
         'hierarchies_lost': lost(final_statuses, list((placement_before or {}).keys())),
         'unreadable_nodes': unreadable(final_statuses),
         'switchovers': len(made),
-        'max_downtime_s': max(downtimes) if downtimes else 0,
+        'max_downtime_s': _outages(made),
         'placement_before': placement_before or {},
         'moves_planned': planned_moves(plan),
         'moves_made': [{'tag': s.get('tag'), 'from': s.get('from'), 'to': s.get('to')} for s in made],
+        'switchover_test': test,
+        'mirrors': mirror_states(final_statuses),
         'nodes': nodes,
         'failure': failure,
+        'failure_time': failure_time if failure else None,
+        'notes': list(notes or []),
     }
 
 
@@ -128,8 +164,13 @@ def report_lines(report, operation='rolling update'):
             node['duration_s'] if node['duration_s'] is not None else '-', len(node['switchovers'])))
     lines.append('  switchovers: %d, longest downtime of a hierarchy: %s s, hierarchies lost: %s' % (
         report['switchovers'], report['max_downtime_s'], _lost_text(report)))
+    if report.get('switchover_test'):
+        lines.append('  switchover test (apart from the update): %d switchover(s), longest downtime %s s' % (
+            report['switchover_test']['switchovers'], report['switchover_test']['max_downtime_s']))
     if report.get('failure'):
-        lines.append('  failure: %s' % report['failure'])
+        lines.append('  failure%s: %s' % (' at %s' % report['failure_time'] if report.get('failure_time') else '',
+                                          report['failure']))
+    lines.extend('  note: %s' % note for note in report.get('notes') or [])
     return lines
 
 
@@ -155,7 +196,8 @@ def failure_message(report, statuses, artifacts, resume, rescue_errors=None, ope
     if not_read:
         where += ' (on the nodes that could be read; not read: %s)' % not_read
     parts = [
-        'The %s stopped: %s.' % (operation, (report.get('failure') or 'unknown failure').rstrip('.')),
+        'The %s stopped%s: %s.' % (operation, ' at %s' % report['failure_time'] if report.get('failure_time') else '',
+                                   (report.get('failure') or 'unknown failure').rstrip('.')),
         'Hierarchies in service now: %s;' % where,
         'lost: %s.' % _lost_text(report),
         'Support bundles and backups are in %s/.' % artifacts.rstrip('/'),
@@ -258,5 +300,6 @@ def combine_reports(reports):
         'max_downtime_s': max([r['max_downtime_s'] for r in reports] or [0]),
         'nodes': nodes,
         'failure': '; '.join('%s: %s' % (r.get('cluster'), r['failure']) for r in reports if r.get('failure')) or None,
+        'notes': ['%s: %s' % (r.get('cluster'), note) for r in reports for note in r.get('notes') or []],
         'clusters': reports,
     }

@@ -1,4 +1,5 @@
 """Fixtures of the BIG-IP double's tests: a double on a free loopback port, ansible-playbook runs."""
+import importlib
 import json
 import os
 import shutil
@@ -106,14 +107,29 @@ def ansible_playbook():
 
 
 @pytest.fixture(scope="session")
-def ansible_env(tmp_path_factory):
-    """Environment for ansible-playbook: this checkout as hatools.lifekeeper, no telemetry."""
-    base = tmp_path_factory.mktemp("ansible")
-    namespace = base / "collections" / "ansible_collections" / "hatools"
+def collections_dir(tmp_path_factory):
+    """A collections path holding this checkout as hatools.lifekeeper."""
+    base = tmp_path_factory.mktemp("collections")
+    namespace = base / "ansible_collections" / "hatools"
     namespace.mkdir(parents=True)
     os.symlink(REPO, str(namespace / "lifekeeper"))
+    return base
+
+
+@pytest.fixture(scope="session")
+def plugin_bigip(collections_dir):
+    """plugins/plugin_utils/bigip.py of this checkout, imported as part of the collection."""
+    if str(collections_dir) not in sys.path:
+        sys.path.insert(0, str(collections_dir))
+    return importlib.import_module("ansible_collections.hatools.lifekeeper.plugins.plugin_utils.bigip")
+
+
+@pytest.fixture(scope="session")
+def ansible_env(tmp_path_factory, collections_dir):
+    """Environment for ansible-playbook: this checkout as hatools.lifekeeper, no telemetry."""
+    base = tmp_path_factory.mktemp("ansible")
     env = dict(os.environ)
-    env.update({"ANSIBLE_COLLECTIONS_PATH": str(base / "collections"), "ANSIBLE_HOME": str(base / "home"),
+    env.update({"ANSIBLE_COLLECTIONS_PATH": str(collections_dir), "ANSIBLE_HOME": str(base / "home"),
                 "ANSIBLE_LOCAL_TEMP": str(base / "tmp"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0",
                 "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_STDOUT_CALLBACK": "default",
                 "ANSIBLE_PYTHON_INTERPRETER": sys.executable, "ANSIBLE_DEPRECATION_WARNINGS": "0",

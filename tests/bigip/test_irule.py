@@ -1,7 +1,6 @@
 """The maintenance iRule (roles/bigip_drain/files/lk_maintenance.tcl) under tclsh with BIG-IP stubs.
 
 tclsh comes from Debian's package tcl (tests/host-setup.sh installs it)."""
-import importlib.util
 import os
 import re
 import shutil
@@ -119,16 +118,9 @@ def test_static_variables_are_set_only_in_rule_init():
     assert run("HTTP_REQUEST", "/Common/web_pool", 0)["static"].keys() == {"lk_maint_retry_after", "lk_maint_body"}
 
 
-def load_filter():
-    path = os.path.join(REPO, "plugins", "filter", "lk_bigip.py")
-    spec = importlib.util.spec_from_file_location("lk_bigip_filter", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_the_role_sets_retry_after_in_rule_init(tmp_path):
-    content = load_filter().lk_bigip_irule(open(IRULE).read(), 45)
+def test_the_role_sets_retry_after_in_rule_init(tmp_path, plugin_bigip):
+    # what the role's filter lk_bigip_irule does (plugins/plugin_utils/bigip.py)
+    content = plugin_bigip.irule(open(IRULE).read(), 45)
     got = run("HTTP_REQUEST", "/Common/web_pool", 0, rule=write_rule(tmp_path, content))
     assert dict(got["responses"][0]["headers"])["Retry-After"] == "45"
 

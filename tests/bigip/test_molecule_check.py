@@ -82,3 +82,8 @@ def test_a_member_that_had_not_drained_before_the_irule_is_found():
                    (5, "member", (VIP, ON)), (0, "rules", ["/Common/site_rule"]), (2, "member", (N1, ON))]
     problems = load().check(run(clock_steps), MAPPING, RULE, ["/Common/vs_web"], SWITCH, ["app-web"])["problems"]
     assert any("had not drained before the iRule went on" in p for p in problems), problems
+
+
+def test_inventory_names_of_the_mapping_become_lifekeeper_names():
+    inventory = [dict(MAPPING[0], node="lk-bigip-node1"), dict(MAPPING[1], node="lk-bigip-node2"), MAPPING[2]]
+    assert load().lifekeeper_names(inventory, {"lk-bigip-node1": "node1", "lk-bigip-node2": "node2"}) == MAPPING

@@ -21,6 +21,7 @@ IMAGE = os.environ.get("LKSIM_NODE_IMAGE", "hatools/lksim-node:latest")
 VENV_BIN = os.path.join(os.environ.get("VENV", os.path.join(REPO, ".venv")), "bin")
 CACHE = os.path.join(REPO, ".cache")
 MEDIA_DATE = "010126"
+REFUSED = "Pre-flight refused the update; nothing was changed on any node"
 
 APP_WEB = {
     "root": "app-web", "in_service_on": "node1",
@@ -101,6 +102,7 @@ class Cluster(object):
                        "--version", self.version)
             if self.knobs:
                 self.knob(node, **self.knobs)
+        self.write_hosts(nodes)
         for node in self.names:
             self.exec(node, "/opt/LifeKeeper/bin/lkstart")
         self.wait_healthy()
@@ -118,6 +120,19 @@ class Cluster(object):
     def node_spec(self, node):
         """The node's entry in the cluster spec (a subclass may give it more addresses)."""
         return {"name": node, "address": self.address(node)}
+
+    def write_hosts(self, nodes):
+        """Every node's name resolvable on every node (the vendor's pre-check name_resolution)."""
+        lines = "".join("%s %s\n" % ((entry.get("addresses") or [entry.get("address")])[0], entry["name"])
+                        for entry in nodes)
+        for node in self.names:
+            self.exec(node, "sh", "-c", "cat >> /etc/hosts", stdin=lines)
+
+    def mirrors(self, node):
+        """The node's mirror resources, by type (scsi/netraid in the long status display), not by tag."""
+        text = self.exec(node, "/opt/LifeKeeper/bin/lcdstatus", check=False).stdout
+        return [line.split(":", 1)[0] for line in text.splitlines()
+                if " app=scsi " in line and " type=netraid " in line and line.split(":", 1)[0].strip()]
 
     def address(self, node):
         return run(["docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
@@ -236,9 +251,8 @@ class Cluster(object):
                     problems.append("%s: %s" % (node, text.strip()[:200]))
                 if self.exec(node, "test", "-e", "/opt/LifeKeeper/config/LK_INITDONE", check=False).returncode:
                     problems.append("%s: not initialised" % node)
-                for tag, _state, _depth in self.rows(node):
-                    if tag.startswith("datarep") and "Resyncing" in self.exec(
-                            node, "/opt/LifeKeeper/bin/mirror_status", tag, check=False).stdout:
+                for tag in self.mirrors(node):
+                    if "Resyncing" in self.exec(node, "/opt/LifeKeeper/bin/mirror_status", tag, check=False).stdout:
                         problems.append("%s: %s resyncing" % (node, tag))
             if not problems:
                 return
@@ -257,8 +271,10 @@ class Cluster(object):
 
     def playbook(self, name, extra_vars=None, check=False, timeout=900, background=False):
         """Run playbooks/<name> against the cluster. Returns the CompletedProcess (or Popen)."""
+        # the simulated Generic ARK scripts run under any Perl: accepted, as an operator would after
+        # checking them (tests/faults/test_preflight_checks.py runs without it)
         variables = {"lk_report_file": self.report_file, "lk_artifacts_dir": self.artifacts,
-                     "lk_media_access": "extract"}
+                     "lk_media_access": "extract", "lk_accept_perl_change": True}
         variables.update(extra_vars or {})
         vars_file = os.path.join(self.workdir, "extra-vars.json")
         with open(vars_file, "w") as handle:
@@ -288,3 +304,61 @@ class Cluster(object):
     def report(self):
         with open(self.report_file) as handle:
             return json.load(handle)
+
+    def refused(self, extra_vars, refused=REFUSED):
+        """Run the rolling update expecting pre-flight to refuse it, and check from the nodes
+        that nothing changed: no state change in the event logs, the same versions and
+        placement, no backup on a node, no artifacts of the run. Returns (output, problems):
+        problems are the REFUSED lines of the printed plans (one per problem found)."""
+        versions = dict((node, self.rpm_version(node)) for node in self.names)
+        placement = self.placement()
+        events_before = len(self.events())
+        result = self.playbook("rolling_update.yml", extra_vars)
+        output = result.stdout
+        assert result.returncode != 0, output[-3000:]
+        assert refused in output, output[-3000:]
+        assert "Stage 2" not in output, "the run went past pre-flight:\n" + output[-3000:]
+        assert len(self.events()) == events_before, self.events()[events_before:]
+        assert dict((node, self.rpm_version(node)) for node in self.names) == versions
+        assert self.placement() == placement
+        for node in self.names:
+            assert self.exec(node, "test", "-e", "/var/lib/hatools-lifekeeper", check=False).returncode != 0, \
+                "%s: a backup was made" % node
+        run_dir = os.path.join(self.artifacts, str(extra_vars.get("lk_run_id", "")))
+        assert not extra_vars.get("lk_run_id") or not os.path.exists(run_dir), os.listdir(run_dir)
+        problems = sorted(set(line.split("REFUSED: ", 1)[1].strip().rstrip('",')
+                              for line in output.splitlines() if "REFUSED: " in line))
+        return output, problems
+
+
+class TwoPathCluster(Cluster):
+    """Every node on two docker networks: two communication paths between each pair."""
+
+    def __init__(self, prefix, **kwargs):
+        super(TwoPathCluster, self).__init__(prefix, **kwargs)
+        self.network = prefix + "-path2"
+
+    def down(self, keep_logs=False):
+        super(TwoPathCluster, self).down(keep_logs=keep_logs)
+        subprocess.run(["docker", "network", "rm", self.network], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=False)
+
+    def network_address(self, node, network):
+        return run(["docker", "inspect", "-f", '{{(index .NetworkSettings.Networks "%s").IPAddress}}' % network,
+                    self.container(node)]).stdout.strip()
+
+    def address(self, node):
+        return self.network_address(node, "bridge")
+
+    def node_spec(self, node):
+        """Called by up() once the containers run (down() removed any old network)."""
+        if node == self.names[0]:
+            run(["docker", "network", "create", "--label", "hatools.lksim=faults", self.network])
+        run(["docker", "network", "connect", self.network, self.container(node)])
+        return {"name": node, "addresses": [self.address(node), self.network_address(node, self.network)]}
+
+    def cut_second_path(self, node):
+        """Take the node off the second network: that path goes DEAD, the first stays ALIVE."""
+        address = self.network_address(node, self.network)
+        run(["docker", "network", "disconnect", self.network, self.container(node)])
+        return address

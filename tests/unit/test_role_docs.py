@@ -17,7 +17,7 @@ ROLES = sorted(os.listdir(os.path.join(REPO, 'roles')))
 # Shared pieces, not meant to be called by users: documented (ansible-doc), not in README.
 # A role may keep the defaults of its own variables (bigip_drain's lk_bigip_*), never a
 # second default of a roles/defaults variable.
-INTERNAL = ('cluster_lock', 'cluster_read', 'defaults', 'run')
+INTERNAL = ('cluster_lock', 'cluster_read', 'defaults', 'hook', 'run')
 PUBLIC = [role for role in ROLES if role not in INTERNAL]
 
 

@@ -142,3 +142,14 @@ def test_health_lines_per_cluster():
         'lifekeeper: ' + cluster.HEALTHY,
         'crm: c1: state unknown, the node could not be read (unreachable: x)',
         'crm: c2: state unknown, the node could not be read (not read)']
+
+
+def test_hierarchy_mirrors_by_type_not_by_tag():
+    from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.cluster import hierarchy_mirrors, hierarchies
+    status = {'resources': [{'tag': 'web', 'depth': 0, 'mirror': False}, {'tag': 'datarep-fake', 'depth': 1, 'mirror': False},
+                            {'tag': 'mirror-export', 'depth': 1, 'mirror': True}, {'tag': 'db', 'depth': 0}]}
+    assert hierarchies(status) == {'web': ['web', 'datarep-fake', 'mirror-export'], 'db': ['db']}
+    assert hierarchy_mirrors({'n1': status}) == {'web': ['mirror-export']}
+    status['summary'] = {'hierarchies': [{'root': 'web', 'tags': ['web', 'mirror-export']}, {'root': 'db', 'tags': ['db']}]}
+    assert hierarchies(status) == {'web': ['web', 'mirror-export'], 'db': ['db']}
+    assert hierarchy_mirrors({'n1': status, 'n2': {'known': False, 'reason': 'x'}}) == {'web': ['mirror-export']}

@@ -300,3 +300,107 @@ def test_caveat_only_for_9x_reinstalls():
     assert any('going back' in w for w in plan.build_plan(two_nodes('9.5.0'), '9.9.0', True)['warnings'])
     assert not any('going back' in w for w in plan.build_plan(two_nodes('9.7.0'), '9.9.0', True)['warnings'])
     assert not any('going back' in w for w in plan.build_plan(two_nodes('8.1.2'), '8.4.1', True)['warnings'])
+
+
+# ---- multi-hop (lk_media_hops), mirrors, packages, the switchover test ----------------------
+
+HOPS = [{'version': '9.7.0', 'media': '/srv/LKL_V9.7.0_010126.iso', 'media_sha256': ''},
+        {'version': '9.9.0', 'media': '/srv/LKL_V9.9.0_010126.iso', 'media_sha256': ''}]
+
+
+def test_one_rolling_pass_per_hop():
+    result = plan.build_plan(two_nodes('9.6.0'), '9.9.0', order=['n1', 'n2'], hops=HOPS)
+    assert result['ok'], result['problems']
+    assert [hop['version'] for hop in result['hops']] == ['9.7.0', '9.9.0']
+    first, second = result['hops']
+    # pass 1: n2 (holds nothing) first, then n1 hands app to n2 (already at 9.7.0)
+    assert first['order'] == ['n2', 'n1'] and first['media'] == '/srv/LKL_V9.7.0_010126.iso'
+    assert [(n['name'], n['action'], n['version_before'], n['update_path']) for n in first['nodes']] == [
+        ('n2', 'update', '9.6.0', 'direct'), ('n1', 'update', '9.6.0', 'direct')]
+    assert [(m['tag'], m['from'], m['to']) for m in first['nodes'][1]['moves']] == [('app', 'n1', 'n2')]
+    # pass 2 starts from where pass 1 left app: n1 now holds nothing and goes first
+    assert second['order'] == ['n1', 'n2']
+    assert [(n['name'], n['version_before']) for n in second['nodes']] == [('n1', '9.7.0'), ('n2', '9.7.0')]
+    assert [(m['tag'], m['from'], m['to']) for m in second['nodes'][1]['moves']] == [('app', 'n2', 'n1')]
+    # app is back on n1: nothing to restore; two switchovers in all
+    assert result['restore_moves'] == [] and result['expected_switchovers'] == 2
+    # the summary: each node's passes merged, in the first pass's order
+    assert result['order'] == ['n2', 'n1']
+    assert [(n['name'], n['action'], n['version_before'], n['hops']) for n in result['nodes']] == [
+        ('n2', 'update', '9.6.0', ['9.7.0', '9.9.0']), ('n1', 'update', '9.6.0', ['9.7.0', '9.9.0'])]
+    assert [(m['from'], m['to']) for n in result['nodes'] for m in n['moves']] == [('n2', 'n1'), ('n1', 'n2')]
+    assert plan.planned_moves(result) == [{'tag': 'app', 'from': 'n1', 'to': 'n2'}, {'tag': 'app', 'from': 'n2', 'to': 'n1'}]
+
+
+def test_without_the_hop_the_update_is_refused_pointing_at_the_hops():
+    result = plan.build_plan(two_nodes('9.6.0'), '9.9.0', order=['n1', 'n2'])
+    assert not result['ok']
+    assert any('lk_allow_reinstall=true' in p and 'lk_media_hops' in p and 'hierarchies are normally rebuilt' in p
+               for p in result['problems']), result['problems']
+
+
+def test_a_hop_outside_the_direct_window_is_refused():
+    result = plan.build_plan(two_nodes('9.4.0'), '9.9.0', order=['n1', 'n2'], hops=HOPS)
+    assert not result['ok']
+    assert any(p.startswith('n1: direct update to 9.7.0 is supported from') for p in result['problems'])
+
+
+def test_resume_of_a_multi_hop_run_continues_with_the_pass_it_stopped_in():
+    """The first run stopped in pass 2 after n1 reached 9.9.0; app is on n2 (recorded on n1)."""
+    statuses = two_nodes('9.7.0')
+    statuses['n1']['version'] = '9.9.0'
+    statuses['n1']['resources'][0]['state'] = 'OSU'
+    statuses['n2']['resources'][0]['state'] = 'ISP'
+    result = plan.build_plan(statuses, '9.9.0', order=['n1', 'n2'], placement_record={'app': 'n1'}, hops=HOPS)
+    assert result['ok'], result['problems']
+    first, second = result['hops']
+    assert [n['action'] for n in first['nodes']] == ['skip', 'skip']
+    assert [(n['name'], n['action']) for n in second['nodes']] == [('n1', 'skip'), ('n2', 'update')]
+    assert [(m['from'], m['to']) for m in second['nodes'][1]['moves']] == [('n2', 'n1')]
+    assert [(n['name'], n['action'], n['hops']) for n in result['nodes']] == [('n1', 'skip', []),
+                                                                             ('n2', 'update', ['9.9.0'])]
+    assert result['expected_switchovers'] == 1 and result['restore_moves'] == []
+
+
+def test_a_pass_never_mixes_versions_outside_the_direct_window():
+    statuses = two_nodes('9.6.0')
+    statuses['n2']['version'] = '9.9.0'
+    result = plan.build_plan(statuses, '9.9.0', order=['n1', 'n2'], hops=HOPS)
+    assert any(p.startswith('n2 runs 9.9.0 and n1 runs 9.6.0: the pass to 9.7.0 would mix versions') for p in
+               result['problems']), result['problems']
+
+
+def test_render_prints_the_passes():
+    lines = plan.render_plan(plan.build_plan(two_nodes('9.6.0'), '9.9.0', order=['n1', 'n2'], hops=HOPS))
+    assert lines[0] == ('LifeKeeper rolling update to 9.9.0: 2 node(s), 2 switchover(s) expected, '
+                        '2 rolling passes (9.7.0 -> 9.9.0)')
+    assert lines[1] == 'pass 1 of 2: every node to 9.7.0 (/srv/LKL_V9.7.0_010126.iso)'
+    assert lines[2] == '1. n2 (node2): update 9.6.0 -> 9.7.0 [direct]'
+    assert 'pass 2 of 2: every node to 9.9.0 (/srv/LKL_V9.9.0_010126.iso)' in lines
+
+
+def test_one_hop_plans_are_unchanged_by_the_hop_list():
+    plain = plan.build_plan(two_nodes(), '9.9.0', order=['n1', 'n2'])
+    assert [hop['version'] for hop in plain['hops']] == ['9.9.0']
+    assert plain['hops'][0]['order'] == plain['order']
+    assert plan.build_plan(two_nodes(), '9.9.0', order=['n1', 'n2'], hops=HOPS[1:])['order'] == plain['order']
+
+
+def test_the_plan_names_each_hierarchy_s_mirrors_and_each_node_s_packages():
+    statuses = two_nodes()
+    for status in statuses.values():
+        status['resources'].append(dict(res('mirror-export', status['resources'][0]['state'], depth=1), mirror=True))
+        status['packages'] = [{'name': 'steeleye-lk', 'version': '9.7.0'}, {'name': 'steeleye-lkDR', 'version': '9.7.0'}]
+    result = plan.build_plan(statuses, '9.9.0', order=['n1', 'n2'])
+    assert result['mirrors'] == {'app': ['mirror-export']}
+    assert result['nodes'][0]['packages'] == {'steeleye-lk': '9.7.0', 'steeleye-lkDR': '9.7.0'}
+    assert '   mirror(s) of app (each switchover waits until in sync): mirror-export' in plan.render_plan(result)
+
+
+def test_switchover_test_goes_to_a_standby_and_back():
+    assert plan.switchover_test_moves(two_nodes(), ['n1', 'n2']) == {
+        'moves': [{'tag': 'app', 'from': 'n1', 'to': 'n2'}, {'tag': 'app', 'from': 'n2', 'to': 'n1'}], 'problems': []}
+    statuses = two_nodes()
+    statuses['n2']['running'] = False
+    assert plan.switchover_test_moves(statuses, ['n1', 'n2']) == {
+        'moves': [], 'problems': ['hierarchy app (in service on n1) has no live standby to test a switchover to']}

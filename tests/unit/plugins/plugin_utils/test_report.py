@@ -164,3 +164,86 @@ def test_one_failed_cluster_message_is_not_prefixed_and_quotes_what_the_shell_ne
     assert "-i '/inv dir/hosts' /p/rollback.yml -e 'lk_rollback_archive={\"n1\": \"/a b.tgz\"}' -e lk_run_id=r1" \
         in message
     assert report.failure_messages([dict(result, report=dict(rep, result='success'))], [], 'x') == []
+
+
+# ---- multi-hop records, packages, mirrors, notes, the failure time, the switchover test -----
+
+HOPS = [{'version': '9.7.0', 'media': '/srv/a.iso'}, {'version': '9.9.0', 'media': '/srv/b.iso'}]
+
+
+def test_node_record_adds_up_the_passes_of_a_node():
+    records = report.node_record({}, 'n1', 10, 20, [SWITCH], '9.7.0', 'update')
+    records = report.node_record(records, 'n1', 30, 40, [BACK], '9.9.0', 'update')
+    records = report.node_record(records, 'n2', 50, 51, [SWITCH], '9.7.0', 'skip')
+    assert records == {'n1': {'started': 10, 'ended': 40, 'switchovers': [SWITCH, BACK], 'hops': ['9.7.0', '9.9.0']},
+                       'n2': {'started': 50, 'ended': 51, 'switchovers': [], 'hops': []}}
+
+
+def test_a_node_that_did_not_finish_its_last_pass_is_not_done():
+    the_plan = plan.build_plan(two_nodes('9.6.0'), '9.9.0', order=['n1', 'n2'], hops=HOPS)
+    records = report.node_record({}, 'n2', 1, 2, [], '9.7.0')
+    records = report.node_record(records, 'n1', 3, 4, [SWITCH], '9.7.0')
+    records = report.node_record(records, 'n1', 5, 6, [], '9.9.0')
+    rep = report.build_report(the_plan, 'failed', records, {'app': 'n1'}, two_nodes('9.7.0'), 'n2 failed at update')
+    assert rep['hops'] == ['9.7.0', '9.9.0']
+    assert [(n['name'], n['action'], n['hops']) for n in rep['nodes']] == [
+        ('n2', 'not done', ['9.7.0']), ('n1', 'updated', ['9.7.0', '9.9.0'])]
+
+
+def test_the_report_lists_every_package_before_and_after():
+    the_plan = _plan()
+    for node in the_plan['nodes']:
+        node['packages'] = {'steeleye-lk': '9.7.0', 'steeleye-lkDR': '9.7.0'}
+    final = two_nodes('9.9.0')
+    for status in final.values():
+        status['packages'] = [{'name': 'steeleye-lk', 'version': '9.9.0'}, {'name': 'steeleye-lkDR', 'version': '9.9.0'},
+                              {'name': 'steeleye-lkORA', 'version': '9.9.0'}]
+    rep = report.build_report(the_plan, 'success', {}, {'app': 'n1'}, final)
+    assert rep['nodes'][0]['packages_before'] == {'steeleye-lk': '9.7.0', 'steeleye-lkDR': '9.7.0'}
+    assert rep['nodes'][0]['packages_after'] == {'steeleye-lk': '9.9.0', 'steeleye-lkDR': '9.9.0',
+                                                 'steeleye-lkORA': '9.9.0'}
+    assert rep['nodes'][1]['packages_after'] == rep['nodes'][0]['packages_after']
+
+
+def test_the_report_keeps_the_mirrors_as_their_source_reports_them():
+    final = two_nodes('9.9.0')
+    final['n1']['resources'].append({'tag': 'mirror-export', 'state': 'ISP', 'depth': 1, 'mirror': True})
+    final['n2']['resources'].append({'tag': 'mirror-export', 'state': 'OSU', 'depth': 1, 'mirror': True})
+    final['n1']['mirrors'] = [{'tag': 'mirror-export', 'source': 'node1', 'in_sync': True, 'known': True,
+                               'targets': [{'name': 'node2', 'state': 'Mirroring', 'progress': 100}]}]
+    final['n2']['mirrors'] = [{'tag': 'mirror-export', 'source': 'node1', 'in_sync': False, 'known': False,
+                               'targets': [], 'error': 'no target rows'}]
+    rep = report.build_report(_plan(), 'success', {}, {'app': 'n1'}, final)
+    assert rep['mirrors'] == {'mirror-export': {'source': 'node1', 'in_sync': True,
+                                                'targets': [{'name': 'node2', 'state': 'Mirroring', 'progress': 100}]}}
+
+
+def test_notes_failure_time_and_the_switchover_test_are_reported_apart():
+    test_moves = [dict(SWITCH, downtime_s=4.0), dict(BACK, downtime_s=1.0)]
+    rep = report.build_report(_plan(), 'success', {}, {'app': 'n1'}, two_nodes('9.9.0'), None, [],
+                              notes=['BIG-IP: enabled again'], failure_time='2026-01-01T00:00:00Z',
+                              switchover_test=test_moves)
+    assert rep['notes'] == ['BIG-IP: enabled again']
+    assert rep['failure_time'] is None        # no failure: no failure time
+    assert rep['switchover_test'] == {'switchovers': 2, 'max_downtime_s': 4.0, 'moves': test_moves}
+    assert rep['switchovers'] == 0 and rep['max_downtime_s'] == 0
+    lines = report.report_lines(rep)
+    assert '  switchover test (apart from the update): 2 switchover(s), longest downtime 4.0 s' in lines
+    assert lines[-1] == '  note: BIG-IP: enabled again'
+    assert report.build_report(_plan(), 'success', {}, {'app': 'n1'}, two_nodes('9.9.0'))['switchover_test'] is None
+
+
+def test_the_failure_message_says_when_it_failed():
+    rep = report.build_report(_plan(), 'failed', {}, {'app': 'n1'}, two_nodes(), "n2 failed at 'update': boom",
+                              failure_time='2026-01-02T03:04:05Z')
+    assert rep['failure_time'] == '2026-01-02T03:04:05Z'
+    assert "  failure at 2026-01-02T03:04:05Z: n2 failed at 'update': boom" in report.report_lines(rep)
+    text = report.failure_message(rep, two_nodes(), '/tmp/a', 'ansible-playbook x')
+    assert text.startswith("The rolling update stopped at 2026-01-02T03:04:05Z: n2 failed at 'update': boom.")
+
+
+def test_fleet_notes_name_their_cluster():
+    one = report.build_report(_plan(), 'success', {}, {'app': 'n1'}, two_nodes('9.9.0'), notes=['a'])
+    two = dict(report.build_report(_plan(), 'success', {}, {'app': 'n1'}, two_nodes('9.9.0'), notes=['b']),
+               cluster='crm')
+    assert report.combine_reports([one, two])['notes'] == ['lifekeeper: a', 'crm: b']

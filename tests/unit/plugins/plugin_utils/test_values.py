@@ -90,3 +90,28 @@ def test_absolute_path_uses_the_process_directory_and_home(tmp_path, monkeypatch
 ])
 def test_rollback_archive(value, host, expected):
     assert values.rollback_archive(value, host, '/opt/LifeKeeper/', '/bk/') == expected
+
+
+def test_media_hops_end_with_the_target():
+    hops = values.media_hops([{'version': 'v9.7', 'media': '/srv/a.iso', 'media_sha256': 'A' * 64}], '9.9.0',
+                             '/srv/b.iso', None)
+    assert hops == [{'version': '9.7.0', 'media': '/srv/a.iso', 'media_sha256': 'A' * 64},
+                    {'version': '9.9.0', 'media': '/srv/b.iso', 'media_sha256': ''}]
+    assert values.media_hops(None, '9.9', '/srv/b.iso', 'b' * 64) == [
+        {'version': '9.9.0', 'media': '/srv/b.iso', 'media_sha256': 'b' * 64}]
+
+
+@pytest.mark.parametrize('hops, says', [
+    ('9.7.0', 'lk_media_hops must be a list'),
+    (['9.7.0'], r'lk_media_hops\[0\] must be a dict'),
+    ([{'version': '9.7.0', 'media': '/a', 'iso': 'x'}], r'lk_media_hops\[0\] has unknown key\(s\) iso'),
+    ([{'version': 'nine', 'media': '/a'}], "'nine'"),
+    ([{'version': '', 'media': '/a'}], r'lk_media_hops\[0\].version is not set'),
+    ([{'version': '9.7.0', 'media': 'a.iso'}], r'lk_media_hops\[0\].media must be the absolute path'),
+    ([{'version': '9.7.0', 'media': '/a', 'media_sha256': 'xyz'}], 'expected 64 hexadecimal digits'),
+    ([{'version': '9.9.0', 'media': '/a'}], 'every hop must be below the target 9.9.0'),
+    ([{'version': '9.7.0', 'media': '/a'}, {'version': '9.6.0', 'media': '/b'}], 'ascending order'),
+])
+def test_bad_hops_are_refused_naming_the_entry(hops, says):
+    with pytest.raises(ValueError, match=says):
+        values.media_hops(hops, '9.9.0', '/srv/b.iso')

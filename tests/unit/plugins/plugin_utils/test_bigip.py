@@ -1,13 +1,11 @@
 # -*- coding: utf-8 -*-
-"""Filters of the bigip_drain role: mapping validation, what a hook holds and releases, statistics."""
+"""The bigip_drain role's logic (plugin_utils/bigip.py): mapping validation, what a hook holds and releases, statistics."""
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import pytest
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.hatools.lifekeeper.plugins.filter import lk_bigip as f
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import bigip as f
 
 MAPPING = [
     {'node': 'node1', 'pool': 'web_pool', 'address': '10.0.0.11', 'port': 80},
@@ -36,7 +34,7 @@ STATS = {
 
 
 def members():
-    return f.lk_bigip_members(MAPPING)
+    return f.members(MAPPING)
 
 
 def test_members_are_normalised_with_paths_and_url_names():
@@ -51,9 +49,9 @@ def test_members_are_normalised_with_paths_and_url_names():
 
 
 def test_ipv6_members_use_a_dot_and_route_domains_are_url_encoded():
-    (entry,) = f.lk_bigip_members([{'node': 'n', 'pool': 'p', 'address': '2001:db8::1', 'port': 80}])
+    (entry,) = f.members([{'node': 'n', 'pool': 'p', 'address': '2001:db8::1', 'port': 80}])
     assert entry['member'] == '2001:db8::1.80'
-    (entry,) = f.lk_bigip_members([{'node': 'n', 'pool': 'p', 'address': '10.1.1.1%2', 'port': 80}])
+    (entry,) = f.members([{'node': 'n', 'pool': 'p', 'address': '10.1.1.1%2', 'port': 80}])
     assert entry['member_uri'] == '~Common~10.1.1.1%252:80'
 
 
@@ -70,55 +68,55 @@ def test_ipv6_members_use_a_dot_and_route_domains_are_url_encoded():
     ('node1', 'must be a dict'),
 ])
 def test_bad_mapping_entries_are_refused_naming_the_entry(entry, message):
-    with pytest.raises(AnsibleFilterError) as err:
-        f.lk_bigip_members([MAPPING[0], entry])
+    with pytest.raises(ValueError) as err:
+        f.members([MAPPING[0], entry])
     assert 'lk_bigip_members[1]' in str(err.value) and message in str(err.value)
 
 
 def test_mapping_must_be_a_list_and_not_repeat_itself():
-    with pytest.raises(AnsibleFilterError, match='must be a list'):
-        f.lk_bigip_members({'node': 'node1'})
-    with pytest.raises(AnsibleFilterError, match='repeats member'):
-        f.lk_bigip_members([MAPPING[0], dict(MAPPING[0])])
-    assert f.lk_bigip_members(None) == []
+    with pytest.raises(ValueError, match='must be a list'):
+        f.members({'node': 'node1'})
+    with pytest.raises(ValueError, match='repeats member'):
+        f.members([MAPPING[0], dict(MAPPING[0])])
+    assert f.members(None) == []
 
 
 def test_virtuals():
-    assert f.lk_bigip_virtuals(['vs_web', '/Other/vs']) == [
+    assert f.virtuals(['vs_web', '/Other/vs']) == [
         {'name': 'vs_web', 'partition': 'Common', 'path': '/Common/vs_web', 'uri': '~Common~vs_web'},
         {'name': 'vs', 'partition': 'Other', 'path': '/Other/vs', 'uri': '~Other~vs'}]
-    with pytest.raises(AnsibleFilterError, match='twice'):
-        f.lk_bigip_virtuals(['vs', '/Common/vs'])
-    with pytest.raises(AnsibleFilterError, match='lk_bigip_virtual_servers\\[0\\]'):
-        f.lk_bigip_virtuals([''])
+    with pytest.raises(ValueError, match='twice'):
+        f.virtuals(['vs', '/Common/vs'])
+    with pytest.raises(ValueError, match='lk_bigip_virtual_servers\\[0\\]'):
+        f.virtuals([''])
 
 
 def test_before_evacuate_holds_the_nodes_members_and_the_moved_hierarchies():
-    held = f.lk_bigip_hold(members(), 'before_evacuate', 'node1', [MOVE], 'r1')
+    held = f.hold(members(), 'before_evacuate', 'node1', [MOVE], 'r1')
     assert [(h['key'], h['owner_kind'], h['phase'], h['hook_node'], h['run_id']) for h in held] == [
         ('/Common/web_pool/10.0.0.11:80', 'node', 'evacuate', 'node1', 'r1'),
         ('/Apps/vip_pool/10.0.0.50:443', 'hierarchy', 'evacuate', 'node1', 'r1'),
         ('/Apps/vip_pool/vip:443', 'node', 'evacuate', 'node1', 'r1')]
-    assert [h['key'] for h in f.lk_bigip_hold(members(), 'before_evacuate', 'node2', [], 'r1')] == \
+    assert [h['key'] for h in f.hold(members(), 'before_evacuate', 'node2', [], 'r1')] == \
         ['/Common/web_pool/10.0.0.12:80']
 
 
 def test_before_placement_holds_the_source_nodes_and_the_moved_hierarchies():
-    held = f.lk_bigip_hold(members(), 'before_placement', None, [BACK], 'r1')
+    held = f.hold(members(), 'before_placement', None, [BACK], 'r1')
     assert [(h['key'], h['phase'], h['hook_node']) for h in held] == [
         ('/Common/web_pool/10.0.0.12:80', 'placement', None), ('/Apps/vip_pool/10.0.0.50:443', 'placement', None)]
 
 
 def test_hold_refuses_an_after_hook_and_bad_moves():
-    with pytest.raises(AnsibleFilterError, match='not a before-hook'):
-        f.lk_bigip_hold(members(), 'after_update', 'node1', [], 'r1')
-    with pytest.raises(AnsibleFilterError, match='lk_hook_moves'):
-        f.lk_bigip_hold(members(), 'before_evacuate', 'node1', [{'from': 'node1'}], 'r1')
+    with pytest.raises(ValueError, match='not a before-hook'):
+        f.hold(members(), 'after_update', 'node1', [], 'r1')
+    with pytest.raises(ValueError, match='lk_hook_moves'):
+        f.hold(members(), 'before_evacuate', 'node1', [{'from': 'node1'}], 'r1')
 
 
 def ledger_after(point, node, moves, run='r1', ledger=None):
     ledger = ledger or {'held': [], 'attached': []}
-    held = f.lk_bigip_hold(members(), point, node, moves, run)
+    held = f.hold(members(), point, node, moves, run)
     return {'held': ledger['held'] + held, 'attached': ledger['attached'] + [
         {'path': '/Common/vs_web', 'name': 'vs_web', 'partition': 'Common', 'uri': '~Common~vs_web',
          'rule': '/Common/lk_maintenance', 'phase': 'evacuate' if point == 'before_evacuate' else 'placement',
@@ -131,29 +129,29 @@ def keys(entries):
 
 def test_after_evacuate_gives_back_the_hierarchy_members_and_the_irule_not_the_nodes():
     ledger = ledger_after('before_evacuate', 'node1', [MOVE])
-    rel = f.lk_bigip_release(ledger, 'after_evacuate', 'node1', 'r1')
+    rel = f.release(ledger, 'after_evacuate', 'node1', 'r1')
     assert keys(rel['enable']) == ['/Apps/vip_pool/10.0.0.50:443']
     assert [d['path'] for d in rel['detach']] == ['/Common/vs_web']
     assert keys(rel['held']) == ['/Common/web_pool/10.0.0.11:80', '/Apps/vip_pool/vip:443']
     assert rel['attached'] == []
-    rel2 = f.lk_bigip_release({'held': rel['held'], 'attached': []}, 'after_update', 'node1', 'r1')
+    rel2 = f.release({'held': rel['held'], 'attached': []}, 'after_update', 'node1', 'r1')
     assert keys(rel2['enable']) == ['/Common/web_pool/10.0.0.11:80', '/Apps/vip_pool/vip:443']
     assert rel2['held'] == [] and rel2['detach'] == []
 
 
 def test_after_update_of_another_node_gives_back_nothing():
     ledger = ledger_after('before_evacuate', 'node1', [MOVE])
-    rel = f.lk_bigip_release(ledger, 'after_update', 'node2', 'r1')
+    rel = f.release(ledger, 'after_update', 'node2', 'r1')
     assert rel['enable'] == [] and rel['detach'] == [] and len(rel['held']) == 3
 
 
 def test_a_member_held_twice_is_enabled_when_its_last_holder_goes():
     mapping = [MAPPING[0], {'hierarchy': 'app-web', 'pool': 'web_pool', 'address': '10.0.0.11', 'port': 80}]
-    held = f.lk_bigip_hold(f.lk_bigip_members(mapping), 'before_evacuate', 'node1', [MOVE], 'r1')
-    assert len(held) == 2 and len(f.lk_bigip_unique(held)) == 1
-    rel = f.lk_bigip_release({'held': held, 'attached': []}, 'after_evacuate', 'node1', 'r1')
+    held = f.hold(f.members(mapping), 'before_evacuate', 'node1', [MOVE], 'r1')
+    assert len(held) == 2 and len(f.unique(held)) == 1
+    rel = f.release({'held': held, 'attached': []}, 'after_evacuate', 'node1', 'r1')
     assert rel['enable'] == [] and keys(rel['held']) == ['/Common/web_pool/10.0.0.11:80']
-    rel = f.lk_bigip_release({'held': rel['held'], 'attached': []}, 'after_update', 'node1', 'r1')
+    rel = f.release({'held': rel['held'], 'attached': []}, 'after_update', 'node1', 'r1')
     assert keys(rel['enable']) == ['/Common/web_pool/10.0.0.11:80']
 
 
@@ -161,7 +159,7 @@ def test_a_member_held_twice_is_enabled_when_its_last_holder_goes():
 def test_after_placement_and_on_failure_give_back_everything(point):
     ledger = ledger_after('before_evacuate', 'node1', [MOVE])
     ledger = ledger_after('before_placement', None, [BACK], ledger=ledger)
-    rel = f.lk_bigip_release(ledger, point, None, 'r1')
+    rel = f.release(ledger, point, None, 'r1')
     assert sorted(keys(rel['enable'])) == sorted(set(keys(ledger['held'])))
     assert [d['path'] for d in rel['detach']] == ['/Common/vs_web']
     assert rel['held'] == [] and rel['attached'] == []
@@ -169,26 +167,26 @@ def test_after_placement_and_on_failure_give_back_everything(point):
 
 def test_an_earlier_runs_holders_are_given_back_at_any_after_hook():
     old = ledger_after('before_evacuate', 'node1', [MOVE], run='r0')
-    rel = f.lk_bigip_release(old, 'after_update', 'node2', 'r1')
+    rel = f.release(old, 'after_update', 'node2', 'r1')
     assert len(rel['enable']) == 3 and [d['path'] for d in rel['detach']] == ['/Common/vs_web']
     assert rel['held'] == []
 
 
 def test_release_refuses_before_hooks_and_bad_ledgers():
-    with pytest.raises(AnsibleFilterError, match='not an after-hook'):
-        f.lk_bigip_release({}, 'before_evacuate', 'node1', 'r1')
-    with pytest.raises(AnsibleFilterError, match='ledger must be'):
-        f.lk_bigip_release({'held': 'x'}, 'on_failure', None, 'r1')
-    assert f.lk_bigip_release(None, 'on_failure', None, 'r1')['enable'] == []
+    with pytest.raises(ValueError, match='not an after-hook'):
+        f.release({}, 'before_evacuate', 'node1', 'r1')
+    with pytest.raises(ValueError, match='ledger must be'):
+        f.release({'held': 'x'}, 'on_failure', None, 'r1')
+    assert f.release(None, 'on_failure', None, 'r1')['enable'] == []
 
 
 def test_take_leaves_members_disabled_by_someone_else_alone():
-    held = f.lk_bigip_hold(members(), 'before_evacuate', 'node1', [MOVE], 'r1')
+    held = f.hold(members(), 'before_evacuate', 'node1', [MOVE], 'r1')
     state = {'/Common/web_pool/10.0.0.11:80': {'session': 'monitor-enabled'},
              '/Apps/vip_pool/10.0.0.50:443': {'session': 'user-disabled'},
              '/Apps/vip_pool/vip:443': {'session': 'user-disabled'}}
     ours = {'held': [{'key': '/Apps/vip_pool/vip:443'}], 'attached': []}
-    split = f.lk_bigip_take(held, state, ours)
+    split = f.take(held, state, ours)
     assert keys(split['take']) == ['/Common/web_pool/10.0.0.11:80', '/Apps/vip_pool/vip:443']
     assert keys(split['disable']) == ['/Common/web_pool/10.0.0.11:80']
     assert split['left_alone'] == ['/Apps/vip_pool/10.0.0.50:443']
@@ -196,30 +194,30 @@ def test_take_leaves_members_disabled_by_someone_else_alone():
 
 def test_release_failed_keeps_what_was_not_seen_enabled():
     ledger = ledger_after('before_evacuate', 'node1', [MOVE])
-    rel = f.lk_bigip_release(ledger, 'on_failure', None, 'r1')
+    rel = f.release(ledger, 'on_failure', None, 'r1')
     state = {'/Common/web_pool/10.0.0.11:80': {'session': 'monitor-enabled'},
              '/Apps/vip_pool/vip:443': {'session': 'user-disabled'}}
-    kept = f.lk_bigip_release_failed(rel, ledger, state)
+    kept = f.release_failed(rel, ledger, state)
     assert kept['still'] == ['/Apps/vip_pool/10.0.0.50:443', '/Apps/vip_pool/vip:443']
     assert keys(kept['held']) == kept['still']
     assert kept['attached'] == ledger['attached']
 
 
 def test_connections_from_member_statistics():
-    assert f.lk_bigip_connections(STATS) == 7
+    assert f.connections(STATS) == 7
     flat = {'entries': {'serverside.curConns': {'value': 2}}}
-    assert f.lk_bigip_connections(flat) == 2
-    with pytest.raises(AnsibleFilterError, match='no serverside.curConns'):
-        f.lk_bigip_connections({'entries': {'x': {'nestedStats': {'entries': {}}}}})
-    with pytest.raises(AnsibleFilterError, match='without "entries"'):
-        f.lk_bigip_connections({'code': 401, 'message': 'no'})
+    assert f.connections(flat) == 2
+    with pytest.raises(ValueError, match='no serverside.curConns'):
+        f.connections({'entries': {'x': {'nestedStats': {'entries': {}}}}})
+    with pytest.raises(ValueError, match='without "entries"'):
+        f.connections({'code': 401, 'message': 'no'})
 
 
 def test_busy_names_members_with_connections_or_unreadable():
     results = [{'status': 200, 'json': STATS, 'lk_bigip_m': {'key': 'a'}},
                {'status': 200, 'json': {'entries': {'serverside.curConns': {'value': 0}}}, 'lk_bigip_m': {'key': 'b'}},
                {'status': 401, 'json': {'message': 'x'}, 'lk_bigip_m': {'key': 'c'}}]
-    assert f.lk_bigip_busy(results) == ['a (7)', 'c (unreadable: HTTP 401)']
+    assert f.busy(results) == ['a (7)', 'c (unreadable: HTTP 401)']
 
 
 def test_member_states_from_pool_reads_name_missing_members_and_pools():
@@ -228,40 +226,40 @@ def test_member_states_from_pool_reads_name_missing_members_and_pools():
     results = [{'status': 200, 'json': {'items': items}, 'lk_bigip_p': {'path': '/Common/web_pool'}},
                {'status': 404, 'json': {'code': 404, 'message': 'The requested Pool (/Apps/vip_pool) was not found.'},
                 'lk_bigip_p': {'path': '/Apps/vip_pool'}}]
-    got = f.lk_bigip_member_states(results, members())
+    got = f.member_states(results, members())
     assert list(got['state']) == ['/Common/web_pool/10.0.0.11:80']
     assert got['errors'] == ['pool /Apps/vip_pool: HTTP 404 The requested Pool (/Apps/vip_pool) was not found.',
                              'member /Common/10.0.0.12:80 is not in pool /Common/web_pool (it has: '
                              '/Common/10.0.0.11:80)']
-    assert f.lk_bigip_pools(members()) == [{'path': '/Common/web_pool', 'uri': '~Common~web_pool'},
+    assert f.pools(members()) == [{'path': '/Common/web_pool', 'uri': '~Common~web_pool'},
                                            {'path': '/Apps/vip_pool', 'uri': '~Apps~vip_pool'}]
 
 
 def test_rules_change_attaches_last_and_detaches_only_ours():
-    virtuals = f.lk_bigip_virtuals(['vs_web', 'vs_vip'])
-    rules = f.lk_bigip_virtual_rules([
+    virtuals = f.virtuals(['vs_web', 'vs_vip'])
+    rules = f.virtual_rules([
         {'status': 200, 'json': {'rules': ['/Common/site']}, 'lk_bigip_v': virtuals[0]},
         {'status': 200, 'json': {'name': 'vs_vip'}, 'lk_bigip_v': virtuals[1]}])
     assert rules == {'/Common/vs_web': ['/Common/site'], '/Common/vs_vip': []}
-    attach = f.lk_bigip_rules_change(virtuals, rules, '/Common/lk', True)
+    attach = f.rules_change(virtuals, rules, '/Common/lk', True)
     assert [a['rules'] for a in attach] == [['/Common/site', '/Common/lk'], ['/Common/lk']]
     attached = {'/Common/vs_web': ['/Common/site', '/Common/lk'], '/Common/vs_vip': []}
-    detach = f.lk_bigip_rules_change(virtuals, attached, '/Common/lk', False)
+    detach = f.rules_change(virtuals, attached, '/Common/lk', False)
     assert [(d['path'], d['rules']) for d in detach] == [('/Common/vs_web', ['/Common/site'])]
-    assert f.lk_bigip_rules_change(virtuals[:1], attached, '/Common/lk', True) == []
-    with pytest.raises(AnsibleFilterError, match='was not read'):
-        f.lk_bigip_rules_change(virtuals, {}, '/Common/lk', True)
+    assert f.rules_change(virtuals[:1], attached, '/Common/lk', True) == []
+    with pytest.raises(ValueError, match='was not read'):
+        f.rules_change(virtuals, {}, '/Common/lk', True)
 
 
 def test_connection_from_provider_and_environment():
-    conn = f.lk_bigip_connection({'server': 'lb.example', 'user': 'u', 'password': 'p', 'validate_certs': 'no'})
+    conn = f.connection({'server': 'lb.example', 'user': 'u', 'password': 'p', 'validate_certs': 'no'})
     assert conn['url'] == 'https://lb.example:443' and conn['validate_certs'] is False
     assert conn['f5'] == {'server': 'lb.example', 'server_port': 443, 'user': 'u', 'password': 'p',
                           'validate_certs': False, 'no_f5_teem': True}
-    conn = f.lk_bigip_connection({}, {'F5_SERVER': '2001:db8::5', 'F5_USER': 'u', 'F5_PASSWORD': 'p',
+    conn = f.connection({}, {'F5_SERVER': '2001:db8::5', 'F5_USER': 'u', 'F5_PASSWORD': 'p',
                                       'F5_SERVER_PORT': '8443', 'F5_VALIDATE_CERTS': ''})
     assert conn['url'] == 'https://[2001:db8::5]:8443' and conn['validate_certs'] is True
-    conn = f.lk_bigip_connection({'server': 'lb', 'user': 'u', 'password': 'p', 'no_f5_teem': False,
+    conn = f.connection({'server': 'lb', 'user': 'u', 'password': 'p', 'no_f5_teem': False,
                                   'auth_provider': 'radius', 'timeout': 60})
     assert conn['f5']['no_f5_teem'] is False and conn['f5']['auth_provider'] == 'radius' and conn['f5']['timeout'] == 60
 
@@ -274,20 +272,20 @@ def test_connection_from_provider_and_environment():
     ({'server': 'lb', 'user': 'u', 'password': 'p', 'validate_certs': 'maybe'}, 'true or false'),
 ])
 def test_connection_errors_never_show_the_password(provider, message):
-    with pytest.raises(AnsibleFilterError) as err:
-        f.lk_bigip_connection(provider, {})
+    with pytest.raises(ValueError) as err:
+        f.connection(provider, {})
     assert message in str(err.value)
     assert "'p'" not in str(err.value)
 
 
 def test_irule_retry_after():
     text = 'when RULE_INIT {\n    set static::lk_maint_retry_after 30\n}\n'
-    assert 'set static::lk_maint_retry_after 120\n' in f.lk_bigip_irule(text, 120)
+    assert 'set static::lk_maint_retry_after 120\n' in f.irule(text, 120)
     for bad in (0, 86401, 'x', True):
-        with pytest.raises(AnsibleFilterError, match='1-86400'):
-            f.lk_bigip_irule(text, bad)
-    with pytest.raises(AnsibleFilterError, match='exactly once'):
-        f.lk_bigip_irule(text + text, 30)
+        with pytest.raises(ValueError, match='1-86400'):
+            f.irule(text, bad)
+    with pytest.raises(ValueError, match='exactly once'):
+        f.irule(text + text, 30)
 
 
 def test_api_errors_use_status_and_message_only():
@@ -296,4 +294,4 @@ def test_api_errors_use_status_and_message_only():
                {'status': -1, 'msg': 'Request failed: connection refused', 'lk_bigip_m': {'key': 'j'}},
                {'skipped': True}]
     expected = ['k: HTTP 401 Authentication failed.', 'j: HTTP -1 Request failed: connection refused']
-    assert f.lk_bigip_api_errors(results) == expected
+    assert f.api_errors(results) == expected

@@ -1,0 +1,233 @@
+"""Issue 10, section 1: the vendor's pre-flight checks refuse the run before any change.
+
+One shared docker cluster (two nodes, two communication paths between them) for every case:
+each case breaks one thing the update guides ask an administrator to check, runs the rolling
+update, and expects it refused in pre-flight naming the check, the node and the value seen;
+then puts the cluster back. Ground truth that nothing changed (no state change in the event
+logs, the same versions and placement, no backup on a node, no artifacts):
+harness.Cluster.refused. 32-bit is produced with the kernel's personality (setarch i686:
+uname -m answers i686 in the modules of that node); the unit tests also cover it with
+recorded lk_host_info output. The 8.x cases (SELinux, licence keys from 8.1.x) run after the
+nodes are provisioned again at 8.1.2.
+"""
+import json
+import os
+
+import pytest
+
+from harness import APP_WEB, TwoPathCluster, wait_for
+
+TARGET = {"lk_target_version": "9.9.0", "lk_media": "/srv/LKL_V9.9.0_010126.iso", "lk_confirm": "true",
+          "lk_preflight_mirror_timeout": 10}
+V8_TARGET = {"lk_target_version": "8.3.0", "lk_media": "/srv/LKL_V8.3.0_010126.iso", "lk_confirm": "true",
+             "lk_preflight_mirror_timeout": 10}
+DEFAULTS = "/etc/default/LifeKeeper"
+KEY = "/root/lk-keys/cluster.lic"
+
+
+@pytest.fixture(scope="module")
+def cluster(request):
+    """Two nodes at 9.7.0, app-web (a Generic ARK resource over an IP and a mirror) on node1,
+    two paths between them; media of 9.9.0 and 8.3.0 on both. Each case puts it back."""
+    made = TwoPathCluster("lkf-checks", version="9.7.0", media=("9.9.0", "8.3.0"))
+    request.addfinalizer(made.down)
+    return made.up()
+
+
+def _only(problems, check):
+    """The one problem of the run, which must be the failed check."""
+    assert len(problems) == 1 and problems[0].startswith("pre-flight check %s failed: " % check), problems
+    return problems[0]
+
+
+def _run(cluster, run_id, target=None, **more):
+    extra = dict(target or TARGET, lk_run_id=run_id)
+    extra.update(more)
+    return cluster.refused(extra)
+
+
+def _healthy(cluster):
+    cluster.wait_healthy()
+    assert cluster.placement() == {"app-web": "node1"}
+
+
+# ---- 9.7.0 -> 9.9.0 ---------------------------------------------------------------------------
+
+def test_perl_crossing_needs_the_operators_word(cluster):
+    c = cluster.container
+    dummy, problems = _run(cluster, "check-perl", lk_accept_perl_change=False)
+    problem = _only(problems, "perl_crossing")
+    for node in ("node1", "node2"):
+        assert "%s: crossing 9.8.0 changes the bundled Perl from 5.8.8 to 5.32.1, used by the scripts of the Generic " \
+               "ARK resources app-web" % c(node) in problem, problem
+    assert "(seen: 9.7.0 -> 9.9.0; Generic ARK (gen/app): app-web)" in problem
+    assert "lk_accept_perl_change=true" in problem
+
+
+def test_heartbeat_settings_must_be_identical(cluster):
+    c = cluster.container
+    cluster.exec("node2", "sed", "-i", "s/^LCMHBEATTIME=.*/LCMHBEATTIME=2/", DEFAULTS)
+    try:
+        dummy, problems = _run(cluster, "check-heartbeat")
+    finally:
+        cluster.exec("node2", "sed", "-i", "s/^LCMHBEATTIME=.*/LCMHBEATTIME=1/", DEFAULTS)
+    problem = _only(problems, "heartbeat_settings")
+    assert "LCMHBEATTIME is 1 on %s, 2 on %s" % (c("node1"), c("node2")) in problem, problem
+    assert "(seen: LCMPORT=7365 LCMHBEATTIME=2 LCMNUMHBEATS=3)" in problem
+
+
+def test_a_peer_name_that_does_not_resolve(cluster):
+    hosts = cluster.exec("node1", "cat", "/etc/hosts").stdout
+    kept = "".join(line + "\n" for line in hosts.splitlines() if not line.rstrip().endswith(" node2"))
+    cluster.exec("node1", "sh", "-c", "cat > /etc/hosts", stdin=kept)
+    try:
+        dummy, problems = _run(cluster, "check-names")
+    finally:
+        cluster.exec("node1", "sh", "-c", "cat > /etc/hosts", stdin=hosts)
+    problem = _only(problems, "name_resolution")
+    assert problem.startswith("pre-flight check name_resolution failed: %s: node2 does not resolve ("
+                              % cluster.container("node1")), problem
+    assert "(seen: node2=(none), localhost=127.0.0.1" in problem
+
+
+def test_a_blocked_lcm_port(cluster):
+    """node2's LifeKeeper refuses node1's second address (knob lcm_refuse_from, a firewall
+    between the two path addresses): that path goes DEAD on both nodes, nothing fails over."""
+    c = cluster.container
+    blocked = cluster.network_address("node1", cluster.network)
+    cluster.knob("node2", lcm_refuse_from=[blocked])
+    try:
+        wait_for(lambda: "DEAD" in cluster.status("node1") and "DEAD" in cluster.status("node2"), 30,
+                 "the second path to go DEAD")
+        assert cluster.placement() == {"app-web": "node1"}
+        dummy, problems = _run(cluster, "check-lcm-port")
+    finally:
+        cluster.knob("node2", lcm_refuse_from=[])
+    lcm = [p for p in problems if p.startswith("pre-flight check lcm_port failed: ")]
+    assert len(lcm) == 1, problems
+    assert "%s: the path to node2 over %s/" % (c("node1"), blocked) in lcm[0]
+    assert "%s: the path to node1 over " % c("node2") in lcm[0] and "/%s is DEAD" % blocked in lcm[0]
+    # and the health check names the DEAD paths themselves
+    assert sorted(p.split(": communication path", 1)[0] for p in problems if ": communication path" in p) == [
+        c("node1"), c("node2")], problems
+    _healthy(cluster)
+
+
+def test_no_room_for_the_media_extraction(cluster):
+    cluster.exec("node2", "mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", "/tmp")
+    try:
+        dummy, problems = _run(cluster, "check-disk", lk_media_access="extract")
+    finally:
+        cluster.exec("node2", "umount", "/tmp")
+    problem = _only(problems, "disk_space")
+    assert "%s: /tmp has 64 MiB free, needs 25" % cluster.container("node2") in problem, problem
+
+
+def test_32_bit(cluster):
+    """node2's modules run under the i686 personality (uname -m: i686)."""
+    c = cluster.container
+    cluster.exec("node2", "sh", "-c", "printf '#!/bin/sh\\nexec setarch i686 /usr/bin/python3 \"$@\"\\n' "
+                                      "> /usr/local/bin/python32 && chmod 755 /usr/local/bin/python32")
+    assert cluster.exec("node2", "/usr/local/bin/python32", "-c", "import os; print(os.uname()[4])").stdout.strip() \
+        == "i686"
+    inventory = cluster.inventory
+    with open(inventory) as handle:
+        data = json.load(handle)
+    data["lifekeeper"]["hosts"][c("node2")]["ansible_python_interpreter"] = "/usr/local/bin/python32"
+    cluster.inventory = os.path.join(cluster.workdir, "inventory-32bit.json")
+    with open(cluster.inventory, "w") as handle:
+        json.dump(data, handle)
+    try:
+        dummy, problems = _run(cluster, "check-arch")
+    finally:
+        cluster.inventory = inventory
+    problem = _only(problems, "arch")
+    assert problem == "pre-flight check arch failed: %s: LifeKeeper supports 64-bit systems only since 8.2 " \
+                      "(seen: i686 (32-bit))" % c("node2"), problem
+
+
+def test_a_skipped_check_is_listed_and_does_not_refuse(cluster):
+    """The same failing checks, skipped by name: listed as skipped with what was seen; the
+    run goes on to the confirmation (refused there: lk_confirm false), changing nothing."""
+    cluster.exec("node2", "sed", "-i", "s/^LCMHBEATTIME=.*/LCMHBEATTIME=2/", DEFAULTS)
+    try:
+        output, problems = cluster.refused(dict(TARGET, lk_run_id="check-skip", lk_confirm="false",
+                                                lk_accept_perl_change=False,
+                                                lk_preflight_skip=["perl_crossing", "heartbeat_settings"]),
+                                           refused="lk_confirm is 'false': nothing was changed")
+    finally:
+        cluster.exec("node2", "sed", "-i", "s/^LCMHBEATTIME=.*/LCMHBEATTIME=1/", DEFAULTS)
+    assert problems == []
+    assert "heartbeat_settings %s SKIPPED LCMPORT=7365 LCMHBEATTIME=2" % cluster.container("node2") in \
+        " ".join(output.split()), output[-4000:]
+    assert "skipped by lk_preflight_skip (evaluated: fail, crossing 9.8.0" in " ".join(output.split())
+
+
+@pytest.mark.parametrize("case, extra, says", [
+    ("unknown check name", {"lk_preflight_skip": ["selinx"]},
+     "lk_preflight_skip names unknown check(s) 'selinx'; the checks are: selinux, name_resolution, lcm_port, "),
+    ("hook file missing", {"lk_hook_after_update": "/nowhere/hook.yml"},
+     "lk_hook_after_update is '/nowhere/hook.yml': no such file /nowhere/hook.yml"),
+    ("hop above the target", {"lk_media_hops": [{"version": "9.9.1", "media": "/srv/x.iso"}]},
+     "lk_media_hops[0].version is 9.9.1: every hop must be below the target 9.9.0"),
+    ("hop media missing", {"lk_media_hops": [{"version": "9.8.0", "media": "/srv/LKL_V9.8.0_010126.iso"}]},
+     "/srv/LKL_V9.8.0_010126.iso"),
+    ("setup arguments with kits", {"lk_setup_args": ["-f", "/root/c"], "lk_setup_kits": ["steeleye-lkNFS"]},
+     "lk_setup_args (['-f', '/root/c']) cannot be combined with lk_setup_kits"),
+])
+def test_bad_input_of_the_new_options_is_refused(cluster, case, extra, says):
+    output, dummy = cluster.refused(dict(TARGET, lk_run_id="check-input", **extra), refused=says)
+    assert says in " ".join(output.split()) or says in output, "%s:\n%s" % (case, output[-3000:])
+
+
+# ---- 8.1.2 -> 8.3.0 (the nodes provisioned again) ----------------------------------------------
+
+def _provision(cluster, version):
+    """Every node stopped, initialised again at version (same spec: app-web on node1), started."""
+    for node in cluster.names:
+        cluster.exec(node, "/opt/LifeKeeper/bin/lkstop")
+    for node in cluster.names:
+        cluster.lksim(node, "node", "init", "--root", "/", "--name", node, "--spec", "/etc/lksim-cluster.json",
+                      "--version", version)
+    for node in cluster.names:
+        cluster.exec(node, "/opt/LifeKeeper/bin/lkstart")
+    _healthy(cluster)
+    assert [cluster.rpm_version(node) for node in cluster.names] == [version, version]
+
+
+@pytest.fixture(scope="module")
+def cluster_81(cluster):
+    """The shared cluster at 8.1.2, a licence key file on both nodes."""
+    _provision(cluster, "8.1.2")
+    for node in cluster.names:
+        cluster.exec(node, "sh", "-c", "mkdir -p /root/lk-keys && echo LKLIC > %s" % KEY)
+    return cluster
+
+
+def test_an_update_from_8_1_needs_licence_keys(cluster_81):
+    c = cluster_81.container
+    dummy, problems = _run(cluster_81, "check-licence", V8_TARGET)
+    problem = _only(problems, "licence")
+    assert "%s: an update from 8.1.x needs new licence keys" % c("node1") in problem and c("node2") in problem
+    assert "(seen: 8.1.2 -> 8.3.0; lk_license_files: none)" in problem
+    # given, but missing on node2
+    cluster_81.exec("node2", "mv", KEY, KEY + ".away")
+    try:
+        dummy, problems = _run(cluster_81, "check-licence-missing", V8_TARGET, lk_license_files=[KEY])
+    finally:
+        cluster_81.exec("node2", "mv", KEY + ".away", KEY)
+    assert _only(problems, "licence") == "pre-flight check licence failed: %s: not on this node: %s (seen: 8.1.2 " \
+                                         "-> 8.3.0; lk_license_files: %s)" % (c("node2"), KEY, KEY)
+
+
+def test_selinux_must_be_disabled_for_8x(cluster_81):
+    cluster_81.exec("node1", "sh", "-c", "mkdir -p /etc/selinux && printf 'SELINUX=permissive\\nSELINUXTYPE=targeted\\n' "
+                                         "> /etc/selinux/config")
+    try:
+        dummy, problems = _run(cluster_81, "check-selinux", V8_TARGET, lk_license_files=[KEY])
+    finally:
+        cluster_81.exec("node1", "rm", "-rf", "/etc/selinux")
+    problem = _only(problems, "selinux")
+    assert problem.startswith("pre-flight check selinux failed: %s: LifeKeeper 8.3.0 requires SELinux disabled"
+                              % cluster_81.container("node1")), problem
+    assert problem.endswith("(seen: permissive)")
