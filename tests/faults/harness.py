@@ -7,6 +7,7 @@ and the simulator's event logs, never from the collection's report.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,17 @@ VENV_BIN = os.path.join(os.environ.get("VENV", os.path.join(REPO, ".venv")), "bi
 CACHE = os.path.join(REPO, ".cache")
 MEDIA_DATE = "010126"
 REFUSED = "Pre-flight refused the update; nothing was changed on any node"
+
+# The final message of a stopped run starts so; the time the failure was caught follows
+# "stopped" once the rescue recorded it.
+STOPPED = re.compile(r"The rolling update stopped(?: at [0-9TZ:-]+)?: ")
+
+
+def stopped_message(output, length=4000):
+    """The final message of a stopped run (its last occurrence in output), or None."""
+    found = list(STOPPED.finditer(output))
+    return output[found[-1].start():found[-1].start() + length] if found else None
+
 
 APP_WEB = {
     "root": "app-web", "in_service_on": "node1",

@@ -13,7 +13,7 @@ import json
 import os
 import time
 
-from harness import wait_for
+from harness import stopped_message, wait_for
 
 GATE_FAST = {"lk_update_ready_timeout": 10, "lk_evacuate_timeout": 60, "lk_placement_timeout": 60,
              "lk_verify_timeout": 30, "lk_preflight_mirror_timeout": 30, "lk_update_setup_timeout": 120,
@@ -229,9 +229,9 @@ def _log(cluster):
 
 def _failure_message(output):
     """The final message of a stopped run (the 'The rolling update stopped: ...' fail)."""
-    at = output.rfind("The rolling update stopped:")
-    assert at >= 0, output[-4000:]
-    return output[at:at + 3000]
+    message = stopped_message(output, 3000)
+    assert message, output[-4000:]
+    return message
 
 
 def _bundles(cluster, run_id):

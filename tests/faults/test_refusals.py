@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from harness import APP_WEB, REFUSED, Cluster, TwoPathCluster, wait_for
+from harness import APP_WEB, REFUSED, Cluster, TwoPathCluster, stopped_message, wait_for
 
 MEDIA = "/srv/LKL_V9.9.0_010126.iso"
 FAST = {"lk_update_ready_timeout": 20, "lk_evacuate_timeout": 20, "lk_preflight_mirror_timeout": 6,
@@ -182,7 +182,7 @@ def test_mirror_never_in_sync(make_cluster):
     result = cluster.playbook("rolling_update.yml", _vars(run_id))
     out = result.stdout
     assert result.returncode != 0, out[-3000:]
-    assert "The rolling update stopped: %s failed at 'update'" % c("node2") in out, out[-3000:]
+    assert "%s failed at 'update'" % c("node2") in (stopped_message(out) or ""), out[-3000:]
     assert "datarep-data: node2 Resyncing 99%" in out, out[-3000:]
     # ground truth: node2 updated, node1 not; app-web never left node1
     assert cluster.rpm_version("node2") == "9.9.0"

@@ -119,7 +119,7 @@ def test_setup_fails_on_second_node_then_rerun_resumes(make_cluster):
     assert out.index(plan_line(out, node2)) < out.index(plan_line(out, node1))   # node2 first
 
     # the message: who, which step, the resume command with the run id
-    stopped = re.search(r"The rolling update stopped: (.*?)\s*lk_confirm=true", out, re.S)
+    stopped = re.search(r"The rolling update stopped(?: at [0-9TZ:-]+)?: (.*?)\s*lk_confirm=true", out, re.S)
     assert stopped, out[-4000:]
     message = stopped.group(0)
     assert "%s failed at 'update'" % node1 in message, message

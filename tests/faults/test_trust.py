@@ -20,7 +20,7 @@ import re
 import subprocess
 import time
 
-from harness import wait_for
+from harness import stopped_message, wait_for
 
 FAST = {"lk_update_ready_timeout": 10, "lk_evacuate_timeout": 60, "lk_placement_timeout": 60,
         "lk_verify_timeout": 30, "lk_preflight_mirror_timeout": 30, "lk_update_setup_timeout": 120,
@@ -37,9 +37,9 @@ def run_vars(version, run_id, **more):
 
 
 def failure_message(output):
-    at = output.rfind("The rolling update stopped:")
-    assert at >= 0, output[-4000:]
-    return output[at:at + 4000]
+    message = stopped_message(output)
+    assert message, output[-4000:]
+    return message
 
 
 def log_of(proc):

@@ -112,13 +112,7 @@ def read(path):
         return handle.read()
 
 
-# --- a running LifeKeeper (needs helper A's daemon) -------------------------------------
-
-def daemon_available():
-    lksim_dir = os.path.join(TESTS_DIR, "lksim")
-    return all(os.path.exists(os.path.join(lksim_dir, rel))
-               for rel in ("daemon.py", "cli.py", os.path.join("commands", "service.py")))
-
+# --- a running LifeKeeper ---------------------------------------------------------------------
 
 def free_port():
     sock = socket.socket()

@@ -174,10 +174,8 @@ def test_lkkeyins(node, tmp_path):
 
 # --- with LifeKeeper running (helper A's daemon) ----------------------------------------
 
-needs_daemon = pytest.mark.skipif(not h.daemon_available(), reason="lksim daemon not written yet")
 
 
-@needs_daemon
 def test_rmlk_yes_stops_lifekeeper_and_takes_resources_out_of_service(tmp_path):
     paths = h.init_running_node(tmp_path, "9.9.0")
     try:
@@ -197,7 +195,6 @@ def test_rmlk_yes_stops_lifekeeper_and_takes_resources_out_of_service(tmp_path):
         h.stop_node(paths)
 
 
-@needs_daemon
 def test_lkbackup_x_refused_while_running(tmp_path):
     paths = h.init_running_node(tmp_path, "9.9.0")
     try:

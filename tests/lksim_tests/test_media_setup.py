@@ -297,7 +297,6 @@ def test_older_message_for_10_0():
 
 # --- with LifeKeeper running (helper A's daemon) ----------------------------------------
 
-needs_daemon = pytest.mark.skipif(not h.daemon_available(), reason="lksim daemon not written yet")
 
 
 def _status_states(paths):
@@ -321,7 +320,6 @@ def _wait(predicate, seconds=15):
     return False
 
 
-@needs_daemon
 def test_update_with_lifekeeper_running_restarts_it_and_leaves_resources_in_service(tmp_path, config):
     paths = h.init_running_node(tmp_path, "9.8.0")
     try:
@@ -341,7 +339,6 @@ def test_update_with_lifekeeper_running_restarts_it_and_leaves_resources_in_serv
         h.stop_node(paths)
 
 
-@needs_daemon
 def test_fail_setup_with_lifekeeper_running_leaves_it_running_on_the_old_version(tmp_path, config):
     paths = h.init_running_node(tmp_path, "9.8.0")
     try:
@@ -355,8 +352,6 @@ def test_fail_setup_with_lifekeeper_running_leaves_it_running_on_the_old_version
         h.stop_node(paths)
 
 
-@pytest.mark.skipif(not os.path.exists(os.path.join(h.TESTS_DIR, "lksim", "cli.py")),
-                    reason="lksim/cli.py not written yet")
 def test_operator_cli_media_build(tmp_path):
     env = dict(os.environ, PYTHONPATH=h.TESTS_DIR, LKSIM_RPM_CACHE=h.rpm_cache())
     built = subprocess.run([h.PYTHON, "-m", "lksim", "media", "build", "--version", "9.9.0",
@@ -367,7 +362,6 @@ def test_operator_cli_media_build(tmp_path):
     assert os.path.isfile(built.stdout.strip())
 
 
-@needs_daemon
 def test_8x_update_with_lifekeeper_running_asks_to_stop_and_restarts_it(tmp_path):
     paths = h.init_running_node(tmp_path, "8.3.0")
     try:

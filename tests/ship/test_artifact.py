@@ -127,7 +127,7 @@ def test_playbook_runs_by_collection_name(artifact, playbook, tmp_path):
 
 
 def test_install_from_a_git_requirements_file(artifact, tmp_path):
-    """docs/install.md's requirements.yml with a git URL (here a bare clone of this commit)."""
+    """README's requirements.yml with a git URL (here a bare clone of this commit)."""
     bare = str(tmp_path / "lifekeeper.git")
     subprocess.run(["git", "clone", "-q", "--bare", REPO, bare], check=True)
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, check=True, stdout=subprocess.PIPE,

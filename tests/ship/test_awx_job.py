@@ -168,10 +168,6 @@ def test_stats_in_the_job_events(job, cluster):
     assert cluster.placement() == {"app-web": "node1"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "EXPECTED FAILURE (roles, not this test): a relative lk_report_file / lk_artifacts_dir (the defaults) is "
-    "resolved by copy/fetch against the imported playbook's folder, i.e. inside the installed collection "
-    "(read-only in an EE), while the run announces it in the job's working directory"))
 def test_report_is_where_the_run_says(job):
     pdd, _proc = job
     said = []

@@ -29,6 +29,6 @@ def test_node_code_runs_on_the_oldest_target_python():
 
 
 def test_install_doc_states_the_same_range():
-    with open(os.path.join(REPO, "docs", "install.md")) as handle:
+    with open(os.path.join(REPO, "README.md")) as handle:
         text = handle.read()
-    assert "Python %s" % lowest_target() in text, "docs/install.md must state managed-node Python %s" % lowest_target()
+    assert "Python %s" % lowest_target() in text, "README.md must state managed-node Python %s" % lowest_target()
