@@ -77,7 +77,7 @@ def peer_targets(host, statuses, hosts):
         for path in status.get('comm_paths') or []:
             if path.get('machine') not in ports or path.get('network', 'TCP') != 'TCP':
                 continue
-            remote = str(path.get('addresses') or '').split('/')[-1]
+            remote = str(path.get('addresses') or '').rsplit('/', maxsplit=1)[-1]
             target = {'address': remote, 'port': ports[path['machine']]}
             if remote and target not in connect:
                 connect.append(target)
@@ -337,7 +337,7 @@ def check_problems(rows):
             failed.setdefault(row['name'], []).append(row)
     order = dict((name, i) for i, name in enumerate(CHECKS))
     return ['pre-flight check %s failed: %s' % (name, '; '.join('%s: %s (seen: %s)' % (r['node'], r['why'], r['value'])
-                                                               for r in found))
+                                                                for r in found))
             for name, found in sorted(failed.items(), key=lambda item: order.get(item[0], 99))]
 
 
@@ -349,6 +349,6 @@ def check_lines(rows):
     lines = ['pre-flight checks:']
     for row in rows:
         lines.append('  %-18s %-*s %-7s %s -- %s' % (row['name'], width, row['node'], row['result'].upper(),
-                                                    row['value'] if row['value'] not in (None, '') else '-',
-                                                    row['why']))
+                                                     row['value'] if row['value'] not in (None, '') else '-',
+                                                     row['why']))
     return lines

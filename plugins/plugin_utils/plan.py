@@ -341,7 +341,7 @@ def render_plan(plan):
         lines[0] += ', %d rolling passes (%s)' % (len(hops), ' -> '.join(hop['version'] for hop in hops))
         for number, hop in enumerate(hops, 1):
             lines.append('pass %d of %d: every node to %s (%s)' % (number, len(hops), hop['version'],
-                                                                 hop.get('media') or 'lk_media'))
+                                                                   hop.get('media') or 'lk_media'))
             lines.extend(_node_lines(hop['nodes'], hop['version']))
     else:
         lines.extend(_node_lines(plan['nodes'], plan['target_version']))

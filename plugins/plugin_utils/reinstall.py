@@ -73,9 +73,8 @@ def manual_steps(host, record, lkroot='/opt/LifeKeeper'):
     """How to finish by hand the reinstall a run left on host (from its record)."""
     bin_dir = lkroot.rstrip('/') + '/bin'
     peers = record.get('peer_archives') or {}
-    steps = ['install LifeKeeper %s with setup from the media%s' % (
-                 record.get('target_version'),
-                 ' with the recovery kits %s' % ', '.join(record['kits']) if record.get('kits') else ''),
+    kits = ' with the recovery kits %s' % ', '.join(record['kits']) if record.get('kits') else ''
+    steps = ['install LifeKeeper %s with setup from the media%s' % (record.get('target_version'), kits),
              '%s/lkbackup -x -f %s (or its controller copy %s)' % (
                  bin_dir, record.get('archive'), record.get('controller_copy') or 'none'),
              'keep the new /etc/default/LifeKeeper and carry over the old values']

@@ -213,7 +213,7 @@ def test_restore_fails_during_evacuation(make_cluster):
     outages = _print_downtime(cluster, second, "failed restore (rerun)", resume_at)
     assert len(outages["app-web"]) == 2, outages
     assert cluster.switchovers(tags=["app-web"], since=resume_at) == [("app-web", "node1", "node2"),
-                                                                       ("app-web", "node2", "node1")]
+                                                                      ("app-web", "node2", "node1")]
     assert all(stop is not None and stop - begin < 10 for begin, stop in outages["app-web"]), outages
 
 

@@ -15,7 +15,7 @@ import os
 
 import pytest
 
-from harness import APP_WEB, TwoPathCluster, wait_for
+from harness import TwoPathCluster, wait_for
 
 TARGET = {"lk_target_version": "9.9.0", "lk_media": "/srv/LKL_V9.9.0_010126.iso", "lk_confirm": "true",
           "lk_preflight_mirror_timeout": 10}

@@ -14,7 +14,6 @@ simulator's event logs, the collection's report checked in addition).
    hangs: killed after lk_update_setup_timeout, named; a status command hangs: the gate fails
    within its timeout plus one command deadline, naming the node and the command.
 """
-import json
 import os
 import re
 import subprocess
@@ -278,8 +277,12 @@ def test_8x_reinstall_rmlk_leaves_packages_resume_then_rollback(make_cluster):
     cluster = make_cluster(nodes=2, version="8.1.2", media=("8.4.1", "8.1.2"))
     c = cluster.container
     cluster.knob("node2", rmlk_leaves_packages=True)
+    # an update from 8.1.x needs the new licence keys (pre-flight check licence)
+    key = "/root/lk-keys/cluster.lic"
+    for node in cluster.names:
+        cluster.exec(node, "sh", "-c", "mkdir -p /root/lk-keys && echo LKLIC > %s" % key)
     run_id = "r8"
-    extra = run_vars("8.4.1", run_id, lk_allow_reinstall="true")
+    extra = run_vars("8.4.1", run_id, lk_allow_reinstall="true", lk_license_files=[key])
     started = time.time()
     first = cluster.playbook("rolling_update.yml", extra)
     message = failure_message(first.stdout)

@@ -172,8 +172,7 @@ def test_lkkeyins(node, tmp_path):
     assert h.run_bin(node, "lkkeyins", []).returncode == 2
 
 
-# --- with LifeKeeper running (helper A's daemon) ----------------------------------------
-
+# --- with LifeKeeper running ----------------------------------------------------------------
 
 
 def test_rmlk_yes_stops_lifekeeper_and_takes_resources_out_of_service(tmp_path):

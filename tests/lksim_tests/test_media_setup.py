@@ -295,8 +295,7 @@ def test_older_message_for_10_0():
         "direct update to 10.0.0 is supported from 9.8.0 and 9.9.x; 9.7.0 is installed")
 
 
-# --- with LifeKeeper running (helper A's daemon) ----------------------------------------
-
+# --- with LifeKeeper running ----------------------------------------------------------------
 
 
 def _status_states(paths):

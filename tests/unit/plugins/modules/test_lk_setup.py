@@ -838,7 +838,7 @@ def test_the_version_is_normalised_once(lkroot, node, media, work, run, given):
     ('10.0.0', 'downgrade', False), ('9.6.0', 'reinstall', True),
 ])
 def test_validate_only_reports_every_path_and_changes_nothing(lkroot, node, media, work, run, fake_cli, installed,
-                                                             path, check_mode):
+                                                              path, check_mode):
     node.version = installed
     node.kits = {'steeleye-lkDR': installed} if installed else {}
     failed, result = run(lk_setup.main, params(lkroot, media, work, validate_only=True), check_mode=check_mode)

@@ -232,7 +232,7 @@ def test_member_states_from_pool_reads_name_missing_members_and_pools():
                              'member /Common/10.0.0.12:80 is not in pool /Common/web_pool (it has: '
                              '/Common/10.0.0.11:80)']
     assert f.pools(members()) == [{'path': '/Common/web_pool', 'uri': '~Common~web_pool'},
-                                           {'path': '/Apps/vip_pool', 'uri': '~Apps~vip_pool'}]
+                                  {'path': '/Apps/vip_pool', 'uri': '~Apps~vip_pool'}]
 
 
 def test_rules_change_attaches_last_and_detaches_only_ours():
@@ -257,10 +257,10 @@ def test_connection_from_provider_and_environment():
     assert conn['f5'] == {'server': 'lb.example', 'server_port': 443, 'user': 'u', 'password': 'p',
                           'validate_certs': False, 'no_f5_teem': True}
     conn = f.connection({}, {'F5_SERVER': '2001:db8::5', 'F5_USER': 'u', 'F5_PASSWORD': 'p',
-                                      'F5_SERVER_PORT': '8443', 'F5_VALIDATE_CERTS': ''})
+                             'F5_SERVER_PORT': '8443', 'F5_VALIDATE_CERTS': ''})
     assert conn['url'] == 'https://[2001:db8::5]:8443' and conn['validate_certs'] is True
     conn = f.connection({'server': 'lb', 'user': 'u', 'password': 'p', 'no_f5_teem': False,
-                                  'auth_provider': 'radius', 'timeout': 60})
+                         'auth_provider': 'radius', 'timeout': 60})
     assert conn['f5']['no_f5_teem'] is False and conn['f5']['auth_provider'] == 'radius' and conn['f5']['timeout'] == 60
 
 

@@ -19,7 +19,7 @@ def statuses(version='9.7.0', app_type='gen/app'):
     """Two nodes as lk_status reads them: app (type app_type) over a mirror, one path each way."""
     result = {}
     for host, name, peer, state, address, peer_address in (('n1', 'node1', 'node2', 'ISP', '10.0.0.1', '10.0.0.2'),
-                                                          ('n2', 'node2', 'node1', 'OSU', '10.0.0.2', '10.0.0.1')):
+                                                           ('n2', 'node2', 'node1', 'OSU', '10.0.0.2', '10.0.0.1')):
         status = node(name, version, [dict(res('app', state), type=app_type, mirror=False),
                                       dict(res('data', state, depth=1), type='scsi/netraid', mirror=True)])
         status['comm_paths'] = [dict(TCP, machine=peer, addresses='%s/%s' % (address, peer_address))]

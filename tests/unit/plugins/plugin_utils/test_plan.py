@@ -358,7 +358,7 @@ def test_resume_of_a_multi_hop_run_continues_with_the_pass_it_stopped_in():
     assert [(n['name'], n['action']) for n in second['nodes']] == [('n1', 'skip'), ('n2', 'update')]
     assert [(m['from'], m['to']) for m in second['nodes'][1]['moves']] == [('n2', 'n1')]
     assert [(n['name'], n['action'], n['hops']) for n in result['nodes']] == [('n1', 'skip', []),
-                                                                             ('n2', 'update', ['9.9.0'])]
+                                                                              ('n2', 'update', ['9.9.0'])]
     assert result['expected_switchovers'] == 1 and result['restore_moves'] == []
 
 
