@@ -281,7 +281,7 @@ class LifeKeeper(object):
             return lkstatus.parse_mirror_status(out, tag)
         except ValueError as exc:
             raise LifeKeeperError('cannot read mirror_status output for %s: %s' % (tag, exc),
-                                  cmd=argv, rc=rc, stdout=out, stderr=err)
+                                  cmd=argv, rc=rc, stdout=out, stderr=err, unusable_answer=True)
 
     # ---- actions -------------------------------------------------------------
     def start_command(self):

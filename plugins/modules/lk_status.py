@@ -486,16 +486,19 @@ class LkStatus(LkModule):
         return state
 
     def mirrors(self, cluster, problems):
-        """mirror_status of every mirror (by type); an unusable answer is an unknown mirror."""
+        """mirror_status of every mirror (by type). An answer that cannot be used (about another
+        tag, or without target rows, as on a node whose peer was removed by rmlk) is an unknown
+        mirror, never in sync; a command that fails or times out is also LifeKeeper not
+        answering (problems)."""
         records = []
         for tag in cluster.mirrors:
-            failures = []
-            mirror = self.ask(failures, 'mirror_status %s' % tag, self.lk.mirror_status, tag)
-            if mirror is None:
-                problems.extend(failures)
-                records.append(lkstatus.unknown_mirror(tag, failures[0]))
-            else:
-                records.append(mirror.as_dict())
+            try:
+                records.append(self.lk.mirror_status(tag).as_dict())
+            except LifeKeeperError as exc:
+                why = exc.msg if 'mirror_status %s' % tag in exc.msg else 'mirror_status %s: %s' % (tag, exc.msg)
+                if not exc.details.get('unusable_answer'):
+                    problems.append(why)
+                records.append(lkstatus.unknown_mirror(tag, why))
         return records
 
     # ---- conditions -------------------------------------------------------------------------
