@@ -137,7 +137,10 @@ def test_collect_support_bundle_per_node(shared):
         folder = os.path.join(cluster.artifacts, "pb-support", cluster.container(node))
         bundles = [f for f in os.listdir(folder) if re.match(r"%s\.lksupport\.\d{14}\.tar\.gz$" % node, f)]
         assert len(bundles) == 1, os.listdir(folder)
-        on_node = "/tmp/lksupport/%s" % bundles[0]
+        # lk_support moved the bundle into a private folder of its own under its dest
+        on_node = cluster.exec(node, "find", "/var/lib/hatools-lifekeeper/support", "-name", bundles[0]).stdout.split()
+        assert len(on_node) == 1, on_node
+        on_node = on_node[0]
         assert sha256_file(os.path.join(folder, bundles[0])) == sha256_node(cluster, node, on_node)
         listing = cluster.exec(node, "tar", "tzf", on_node).stdout.split()
         assert "opt/LifeKeeper/config/lcd.json" in listing and "rpm-packages.txt" in listing, listing
