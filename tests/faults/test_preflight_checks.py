@@ -12,6 +12,7 @@ nodes are provisioned again at 8.1.2.
 """
 import json
 import os
+import re
 
 import pytest
 
@@ -78,12 +79,19 @@ def test_heartbeat_settings_must_be_identical(cluster):
 
 def test_a_peer_name_that_does_not_resolve(cluster):
     hosts = cluster.exec("node1", "cat", "/etc/hosts").stdout
-    kept = "".join(line + "\n" for line in hosts.splitlines() if not line.rstrip().endswith(" node2"))
+    # docker writes its entries with tabs, the provisioning with spaces: compare the names
+    kept = "".join(line + "\n" for line in hosts.splitlines() if "node2" not in line.split()[1:])
+    assert kept != hosts, hosts
+    # and docker's DNS (the clusters' own networks) answers for the containers' aliases: files only
+    nsswitch = cluster.exec("node1", "cat", "/etc/nsswitch.conf").stdout
+    files_only = "".join(("hosts: files\n" if line.startswith("hosts:") else line + "\n") for line in nsswitch.splitlines())
     cluster.exec("node1", "sh", "-c", "cat > /etc/hosts", stdin=kept)
+    cluster.exec("node1", "sh", "-c", "cat > /etc/nsswitch.conf", stdin=files_only)
     try:
         dummy, problems = _run(cluster, "check-names")
     finally:
         cluster.exec("node1", "sh", "-c", "cat > /etc/hosts", stdin=hosts)
+        cluster.exec("node1", "sh", "-c", "cat > /etc/nsswitch.conf", stdin=nsswitch)
     problem = _only(problems, "name_resolution")
     assert problem.startswith("pre-flight check name_resolution failed: %s: node2 does not resolve ("
                               % cluster.container("node1")), problem
@@ -120,7 +128,8 @@ def test_no_room_for_the_media_extraction(cluster):
     finally:
         cluster.exec("node2", "umount", "/tmp")
     problem = _only(problems, "disk_space")
-    assert "%s: /tmp has 64 MiB free, needs 25" % cluster.container("node2") in problem, problem
+    # 64 MiB less what Ansible's own temporary files take there during the run
+    assert re.search(r"%s: /tmp has 6[0-4] MiB free, needs 25" % cluster.container("node2"), problem), problem
 
 
 def test_32_bit(cluster):
