@@ -13,7 +13,7 @@ __metaclass__ = type
 
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import update_path
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import (
-    checks, cluster, locks, plan, reinstall, report, rescue, values)
+    checks, cluster, fleet, locks, plan, reinstall, report, rescue, values)
 
 _refuse_bad_values = values.refuse_bad_values
 
@@ -53,8 +53,13 @@ def lk_update_kind(installed, target_version):
 
 # ---- the cluster -------------------------------------------------------------------------
 
-def lk_per_host(hosts, hostvars, name):
-    return dict((host, hostvars[host][name]) for host in hosts)
+_REQUIRED = object()
+
+
+def lk_per_host(hosts, hostvars, name, default=_REQUIRED):
+    if default is _REQUIRED:
+        return dict((host, hostvars[host][name]) for host in hosts)
+    return dict((host, hostvars[host][name] if name in hostvars[host] else default) for host in hosts)
 
 
 @_refuse_bad_values
@@ -73,6 +78,30 @@ def lk_health(statuses, target_version=None):
     if target_version:
         problems.extend(cluster.version_problems(statuses, target_version))
     return problems
+
+
+# ---- fleet mode ---------------------------------------------------------------------------
+
+@_refuse_bad_values
+def lk_fleet_refusals(clusters, plans, lock_problems=None, node_failures=None, reached=None, node_problems=None):
+    return fleet.refusals(clusters, plans, lock_problems, node_failures, reached, node_problems)
+
+
+@_refuse_bad_values
+def lk_fleet_batches(leaders, parallel=None, canary=0):
+    return fleet.batches(leaders, parallel, canary)
+
+
+def lk_fleet_stop(after, hostvars):
+    return fleet.stop_reason(after, dict((leader, (hostvars.get(leader) or {}).get('__lk_cluster_result'))
+                                         for leader in after or []))
+
+
+@_refuse_bad_values
+def lk_unchanged_result(plan_, result, reason, statuses, run_id=None, artifacts=None, operation='rolling update',
+                        resume_vars=None, resume_note=None):
+    return report.unchanged_result(plan_, result, reason, statuses, run_id, artifacts, operation, resume_vars,
+                                   resume_note)
 
 
 # ---- the plan and the moves --------------------------------------------------------------
@@ -172,5 +201,9 @@ class FilterModule(object):
             'lk_failed_messages': report.failed_messages,
             'lk_move_problems': report.move_problems,
             'lk_cluster_results': report.cluster_results,
+            'lk_unchanged_result': lk_unchanged_result,
+            'lk_fleet_refusals': lk_fleet_refusals,
+            'lk_fleet_batches': lk_fleet_batches,
+            'lk_fleet_stop': lk_fleet_stop,
             'lk_failure_messages': report.failure_messages,
         }

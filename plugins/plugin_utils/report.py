@@ -12,6 +12,7 @@ node could not be read and a hierarchy was not seen in service.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import datetime
 import json
 import shlex
 
@@ -82,15 +83,46 @@ def _outages(switchovers):
     return max(downtimes) if downtimes else 0
 
 
+def _epoch(value):
+    if value is None or value == '':
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError('expected a time in seconds since the epoch, got %r' % (value,))
+
+
+def _iso(seconds):
+    if seconds is None:
+        return None
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def _timing(started, ended):
+    """{'started', 'ended' (UTC, ISO 8601), 'duration_s'} from times in seconds since the epoch."""
+    start, end = _epoch(started), _epoch(ended)
+    return {'started': _iso(start), 'ended': _iso(end),
+            'duration_s': round(end - start, 3) if start is not None and end is not None else None}
+
+
+def _from_iso(text):
+    if not text:
+        return None
+    return (datetime.datetime.strptime(text, '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=datetime.timezone.utc)
+            - datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)).total_seconds()
+
+
 def build_report(plan, result, records, placement_before, final_statuses, failure=None,
-                 placement_switchovers=None, notes=None, failure_time=None, switchover_test=None):
+                 placement_switchovers=None, notes=None, failure_time=None, switchover_test=None,
+                 started=None, ended=None):
     """One cluster's report.
 
     records: {host: {'started', 'ended', 'switchovers', 'hops'}} as recorded during the run
     (node_record); final_statuses: the cluster status read afresh after the last change;
     notes: what the hooks added to lk_report_notes; failure_time: when the failure was
     caught (UTC, ISO 8601); switchover_test: the switch records of the post-update
-    switchover test (lk_switchover_test), None when it did not run: reported apart.
+    switchover test (lk_switchover_test), None when it did not run: reported apart;
+    started, ended: when the cluster's flow started and ended (seconds since the epoch).
     """
     records = records or {}
     final_statuses = final_statuses or {}
@@ -126,9 +158,13 @@ def build_report(plan, result, records, placement_before, final_statuses, failur
     if switchover_test is not None:
         test = {'switchovers': len(switchover_test), 'max_downtime_s': _outages(switchover_test),
                 'moves': [dict(s) for s in switchover_test]}
+    timing = _timing(started, ended)
     return {
         'result': result,
         'cluster': plan.get('cluster'),
+        'started': timing['started'],
+        'ended': timing['ended'],
+        'duration_s': timing['duration_s'],
         'target_version': plan.get('target_version'),
         'hops': [hop['version'] for hop in plan.get('hops') or []],
         'hierarchies_lost': lost(final_statuses, list((placement_before or {}).keys())),
@@ -158,9 +194,14 @@ def report_lines(report, operation='rolling update'):
     """A few lines for a human."""
     target = ' to %s' % report['target_version'] if report.get('target_version') else ''
     lines = ['LifeKeeper %s%s: %s' % (operation, target, report['result'].upper())]
+    if len(report.get('clusters') or []) > 1:
+        for one in report['clusters']:
+            lines.append('  cluster %-18s %-8s %s s, %d switchover(s), longest downtime %s s' % (
+                one['name'], one['result'], one['duration_s'] if one['duration_s'] is not None else '-',
+                one['switchovers'], one['max_downtime_s']))
     for node in report['nodes']:
         lines.append('  %-20s %-12s %s -> %s  %s s, %d switchover(s)' % (
-            node['name'], node['action'], node['version_before'], node['version_after'],
+            ('%s/%s' % (node['cluster'], node['name'])) if 'cluster' in node else node['name'], node['action'], node['version_before'], node['version_after'],
             node['duration_s'] if node['duration_s'] is not None else '-', len(node['switchovers'])))
     lines.append('  switchovers: %d, longest downtime of a hierarchy: %s s, hierarchies lost: %s' % (
         report['switchovers'], report['max_downtime_s'], _lost_text(report)))
@@ -235,7 +276,8 @@ def interrupted_result(cluster_vars):
                % cluster_vars.get('__lk_cluster'))
     return {
         'cluster': cluster_vars.get('__lk_cluster'),
-        'report': build_report(the_plan, 'failed', {}, the_plan.get('placement_before') or {}, statuses, failure),
+        'report': build_report(the_plan, 'failed', {}, the_plan.get('placement_before') or {}, statuses, failure,
+                               started=cluster_vars.get('__lk_cluster_started')),
         'statuses': statuses,
         'rescue_errors': [],
         'run_id': cluster_vars.get('lk_run_id'),
@@ -246,6 +288,35 @@ def interrupted_result(cluster_vars):
     }
 
 
+def unchanged_result(plan, result, reason, statuses, run_id=None, artifacts=None, operation='rolling update',
+                     resume_vars=None, resume_note=None):
+    """The result of a cluster the run did not touch: 'refused' by pre-flight, or 'skipped'
+    (a canary cluster failed first). reason: why (a text or a list of problems); statuses:
+    the nodes as pre-flight read them (nothing was changed since)."""
+    if result not in ('refused', 'skipped'):
+        raise ValueError('unchanged_result: result is %r, expected refused or skipped' % (result,))
+    reasons = [reason] if isinstance(reason, str) else list(reason or [])
+    failure = '%s, nothing was changed on its nodes: %s' % (
+        'refused in pre-flight' if result == 'refused' else 'skipped',
+        '; '.join(str(r) for r in reasons) or 'no reason given')
+    the_plan = dict(plan or {})
+    the_plan.setdefault('nodes', [])
+    statuses = statuses or {}
+    rep = build_report(the_plan, result, {}, the_plan.get('placement_before') or {}, statuses, failure)
+    rep['failure_time'] = None
+    return {
+        'cluster': the_plan.get('cluster'),
+        'report': rep,
+        'statuses': statuses,
+        'rescue_errors': [],
+        'run_id': run_id,
+        'artifacts': artifacts,
+        'operation': operation,
+        'resume_vars': resume_vars or [['lk_run_id', run_id]],
+        'resume_note': resume_note,
+    }
+
+
 def cluster_results(clusters_vars):
     """Each cluster's recorded result (__lk_cluster_result of the host that ran its flow), or
     an interrupted result for a flow that recorded none. clusters_vars: those hosts' vars."""
@@ -253,33 +324,80 @@ def cluster_results(clusters_vars):
             for vars_ in clusters_vars]
 
 
+def _unchanged_message(rep, resume, operation):
+    what = 'was refused in pre-flight' if rep['result'] == 'refused' else 'was skipped'
+    reason = (rep.get('failure') or '').split(': ', 1)[-1].rstrip('.')
+    return ('The %s of this cluster %s; nothing was changed on its nodes: %s. Fix the cause, then run it: '
+            '%s (plus your other extra vars).' % (operation, what, reason, resume))
+
+
 def failure_messages(results, inventories, playbook):
-    """The message of every cluster that did not succeed (named when there are several)."""
+    """The message of every cluster that did not succeed (named when there are several),
+    after a first sentence giving every cluster's result when there are several."""
     messages = []
+    if len(results) > 1:
+        messages.append('Clusters: %s.' % ', '.join(
+            '%s %s' % (result.get('cluster'), result['report']['result']) for result in results))
     for result in results:
         rep = result['report']
         if rep['result'] == 'success':
             continue
         resume = resume_command(inventories, playbook, result.get('resume_vars') or [])
-        text = failure_message(rep, result.get('statuses') or {}, result.get('artifacts') or '(no artifacts)',
-                               resume, result.get('rescue_errors'), result.get('operation') or 'run',
-                               result.get('resume_note'))
+        if rep['result'] in ('refused', 'skipped'):
+            text = _unchanged_message(rep, resume, result.get('operation') or 'run')
+        else:
+            text = failure_message(rep, result.get('statuses') or {}, result.get('artifacts') or '(no artifacts)',
+                                   resume, result.get('rescue_errors'), result.get('operation') or 'run',
+                                   result.get('resume_note'))
         if result.get('lock_note'):
             text += ' ' + result['lock_note']
         messages.append(text if len(results) == 1 else 'Cluster %s: %s' % (result.get('cluster'), text))
     return messages
 
 
-def combine_reports(reports):
-    """The run's report from the clusters' reports. One cluster: its report as it is.
+CLUSTER_KEYS = ('result', 'started', 'ended', 'duration_s', 'switchovers', 'max_downtime_s', 'hierarchies_lost',
+                'failure')
 
-    Several: fleet-wide keys (result success only if every cluster succeeded, switchovers
-    summed, the longest downtime, hierarchies lost as 'cluster/tag', unknown if any cluster's
-    is unknown, every node with its cluster) and 'clusters', one report each with its name.
+
+def cluster_record(rep):
+    """One cluster's line of the run report: name, result (success, failed, refused,
+    skipped), started, ended, duration_s, switchovers, max_downtime_s, hierarchies_lost,
+    failure; and the rest of its report (nodes named, moves, mirrors) after them."""
+    record = {'name': rep.get('cluster')}
+    record.update((key, rep.get(key)) for key in CLUSTER_KEYS)
+    record.update((key, value) for key, value in rep.items() if key not in record and key not in ('cluster', 'nodes'))
+    record['nodes'] = [node['name'] for node in rep.get('nodes') or []]
+    return record
+
+
+def _fleet_timing(reports):
+    starts = [_from_iso(r.get('started')) for r in reports if r.get('started')]
+    ends = [_from_iso(r.get('ended')) for r in reports if r.get('ended')]
+    start = min(starts) if starts else None
+    end = max(ends) if ends else None
+    return _timing(start, end) if start is not None and end is not None else {
+        'started': _iso(start), 'ended': _iso(end), 'duration_s': None}
+
+
+def _fleet_result(reports):
+    if reports and all(r['result'] == 'success' for r in reports):
+        return 'success'
+    return 'failed'
+
+
+def combine_reports(reports):
+    """The run's report from the clusters' reports, with 'clusters': one record each
+    (cluster_record). One cluster: its report as it is, plus 'clusters'.
+
+    Several: fleet-wide keys (result success only if every cluster succeeded, else failed;
+    started the earliest, ended the latest; switchovers summed, the longest downtime,
+    hierarchies lost as 'cluster/tag', unknown if any cluster's is unknown, every node with
+    its cluster, the failures named by cluster).
     """
     reports = list(reports or [])
+    records = [cluster_record(rep) for rep in reports]
     if len(reports) == 1:
-        return reports[0]
+        return dict(reports[0], clusters=records)
     lost_all = []
     unknown = False
     nodes = []
@@ -290,8 +408,12 @@ def combine_reports(reports):
             lost_all.extend('%s/%s' % (rep.get('cluster'), tag) for tag in rep['hierarchies_lost'])
         nodes.extend(dict(node, cluster=rep.get('cluster')) for node in rep['nodes'])
     targets = sorted(set(str(rep.get('target_version')) for rep in reports))
+    timing = _fleet_timing(reports)
     return {
-        'result': 'success' if reports and all(r['result'] == 'success' for r in reports) else 'failed',
+        'result': _fleet_result(reports),
+        'started': timing['started'],
+        'ended': timing['ended'],
+        'duration_s': timing['duration_s'],
         'target_version': targets[0] if len(targets) == 1 else targets,
         'hierarchies_lost': UNKNOWN if unknown else lost_all,
         'unreadable_nodes': dict((host, reason) for rep in reports
@@ -301,5 +423,5 @@ def combine_reports(reports):
         'nodes': nodes,
         'failure': '; '.join('%s: %s' % (r.get('cluster'), r['failure']) for r in reports if r.get('failure')) or None,
         'notes': ['%s: %s' % (r.get('cluster'), note) for r in reports for note in r.get('notes') or []],
-        'clusters': reports,
+        'clusters': records,
     }

@@ -74,3 +74,24 @@ def test_wrappers_pass_through():
     assert plans['erp']['target_version'] == '9.9.0' and plans['erp']['expected_switchovers'] == 2
     evacuation = FILTERS['lk_evacuation'](two_nodes(), 'n1', '', ['n1', 'n2'])
     assert [m['to'] for m in evacuation['moves']] == ['n2'] and evacuation['problems'] == []
+
+
+def test_per_host_default_fills_hosts_that_lack_the_variable():
+    hostvars = {'n1': {'x': 1}, 'n2': {}}
+    assert FILTERS['lk_per_host'](['n1', 'n2'], hostvars, 'x', None) == {'n1': 1, 'n2': None}
+    with pytest.raises(KeyError):
+        FILTERS['lk_per_host'](['n1', 'n2'], hostvars, 'x')
+
+
+def test_fleet_filters():
+    hostvars = {'a1': {'__lk_cluster_result': {'cluster': 'a', 'report': {'result': 'failed'}}}, 'b1': {}}
+    assert 'canary cluster(s) a (failed)' in FILTERS['lk_fleet_stop'](['a1'], hostvars)
+    assert FILTERS['lk_fleet_stop']([], hostvars) == ''
+    assert FILTERS['lk_fleet_batches'](['a1', 'b1'], '1')['serial'] == [2, 2]
+    with pytest.raises(AnsibleFilterError, match="lk_fleet_parallel is 'x'"):
+        FILTERS['lk_fleet_batches'](['a1'], 'x')
+    with pytest.raises(AnsibleFilterError, match='expected refused or skipped'):
+        FILTERS['lk_unchanged_result']({}, 'success', 'x', {})
+    out = FILTERS['lk_fleet_refusals']([{'name': 'a', 'hosts': ['a1', 'a2'], 'leader': 'a1'}], {'a': {'problems': []}},
+                                       {}, {'a2': 'boom'})
+    assert out['refused'] == {'a': ['a2: boom']}

@@ -108,23 +108,46 @@ def test_evacuation_failure_message():
     assert 'Not read after the failure (their state is unknown): n2 (x).' in plain and 'OSF' not in plain
 
 
-def test_one_cluster_report_is_unchanged_by_combining():
-    rep = report.build_report(_plan(), 'success', {}, {'app': 'n1'}, two_nodes('9.9.0'))
-    assert report.combine_reports([rep]) is rep
+def test_one_cluster_report_is_kept_with_its_cluster_record():
+    rep = report.build_report(_plan(), 'success', {}, {'app': 'n1'}, two_nodes('9.9.0'), started=100, ended=130.5)
+    combined = report.combine_reports([rep])
+    assert dict((k, v) for k, v in combined.items() if k != 'clusters') == rep
+    (record,) = combined['clusters']
+    assert [(k, record[k]) for k in ('name',) + report.CLUSTER_KEYS] == [
+        ('name', 'lifekeeper'), ('result', 'success'), ('started', '1970-01-01T00:01:40Z'),
+        ('ended', '1970-01-01T00:02:10Z'), ('duration_s', 30.5), ('switchovers', 0), ('max_downtime_s', 0),
+        ('hierarchies_lost', []), ('failure', None)]
+    assert record['nodes'] == ['n2', 'n1']  # the planned order
+
+
+def test_a_cluster_without_times_has_no_duration():
+    rep = report.build_report(_plan(), 'success', {}, {'app': 'n1'}, two_nodes('9.9.0'), started=100)
+    assert (rep['started'], rep['ended'], rep['duration_s']) == ('1970-01-01T00:01:40Z', None, None)
 
 
 def test_fleet_report():
-    one = report.build_report(_plan(), 'success', {}, {'app': 'n1'}, two_nodes('9.9.0'), None, [SWITCH])
+    one = report.build_report(_plan(), 'success', {}, {'app': 'n1'}, two_nodes('9.9.0'), None, [SWITCH],
+                              started=100, ended=160)
     other_plan = dict(_plan(), cluster='crm')
     lost = two_nodes('9.9.0')
     lost['n1']['resources'][0]['state'] = 'OSU'
-    two = report.build_report(other_plan, 'failed', {}, {'app': 'n1'}, lost, 'n1 failed')
+    two = report.build_report(other_plan, 'failed', {}, {'app': 'n1'}, lost, 'n1 failed', started=90, ended=150)
     fleet = report.combine_reports([one, two])
+    assert (fleet['started'], fleet['ended'], fleet['duration_s']) == (
+        '1970-01-01T00:01:30Z', '1970-01-01T00:02:40Z', 70.0)
+    assert [(c['name'], c['result'], c['duration_s'], c['switchovers'], c['hierarchies_lost'], c['failure'])
+            for c in fleet['clusters']] == [('lifekeeper', 'success', 60.0, 1, [], None),
+                                            ('crm', 'failed', 60.0, 0, ['app'], 'n1 failed')]
     assert fleet['result'] == 'failed' and fleet['target_version'] == '9.9.0'
     assert fleet['hierarchies_lost'] == ['crm/app']
     assert fleet['switchovers'] == 1 and fleet['max_downtime_s'] == 2.5
     assert [n['cluster'] for n in fleet['nodes']] == ['lifekeeper', 'lifekeeper', 'crm', 'crm']
-    assert fleet['failure'] == 'crm: n1 failed' and fleet['clusters'] == [one, two]
+    assert fleet['failure'] == 'crm: n1 failed'
+    assert fleet['clusters'] == [report.cluster_record(one), report.cluster_record(two)]
+    lines = report.report_lines(fleet)
+    assert lines[1].split() == ['cluster', 'lifekeeper', 'success', '60.0', 's,', '1', 'switchover(s),', 'longest',
+                                'downtime', '2.5', 's']
+    assert lines[2].split()[:3] == ['cluster', 'crm', 'failed'] and lines[5].split()[0] == 'crm/n2'
     two['hierarchies_lost'] = 'unknown'
     assert report.combine_reports([one, two])['hierarchies_lost'] == 'unknown'
 
@@ -149,9 +172,46 @@ def test_a_flow_that_recorded_nothing_is_failed_and_unknown():
     assert sorted(interrupted['unreadable_nodes']) == ['n1', 'n2']
     assert 'cluster crm was interrupted' in interrupted['failure']
     messages = report.failure_messages(results, ['inv'], 'pb.yml')
-    assert len(messages) == 1 and messages[0].startswith('Cluster crm: The run stopped: the run of cluster crm')
-    assert 'lost: unknown (not read: n1 (not read: the run lost its connection' in messages[0]
-    assert messages[0].endswith('ansible-playbook -i inv pb.yml -e lk_run_id=r1 (plus your other extra vars).')
+    assert messages[0] == 'Clusters: lifekeeper success, crm failed.'
+    assert len(messages) == 2 and messages[1].startswith('Cluster crm: The run stopped: the run of cluster crm')
+    assert 'lost: unknown (not read: n1 (not read: the run lost its connection' in messages[1]
+    assert messages[1].endswith('ansible-playbook -i inv pb.yml -e lk_run_id=r1 (plus your other extra vars).')
+
+
+def test_a_refused_and_a_skipped_cluster_are_unchanged_and_say_how_to_run_them():
+    the_plan = dict(_plan(), cluster='crm', problems=['n2: LifeKeeper is not running'])
+    refused = report.unchanged_result(the_plan, 'refused', the_plan['problems'], two_nodes(), 'r1', 'arts/r1',
+                                      'rolling update', [['lk_run_id', 'r1'], ['lk_confirm', 'true']])
+    rep = refused['report']
+    assert rep['result'] == 'refused' and rep['hierarchies_lost'] == [] and rep['switchovers'] == 0
+    assert rep['failure'] == 'refused in pre-flight, nothing was changed on its nodes: n2: LifeKeeper is not running'
+    assert [n['action'] for n in rep['nodes']] == ['not done', 'not done'] and rep['failure_time'] is None
+    skipped = report.unchanged_result(dict(_plan(), cluster='erp'), 'skipped', 'canary c1 failed', two_nodes(), 'r1')
+    assert skipped['report']['failure'] == 'skipped, nothing was changed on its nodes: canary c1 failed'
+    ok = report.build_report(_plan(), 'success', {}, {'app': 'n1'}, two_nodes('9.9.0'))
+    ok_result = _result(ok, two_nodes('9.9.0'))
+    messages = report.failure_messages([ok_result, refused, skipped], ['inv'], 'pb.yml')
+    assert messages[0] == 'Clusters: lifekeeper success, crm refused, erp skipped.'
+    assert messages[1] == (
+        'Cluster crm: The rolling update of this cluster was refused in pre-flight; nothing was changed on its nodes: '
+        'n2: LifeKeeper is not running. Fix the cause, then run it: ansible-playbook -i inv pb.yml -e lk_run_id=r1 '
+        '-e lk_confirm=true (plus your other extra vars).')
+    assert messages[2].startswith('Cluster erp: The rolling update of this cluster was skipped; nothing was changed on its '
+                                  'nodes: canary c1 failed.')
+    fleet = report.combine_reports([ok, rep, skipped['report']])
+    assert fleet['result'] == 'failed'
+    assert [c['result'] for c in fleet['clusters']] == ['success', 'refused', 'skipped']
+    unread = report.unchanged_result(the_plan, 'refused', [], {'n1': two_nodes()['n1'], 'n2': unknown('down')}, 'r1')
+    assert unread['report']['hierarchies_lost'] in ([], 'unknown')
+    assert unread['report']['failure'].endswith('no reason given')
+
+
+def test_unchanged_result_refuses_other_results():
+    import pytest
+    with pytest.raises(ValueError, match="result is 'failed', expected refused or skipped"):
+        report.unchanged_result(_plan(), 'failed', 'x', {})
+    with pytest.raises(ValueError, match="expected a time in seconds since the epoch, got 'soon'"):
+        report.build_report(_plan(), 'success', {}, {}, {}, started='soon')
 
 
 def test_one_failed_cluster_message_is_not_prefixed_and_quotes_what_the_shell_needs():
