@@ -93,6 +93,8 @@ def _owner(problem, clusters):
 def refusals(clusters, plans, lock_problems=None, node_failures=None, reached=None, node_problems=None):
     """Which clusters pre-flight refuses, and why; the others are accepted.
 
+    Problems are named once each, in this order: another run's lock, a node another run left
+    mid-reinstall, a node that failed a step or was not reached, the plan's problems.
     clusters: [{'name', 'hosts', 'leader'}] in inventory order; plans: {name: plan} (its
     'problems'); lock_problems: {name: [...]} (another run holds the cluster); node_failures:
     {host: message} (a node's pre-flight step failed; empty messages are ignored); reached:
@@ -110,22 +112,21 @@ def refusals(clusters, plans, lock_problems=None, node_failures=None, reached=No
 
     failures = dict((host, msg) for host, msg in (node_failures or {}).items() if msg)
     in_play = None if reached is None else set(reached)
+    owners = [(problem, _owner(problem, clusters or [])) for problem in node_problems or []]
     for one in clusters or []:
         name = one['name']
-        for problem in ((plans or {}).get(name) or {}).get('problems') or []:
-            refuse(name, problem)
         for problem in (lock_problems or {}).get(name) or []:
             refuse(name, problem)
+        for problem, owner in owners:
+            if owner is None or owner == name:
+                refuse(name, problem)
         for host in one['hosts']:
             if host in failures:
                 refuse(name, '%s: %s' % (host, failures[host]))
             elif in_play is not None and host not in in_play:
                 refuse(name, '%s: failed or could not be reached in pre-flight' % host)
-    for problem in node_problems or []:
-        owner = _owner(problem, clusters or [])
-        for one in clusters or []:
-            if owner is None or owner == one['name']:
-                refuse(one['name'], problem)
+        for problem in ((plans or {}).get(name) or {}).get('problems') or []:
+            refuse(name, problem)
     ordered = dict((one['name'], refused[one['name']]) for one in clusters or [] if one['name'] in refused)
     lines = []
     for one in clusters or []:

@@ -97,8 +97,8 @@ def test_refusals_are_per_cluster_and_name_every_problem():
     assert out['accepted'] == ['erp']
     assert out['refused'] == {
         'crm': ['cluster crm is locked by run r0', "c2: failed at 'Check the media': no such file"],
-        'hr': ['h2: comm path to h1 is DEAD', 'h2: failed or could not be reached in pre-flight',
-               'h1: run r0 stopped while reinstalling LifeKeeper here']}
+        'hr': ['h1: run r0 stopped while reinstalling LifeKeeper here', 'h2: failed or could not be reached in pre-flight',
+               'h2: comm path to h1 is DEAD']}
     assert out['lines'][1].startswith('cluster crm: REFUSED, nothing will be changed on it: cluster crm is locked')
 
 
