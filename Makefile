@@ -21,12 +21,12 @@ CORE216_STAMP := $(CORE216_VENV)/.requirements.sha256
 SANITY_DIR := $(or $(LK_SANITY_DIR),$(or $(TMPDIR),/tmp)/hatools-lifekeeper-sanity)
 
 .PHONY: help venv host images collection-link unit simulator bigip sanity lint molecule faults test demo demo-clean clean \
-	artifact ship awx molecule-artifact core216 docker-lane-molecule docker-lane-faults
+	artifact ship awx molecule-artifact core216 docker-lane-molecule docker-lane-faults bench
 
 help:
 	@echo "make demo   - build what is needed, run a rolling update on a simulated 2-node cluster"
 	@echo "make test   - everything: lint, sanity, unit (collection + simulator), bigip, molecule, faults"
-	@echo "other targets: venv host images unit simulator bigip sanity lint molecule faults demo-clean clean"
+	@echo "other targets: venv host images unit simulator bigip sanity lint molecule faults bench demo-clean clean"
 	@echo "shipping: artifact ship awx molecule-artifact core216 (see docs/install.md)"
 
 # The pinned toolchain; reinstalled only when requirements-test.txt changes.
@@ -75,6 +75,13 @@ molecule: venv images collection-link
 # Fault injection: docker clusters driven by pytest, ground truth from the simulator.
 faults: venv images collection-link
 	VENV=$(VENV) $(PY) -m pytest -q tests/faults
+
+# What the rolling update costs (not part of `make test`): overhead, downtime per switchover,
+# fleets of 1, 4, 10 clusters against separate runs; build/bench/bench.json and a table.
+# Run it alone on the docker engine (hold the docker lock if the machine has one); it
+# takes about an hour. BENCH_ARGS: e.g. --sizes 1,4 --separate 4 for a shorter run.
+bench: venv images collection-link
+	VENV=$(VENV) $(PY) tests/bench/bench.py $(BENCH_ARGS)
 
 # Build the collection with ansible-galaxy, install the tarball offline into a throw-away
 # collections path; its files against git and build_ignore; ansible-doc for every module,

@@ -1,0 +1,241 @@
+"""make bench: what the rolling update costs, on docker with the LifeKeeper simulator.
+
+Writes build/bench/bench.json and prints a table:
+- overhead_s: wall time of a 2-node rolling update with every simulator timing 0 (the
+  automation's own cost), with controller_cpu_s (user+sys of ansible-playbook and all it
+  started on the controller, docker exec clients included);
+- downtime: each switchover's outage measured from the simulator's event logs, next to the
+  simulator's own switchover time (resources x resource_seconds for the remove plus the
+  restore); downtime_excess_s = the largest difference;
+- fleet: wall time and controller CPU of one run over 1, 4, 10 two-node clusters under the
+  reference timings (resource_seconds=1, setup_seconds=20, start_seconds=3,
+  resync_seconds=5); fleet_ratio_10 = wall(10) / wall(1); and the same clusters without
+  fleet mode: separate runs one after another (sequential_s) and started at once
+  (parallel_processes_s), each with its controller CPU;
+- the machine (cores, memory, load average at the start) and the versions used.
+
+Reuses tests/faults/harness.py (containers, knobs, inventory, playbook runs). Not part of
+`make test`. Options: --sizes 1,4,10 (fleet sizes), --separate N (clusters of the
+sequential / parallel-processes runs; 0 skips them), --out FILE.
+"""
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "faults"))
+import harness  # noqa: E402
+from harness import APP_WEB, Cluster  # noqa: E402
+
+REFERENCE = {"resource_seconds": 1.0, "setup_seconds": 20.0, "start_seconds": 3.0, "resync_seconds": 5.0}
+ZERO = {"resource_seconds": 0.0, "setup_seconds": 0.0, "start_seconds": 0.0, "resync_seconds": 0.0}
+TARGETS = {"fleet_ratio_10": 1.5, "downtime_excess_s": 0.5, "overhead_s": 20.0}
+PREFIX = "lkbench"
+
+
+def cpu_children():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_vars(run_id):
+    return {"lk_target_version": "9.9.0", "lk_media": "/srv/LKL_V9.9.0_010126.iso", "lk_confirm": True,
+            "lk_run_id": run_id}
+
+
+def write_fleet_inventory(clusters, path):
+    """One inventory: each cluster a child group of lifekeeper (fleet mode)."""
+    children = {}
+    for number, cluster in enumerate(clusters, 1):
+        hosts = dict((cluster.container(n), {"lksim_node_name": n}) for n in cluster.names)
+        children["c%02d" % number] = {"hosts": hosts}
+    inventory = {"lifekeeper": {"children": children, "vars": {
+        "ansible_connection": clusters[0].connection, "ansible_python_interpreter": "/usr/bin/python3"}}}
+    with open(path, "w") as handle:
+        json.dump(inventory, handle)
+
+
+def make_clusters(count, knobs, tag):
+    clusters = [Cluster("%s-%s%02d" % (PREFIX, tag, i), nodes=2, knobs=dict(knobs), hierarchies=[APP_WEB])
+                for i in range(1, count + 1)]
+    for cluster in clusters:
+        cluster.up()
+    return clusters
+
+
+def teardown(clusters):
+    for cluster in clusters:
+        cluster.down()
+
+
+def timed_run(cluster, extra_vars, inventory=None):
+    """One ansible-playbook run (fleet mode when inventory names several clusters)."""
+    if inventory:
+        cluster.inventory = inventory
+    cpu0, start = cpu_children(), time.time()
+    proc = cluster.playbook("rolling_update.yml", extra_vars, timeout=3600)
+    wall, cpu = time.time() - start, cpu_children() - cpu0
+    if proc.returncode != 0:
+        raise AssertionError("the run failed (rc %d):\n%s" % (proc.returncode, proc.stdout[-4000:]))
+    return round(wall, 2), round(cpu, 2), proc
+
+
+def check_updated(clusters):
+    for cluster in clusters:
+        versions = [cluster.rpm_version(n) for n in cluster.names]
+        if versions != ["9.9.0"] * len(cluster.names):
+            raise AssertionError("%s: not updated: %s" % (cluster.prefix, versions))
+
+
+def downtimes(cluster, knobs, since):
+    """Each switchover's outage from the event logs next to the simulator's own time."""
+    resources = len(APP_WEB["resources"])
+    expected = round(2 * resources * knobs["resource_seconds"], 3)
+    rows = []
+    for tag, intervals in sorted(cluster.outages(tags=[APP_WEB["root"]], since=since).items()):
+        for begin, end in intervals:
+            if end is None:
+                raise AssertionError("%s never came back in service" % tag)
+            measured = round(end - begin, 3)
+            rows.append({"cluster": cluster.prefix, "tag": tag, "measured_s": measured, "simulator_s": expected,
+                         "excess_s": round(measured - expected, 3)})
+    return rows
+
+
+def separate_runs(count, at_once):
+    """count two-node clusters, each updated by its own ansible-playbook run: one after another
+    (at_once False) or all started together."""
+    clusters = make_clusters(count, REFERENCE, "p" if at_once else "s")
+    try:
+        cpu0, start = cpu_children(), time.time()
+        if at_once:
+            procs = [c.playbook("rolling_update.yml", run_vars("bench-proc-%d" % i), background=True)
+                     for i, c in enumerate(clusters)]
+            codes = [p.wait(timeout=3600) for p in procs]
+            if any(codes):
+                logs = [open(p.log_path).read()[-2000:] for p, code in zip(procs, codes) if code]
+                raise AssertionError("a separate run failed: %s" % logs[0])
+        else:
+            for i, cluster in enumerate(clusters):
+                proc = cluster.playbook("rolling_update.yml", run_vars("bench-seq-%d" % i), timeout=3600)
+                if proc.returncode != 0:
+                    raise AssertionError("a sequential run failed:\n%s" % proc.stdout[-4000:])
+        wall, cpu = time.time() - start, cpu_children() - cpu0
+        check_updated(clusters)
+        return round(wall, 2), round(cpu, 2)
+    finally:
+        teardown(clusters)
+
+
+def versions():
+    def out(argv):
+        try:
+            return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+                                  check=False).stdout.strip().splitlines()[0]
+        except (OSError, IndexError):
+            return None
+    return {"ansible-core": out([os.path.join(harness.VENV_BIN, "ansible"), "--version"]),
+            "python": platform.python_version(), "docker": out(["docker", "--version"]),
+            "collection": out(["git", "-C", harness.REPO, "describe", "--always", "--dirty"])}
+
+
+def machine():
+    with open("/proc/meminfo") as handle:
+        mem_kb = int(handle.readline().split()[1])
+    return {"cores": os.cpu_count(), "memory_mb": mem_kb // 1024, "loadavg_start": list(os.getloadavg()),
+            "kernel": platform.release()}
+
+
+def table(result):
+    lines = ["%-44s %12s %14s" % ("measurement", "wall s", "controller cpu s")]
+    lines.append("%-44s %12s %14s" % ("overhead (2 nodes, simulator timings 0)", result["overhead_s"],
+                                      result["controller_cpu_s"]))
+    for size, entry in sorted(result["fleet"]["runs"].items(), key=lambda kv: int(kv[0])):
+        lines.append("%-44s %12s %14s" % ("fleet mode, %s cluster(s), one run" % size, entry["wall_s"],
+                                          entry["controller_cpu_s"]))
+    separate = result["fleet"].get("separate") or {}
+    if separate:
+        lines.append("%-44s %12s %14s" % ("%d separate runs, one after another" % separate["clusters"],
+                                          separate["sequential_s"], separate["sequential_cpu_s"]))
+        lines.append("%-44s %12s %14s" % ("%d separate runs, started at once" % separate["clusters"],
+                                          separate["parallel_processes_s"], separate["parallel_processes_cpu_s"]))
+    lines.append("fleet_ratio_10 = %s (target <= %s); downtime_excess_s = %s (target <= %s); overhead_s = %s "
+                 "(target <= %s)" % (result["fleet"].get("fleet_ratio_10"), TARGETS["fleet_ratio_10"],
+                                     result["downtime_excess_s"], TARGETS["downtime_excess_s"],
+                                     result["overhead_s"], TARGETS["overhead_s"]))
+    for row in result["downtime"]:
+        lines.append("  switchover %-20s measured %6.3f s, simulator %6.3f s, excess %6.3f s" % (
+            row["cluster"], row["measured_s"], row["simulator_s"], row["excess_s"]))
+    lines.append("machine: %(cores)s cores, %(memory_mb)s MB, load average at start %(loadavg_start)s" % result["machine"])
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
+    parser.add_argument("--sizes", default="1,4,10", help="fleet sizes (two-node clusters), comma-separated")
+    parser.add_argument("--separate", type=int, default=10,
+                        help="clusters of the sequential and parallel-processes runs (0: skip them)")
+    parser.add_argument("--out", default=os.path.join(harness.REPO, "build", "bench", "bench.json"))
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    result = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": machine(),
+              "versions": versions(), "reference_timings": REFERENCE, "targets": TARGETS,
+              "fleet": {"runs": {}}, "downtime": [], "not_measured": []}
+    harness.media_iso("9.9.0")
+
+    # the automation's own cost: every simulator timing 0
+    clusters = make_clusters(1, ZERO, "o")
+    try:
+        wall, cpu, _proc = timed_run(clusters[0], run_vars("bench-overhead"))
+        check_updated(clusters)
+        result["overhead_s"], result["controller_cpu_s"] = wall, cpu
+    finally:
+        teardown(clusters)
+
+    # fleets under the reference timings, one run each; the downtime from every switchover
+    for size in sizes:
+        clusters = make_clusters(size, REFERENCE, "f%d-" % size)
+        try:
+            inventory = os.path.join(clusters[0].workdir, "fleet-inventory.json")
+            write_fleet_inventory(clusters, inventory)
+            since = time.time()
+            wall, cpu, _proc = timed_run(clusters[0], run_vars("bench-fleet-%d" % size), inventory)
+            check_updated(clusters)
+            result["fleet"]["runs"][str(size)] = {"clusters": size, "wall_s": wall, "controller_cpu_s": cpu}
+            for cluster in clusters:
+                result["downtime"].extend(dict(row, fleet=size) for row in downtimes(cluster, REFERENCE, since))
+        finally:
+            teardown(clusters)
+    runs = result["fleet"]["runs"]
+    if "1" in runs and "10" in runs:
+        result["fleet"]["fleet_ratio_10"] = round(runs["10"]["wall_s"] / runs["1"]["wall_s"], 3)
+    else:
+        result["not_measured"].append("fleet_ratio_10 (needs fleet sizes 1 and 10)")
+    result["downtime_excess_s"] = max([row["excess_s"] for row in result["downtime"]] or [None])
+
+    if args.separate:
+        seq_wall, seq_cpu = separate_runs(args.separate, at_once=False)
+        par_wall, par_cpu = separate_runs(args.separate, at_once=True)
+        result["fleet"]["separate"] = {"clusters": args.separate, "sequential_s": seq_wall,
+                                       "sequential_cpu_s": seq_cpu, "parallel_processes_s": par_wall,
+                                       "parallel_processes_cpu_s": par_cpu}
+    else:
+        result["not_measured"].append("sequential_s and parallel_processes_s (--separate 0)")
+
+    result["ended"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    with open(args.out, "w") as handle:
+        json.dump(result, handle, indent=2, sort_keys=True)
+        handle.write("\n")
+    print(table(result))
+    print("written: %s" % args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
