@@ -15,8 +15,9 @@ Writes build/bench/bench.json and prints a table:
 - the machine (cores, memory, load average at the start) and the versions used.
 
 Reuses tests/faults/harness.py (containers, knobs, inventory, playbook runs). Not part of
-`make test`. Options: --sizes 1,4,10 (fleet sizes), --separate N (clusters of the
-sequential / parallel-processes runs; 0 skips them), --out FILE.
+`make test`. Options: --sizes 1,4,10 (fleet sizes), --separate N (clusters of the runs
+started at once; 0 skips them), --sequential N (of the runs one after another; default
+--separate), --out FILE. Results are written after each phase.
 """
 import argparse
 import json
@@ -159,9 +160,10 @@ def table(result):
         lines.append("%-44s %12s %14s" % ("fleet mode, %s cluster(s), one run" % size, entry["wall_s"],
                                           entry["controller_cpu_s"]))
     separate = result["fleet"].get("separate") or {}
-    if separate:
-        lines.append("%-44s %12s %14s" % ("%d separate runs, one after another" % separate["clusters"],
+    if "sequential_s" in separate:
+        lines.append("%-44s %12s %14s" % ("%d separate runs, one after another" % separate["sequential_clusters"],
                                           separate["sequential_s"], separate["sequential_cpu_s"]))
+    if "parallel_processes_s" in separate:
         lines.append("%-44s %12s %14s" % ("%d separate runs, started at once" % separate["clusters"],
                                           separate["parallel_processes_s"], separate["parallel_processes_cpu_s"]))
     lines.append("fleet_ratio_10 = %s (target <= %s); downtime_excess_s = %s (target <= %s); overhead_s = %s "
@@ -171,6 +173,8 @@ def table(result):
     for row in result["downtime"]:
         lines.append("  switchover %-20s measured %6.3f s, simulator %6.3f s, excess %6.3f s" % (
             row["cluster"], row["measured_s"], row["simulator_s"], row["excess_s"]))
+    for missing in result.get("not_measured") or []:
+        lines.append("not measured: %s" % missing)
     lines.append("machine: %(cores)s cores, %(memory_mb)s MB, load average at start %(loadavg_start)s" % result["machine"])
     return "\n".join(lines)
 
@@ -179,7 +183,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--sizes", default="1,4,10", help="fleet sizes (two-node clusters), comma-separated")
     parser.add_argument("--separate", type=int, default=10,
-                        help="clusters of the sequential and parallel-processes runs (0: skip them)")
+                        help="clusters of the separate runs started at once (0: skip them)")
+    parser.add_argument("--sequential", type=int, default=None,
+                        help="clusters of the separate runs one after another (default: --separate; 0: skip them)")
     parser.add_argument("--out", default=os.path.join(harness.REPO, "build", "bench", "bench.json"))
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -187,6 +193,15 @@ def main():
               "versions": versions(), "reference_timings": REFERENCE, "targets": TARGETS,
               "fleet": {"runs": {}}, "downtime": [], "not_measured": []}
     harness.media_iso("9.9.0")
+    # a fleet run drives every cluster's leader at once: Ansible's forks must cover them
+    os.environ.setdefault("ANSIBLE_FORKS", "25")
+    result["forks"] = int(os.environ["ANSIBLE_FORKS"])
+
+    def save():
+        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+        with open(args.out, "w") as handle:
+            json.dump(result, handle, indent=2, sort_keys=True)
+            handle.write("\n")
 
     # the automation's own cost: every simulator timing 0
     clusters = make_clusters(1, ZERO, "o")
@@ -196,6 +211,7 @@ def main():
         result["overhead_s"], result["controller_cpu_s"] = wall, cpu
     finally:
         teardown(clusters)
+    save()
 
     # fleets under the reference timings, one run each; the downtime from every switchover
     for size in sizes:
@@ -211,27 +227,32 @@ def main():
                 result["downtime"].extend(dict(row, fleet=size) for row in downtimes(cluster, REFERENCE, since))
         finally:
             teardown(clusters)
+        save()
     runs = result["fleet"]["runs"]
     if "1" in runs and "10" in runs:
         result["fleet"]["fleet_ratio_10"] = round(runs["10"]["wall_s"] / runs["1"]["wall_s"], 3)
     else:
         result["not_measured"].append("fleet_ratio_10 (needs fleet sizes 1 and 10)")
-    result["downtime_excess_s"] = max([row["excess_s"] for row in result["downtime"]] or [None])
 
+    result["downtime_excess_s"] = max([row["excess_s"] for row in result["downtime"]] or [None])
+    sequential = args.separate if args.sequential is None else args.sequential
+    separate = result["fleet"]["separate"] = {}
     if args.separate:
-        seq_wall, seq_cpu = separate_runs(args.separate, at_once=False)
         par_wall, par_cpu = separate_runs(args.separate, at_once=True)
-        result["fleet"]["separate"] = {"clusters": args.separate, "sequential_s": seq_wall,
-                                       "sequential_cpu_s": seq_cpu, "parallel_processes_s": par_wall,
-                                       "parallel_processes_cpu_s": par_cpu}
+        separate.update(clusters=args.separate, parallel_processes_s=par_wall, parallel_processes_cpu_s=par_cpu)
+        save()
     else:
-        result["not_measured"].append("sequential_s and parallel_processes_s (--separate 0)")
+        result["not_measured"].append("parallel_processes_s (--separate 0)")
+    if sequential:
+        seq_wall, seq_cpu = separate_runs(sequential, at_once=False)
+        separate.update(sequential_clusters=sequential, sequential_s=seq_wall, sequential_cpu_s=seq_cpu)
+    else:
+        result["not_measured"].append("sequential_s (--sequential 0)")
+    if sequential and args.separate and sequential != args.separate:
+        result["not_measured"].append("sequential_s of %d clusters (measured with %d)" % (args.separate, sequential))
 
     result["ended"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out, "w") as handle:
-        json.dump(result, handle, indent=2, sort_keys=True)
-        handle.write("\n")
+    save()
     print(table(result))
     print("written: %s" % args.out)
     return 0
