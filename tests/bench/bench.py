@@ -49,18 +49,6 @@ def run_vars(run_id):
             "lk_run_id": run_id}
 
 
-def write_fleet_inventory(clusters, path):
-    """One inventory: each cluster a child group of lifekeeper (fleet mode)."""
-    children = {}
-    for number, cluster in enumerate(clusters, 1):
-        hosts = dict((cluster.container(n), {"lksim_node_name": n}) for n in cluster.names)
-        children["c%02d" % number] = {"hosts": hosts}
-    inventory = {"lifekeeper": {"children": children, "vars": {
-        "ansible_connection": clusters[0].connection, "ansible_python_interpreter": "/usr/bin/python3"}}}
-    with open(path, "w") as handle:
-        json.dump(inventory, handle)
-
-
 def make_clusters(count, knobs, tag):
     clusters = [Cluster("%s-%s%02d" % (PREFIX, tag, i), nodes=2, knobs=dict(knobs), hierarchies=[APP_WEB])
                 for i in range(1, count + 1)]
@@ -218,7 +206,7 @@ def main():
         clusters = make_clusters(size, REFERENCE, "f%d-" % size)
         try:
             inventory = os.path.join(clusters[0].workdir, "fleet-inventory.json")
-            write_fleet_inventory(clusters, inventory)
+            harness.fleet_inventory(clusters, inventory)
             since = time.time()
             wall, cpu, _proc = timed_run(clusters[0], run_vars("bench-fleet-%d" % size), inventory)
             check_updated(clusters)

@@ -72,6 +72,19 @@ def media_iso(version):
                 "--date", MEDIA_DATE], env=env).stdout.strip().splitlines()[-1]
 
 
+def fleet_inventory(clusters, path, names=None):
+    """One inventory file for several simulated clusters: each a child group of lifekeeper
+    (names, default c01, c02, ...), as an operator writes a fleet. Returns path."""
+    names = names or ["c%02d" % i for i in range(1, len(clusters) + 1)]
+    children = dict((name, {"hosts": dict((cluster.container(n), {"lksim_node_name": n}) for n in cluster.names)})
+                    for name, cluster in zip(names, clusters))
+    inventory = {"lifekeeper": {"children": children, "vars": {
+        "ansible_connection": clusters[0].connection, "ansible_python_interpreter": "/usr/bin/python3"}}}
+    with open(path, "w") as handle:
+        json.dump(inventory, handle)
+    return path
+
+
 class Cluster(object):
     """A simulated cluster: nodes node1..nodeN in containers <prefix>-nodeI."""
 

@@ -1,0 +1,63 @@
+"""Fleet mode on docker: two clusters in one inventory (child groups of lifekeeper), one of
+them unfit for the update (a crashed node). With lk_fleet_all_or_nothing the whole run is
+refused and nothing changes anywhere; without it the unfit cluster is reported refused and
+left alone while the other is updated, and the run still ends failed. Ground truth from the
+nodes (rpm, lcdstatus) and the simulator's event logs."""
+import json
+import os
+
+from harness import REFUSED, Cluster, fleet_inventory, wait_for
+
+
+def _vars(run_id, **extra):
+    values = {"lk_target_version": "9.9.0", "lk_media": "/srv/LKL_V9.9.0_010126.iso", "lk_confirm": True,
+              "lk_run_id": run_id}
+    values.update(extra)
+    return values
+
+
+def test_a_refused_cluster_is_left_alone_while_the_other_is_updated(request):
+    good = Cluster("lkf-fleet-good").up()
+    request.addfinalizer(good.down)
+    bad = Cluster("lkf-fleet-bad").up()
+    request.addfinalizer(bad.down)
+    bad.kill("node2")
+    wait_for(lambda: "DEAD" in bad.status("node1"), 20, "node1 of the bad cluster to see node2 DEAD")
+    good.inventory = fleet_inventory([good, bad], os.path.join(good.workdir, "fleet.json"), ["erp", "crm"])
+    good_events, bad_events = len(good.events()), len(bad.events())
+
+    # all or nothing: the whole run is refused in pre-flight, nothing changes anywhere
+    refused = good.playbook("rolling_update.yml", _vars("fleet-aon", lk_fleet_all_or_nothing="true"))
+    out = refused.stdout
+    assert refused.returncode != 0 and "Stage 2" not in out, out[-3000:]
+    assert REFUSED in out and "cluster crm: REFUSED, nothing will be changed on it" in out, out[-3000:]
+    assert "%s: LifeKeeper is not running" % bad.container("node2") in out, out[-3000:]
+    assert (len(good.events()), len(bad.events())) == (good_events, bad_events)
+    assert [good.rpm_version(n) for n in good.names] == ["9.7.0", "9.7.0"]
+
+    # a bad value is refused by name before anything is read or changed
+    bad_value = good.playbook("rolling_update.yml", _vars("fleet-bad", lk_fleet_parallel="some"))
+    assert bad_value.returncode != 0 and "lk_fleet_parallel is 'some'" in bad_value.stdout, bad_value.stdout[-3000:]
+
+    # the default: crm is refused and untouched, erp is updated; the run ends failed naming both
+    run = good.playbook("rolling_update.yml", _vars("fleet-1", lk_fleet_parallel="1"))
+    out = run.stdout
+    assert run.returncode != 0, out[-3000:]
+    assert "Clusters: erp success, crm refused." in out, out[-3000:]
+    assert "Cluster crm: The rolling update of this cluster was refused in pre-flight; nothing was changed on " \
+           "its nodes" in out and "-e lk_run_id=fleet-1" in out, out[-3000:]
+    assert [good.rpm_version(n) for n in good.names] == ["9.9.0", "9.9.0"]
+    assert good.placement() == {"app-web": "node1"}
+    assert good.switchovers() == [("app-web", "node1", "node2"), ("app-web", "node2", "node1")]
+    assert [bad.rpm_version(n) for n in bad.names] == ["9.7.0", "9.7.0"]
+    assert len(bad.events()) == bad_events and bad.placement() == {"app-web": "node1"}
+    for node in bad.names:
+        assert bad.exec(node, "test", "-e", "/var/lib/hatools-lifekeeper", check=False).returncode != 0, node
+    with open(good.report_file) as handle:
+        report = json.load(handle)
+    assert report["result"] == "failed"
+    assert [(c["name"], c["result"]) for c in report["clusters"]] == [("erp", "success"), ("crm", "refused")]
+    crm = report["clusters"][1]
+    assert crm["switchovers"] == 0 and crm["started"] is None
+    assert "LifeKeeper is not running" in crm["failure"] and crm["failure"].startswith("refused in pre-flight")
+    assert report["switchovers"] == 2 and report["clusters"][0]["duration_s"] > 0
