@@ -163,6 +163,7 @@ def table(result):
             row["cluster"], row["measured_s"], row["simulator_s"], row["excess_s"]))
     for missing in result.get("not_measured") or []:
         lines.append("not measured: %s" % missing)
+    lines.append("load average (1, 5, 15 min) before each phase: %s" % result.get("loadavg"))
     lines.append("machine: %(cores)s cores, %(memory_mb)s MB, load average at start %(loadavg_start)s" % result["machine"])
     return "\n".join(lines)
 
@@ -185,6 +186,9 @@ def main():
     os.environ.setdefault("ANSIBLE_FORKS", "25")
     result["forks"] = int(os.environ["ANSIBLE_FORKS"])
 
+    def load(phase):
+        result.setdefault("loadavg", {})[phase] = [round(x, 2) for x in os.getloadavg()]
+
     def save():
         os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
         with open(args.out, "w") as handle:
@@ -192,6 +196,7 @@ def main():
             handle.write("\n")
 
     # the automation's own cost: every simulator timing 0
+    load("overhead")
     clusters = make_clusters(1, ZERO, "o")
     try:
         wall, cpu, _proc = timed_run(clusters[0], run_vars("bench-overhead"))
@@ -203,6 +208,7 @@ def main():
 
     # fleets under the reference timings, one run each; the downtime from every switchover
     for size in sizes:
+        load("fleet-%d" % size)
         clusters = make_clusters(size, REFERENCE, "f%d-" % size)
         try:
             inventory = os.path.join(clusters[0].workdir, "fleet-inventory.json")
@@ -226,12 +232,14 @@ def main():
     sequential = args.separate if args.sequential is None else args.sequential
     separate = result["fleet"]["separate"] = {}
     if args.separate:
+        load("parallel-processes")
         par_wall, par_cpu = separate_runs(args.separate, at_once=True)
         separate.update(clusters=args.separate, parallel_processes_s=par_wall, parallel_processes_cpu_s=par_cpu)
         save()
     else:
         result["not_measured"].append("parallel_processes_s (--separate 0)")
     if sequential:
+        load("sequential")
         seq_wall, seq_cpu = separate_runs(sequential, at_once=False)
         separate.update(sequential_clusters=sequential, sequential_s=seq_wall, sequential_cpu_s=seq_cpu)
     else:
@@ -239,6 +247,7 @@ def main():
     if sequential and args.separate and sequential != args.separate:
         result["not_measured"].append("sequential_s of %d clusters (measured with %d)" % (args.separate, sequential))
 
+    load("end")
     result["ended"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     save()
     print(table(result))

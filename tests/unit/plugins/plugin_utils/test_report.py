@@ -307,3 +307,12 @@ def test_fleet_notes_name_their_cluster():
     two = dict(report.build_report(_plan(), 'success', {}, {'app': 'n1'}, two_nodes('9.9.0'), notes=['b']),
                cluster='crm')
     assert report.combine_reports([one, two])['notes'] == ['lifekeeper: a', 'crm: b']
+
+
+def test_a_node_that_failed_after_its_evacuation_keeps_its_switchovers_and_is_not_done():
+    records = report.node_record({}, 'n1', 10, None, [SWITCH])
+    assert records == {'n1': {'started': 10, 'ended': None, 'switchovers': [SWITCH], 'hops': []}}
+    rep = report.build_report(_plan(), 'failed', records, {'app': 'n1'}, two_nodes(), "n1 failed at 'update'")
+    assert rep['moves_made'] == [{'tag': 'app', 'from': 'n1', 'to': 'n2'}] and rep['switchovers'] == 1
+    node = [n for n in rep['nodes'] if n['name'] == 'n1'][0]
+    assert node['action'] == 'not done' and node['duration_s'] is None and len(node['switchovers']) == 1
