@@ -21,7 +21,8 @@ CORE216_STAMP := $(CORE216_VENV)/.requirements.sha256
 SANITY_DIR := $(or $(LK_SANITY_DIR),$(or $(TMPDIR),/tmp)/hatools-lifekeeper-sanity)
 
 .PHONY: help venv host images collection-link unit simulator bigip sanity lint molecule faults test demo demo-clean clean \
-	artifact ship awx molecule-artifact core216 docker-lane-molecule docker-lane-faults bench
+	artifact ship awx molecule-artifact core216 docker-lane-molecule docker-lane-faults \
+	awx-installed molecule-artifact-installed bench
 
 help:
 	@echo "make demo   - build what is needed, run a rolling update on a simulated 2-node cluster"
@@ -99,12 +100,18 @@ ship: artifact
 
 # An AWX job through ansible-runner (private data directory, survey answers as strings)
 # against a docker cluster, with the installed artifact.
-awx: venv images artifact
+awx: venv images artifact awx-installed
+
+# (the artifact as built and installed last: the docker lanes of make test run it so, both
+# at once, without rebuilding the artifact under each other)
+awx-installed:
 	$(ARTIFACT_ENV) $(PY) -m pytest -q -p no:cacheprovider --basetemp=$(CURDIR)/.cache/pytest/awx tests/ship/test_awx_job.py
 
 # The default molecule scenario against the installed artifact (the rolling update
 # imported by its collection name; the working tree is on no collections path).
-molecule-artifact: venv images artifact
+molecule-artifact: venv images artifact molecule-artifact-installed
+
+molecule-artifact-installed:
 	@export PATH=$(VENV)/bin:$$PATH $(ARTIFACT_ENV)
 	molecule -c .config/molecule/config.yml -c tests/ship/molecule-artifact.yml test -s default
 
@@ -130,11 +137,11 @@ test: lint sanity unit core216 artifact ship simulator bigip images collection-l
 
 docker-lane-molecule:
 	$(MAKE) molecule
-	$(MAKE) molecule-artifact
+	$(MAKE) molecule-artifact-installed
 
 docker-lane-faults:
 	$(MAKE) faults
-	$(MAKE) awx
+	$(MAKE) awx-installed
 
 # A fresh two-node simulated cluster (9.7.0) on local docker, updated to 9.9.0 by
 # playbooks/rolling_update.yml; the containers stay up for a look (make demo-clean).
