@@ -39,6 +39,8 @@ SURVEY_ANSWERS = {
     "lk_media_access": "extract",
     "lk_confirm": "true",
     "lk_allow_reinstall": "false",
+    # app-web is a Generic ARK resource and 9.7.0 -> 9.9.0 crosses 9.8.0 (the Perl change)
+    "lk_accept_perl_change": "true",
     "lk_restore_placement": "true",
     "lk_evacuate_timeout": "900",
     "lk_update_setup_timeout": "1800",
