@@ -61,3 +61,37 @@ def test_a_refused_cluster_is_left_alone_while_the_other_is_updated(request):
     assert crm["switchovers"] == 0 and crm["started"] is None
     assert "LifeKeeper is not running" in crm["failure"] and crm["failure"].startswith("refused in pre-flight")
     assert report["switchovers"] == 2 and report["clusters"][0]["duration_s"] > 0
+
+
+def test_a_failed_canary_stops_the_clusters_after_it(request):
+    """lk_fleet_canary=1: the first cluster's setup fails, so it is rescued (nothing lost) and
+    the second cluster is never started: reported skipped, its nodes untouched."""
+    canary = Cluster("lkf-canary-first").up()
+    request.addfinalizer(canary.down)
+    later = Cluster("lkf-canary-later").up()
+    request.addfinalizer(later.down)
+    for node in canary.names:
+        canary.knob(node, fail_setup=True)
+    canary.inventory = fleet_inventory([canary, later], os.path.join(canary.workdir, "fleet.json"), ["first", "later"])
+    later_events = len(later.events())
+
+    run = canary.playbook("rolling_update.yml", _vars("canary-1", lk_fleet_canary="1"))
+    out = run.stdout
+    assert run.returncode != 0, out[-3000:]
+    assert "Clusters: first failed, later skipped." in out, out[-3000:]
+    assert "the canary cluster(s) first (failed) did not succeed (lk_fleet_canary)" in out, out[-3000:]
+    # the canary: rescued, its hierarchy in service on its node, still at the old version
+    assert canary.placement() == {"app-web": "node1"}
+    assert [canary.rpm_version(n) for n in canary.names] == ["9.7.0", "9.7.0"]
+    # the cluster after it: not a single command that changes anything
+    assert [later.rpm_version(n) for n in later.names] == ["9.7.0", "9.7.0"]
+    assert len(later.events()) == later_events and later.placement() == {"app-web": "node1"}
+    for node in later.names:
+        assert later.exec(node, "test", "-e", "/var/lib/hatools-lifekeeper", check=False).returncode != 0, node
+    with open(canary.report_file) as handle:
+        report = json.load(handle)
+    assert report["result"] == "failed" and report["hierarchies_lost"] == []
+    assert [(c["name"], c["result"]) for c in report["clusters"]] == [("first", "failed"), ("later", "skipped")]
+    skipped = report["clusters"][1]
+    assert skipped["started"] is None and skipped["switchovers"] == 0
+    assert skipped["failure"].startswith("skipped, nothing was changed on its nodes: not started: the canary")
