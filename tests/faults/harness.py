@@ -114,7 +114,10 @@ class Cluster(object):
             run(["docker", "run", "-d", "--name", self.container(node), "--hostname", node,
                  "--cap-add", "SYS_ADMIN", "--label", "hatools.lksim=faults", IMAGE, "sleep", "infinity"])
         nodes = [self.node_spec(n) for n in self.names]
-        spec = {"lcmport": 7365, "hbeattime": 1, "numhbeats": 3, "nodes": nodes, "hierarchies": self.hierarchies}
+        # a peer is DEAD after 5 missed 1 s heartbeats (the product's default is 3 of 5 s): on a
+        # loaded 2-core host a daemon can stall for seconds, and 3 s let a node fail over the
+        # hierarchy of a live peer (in service on both) in the middle of a test
+        spec = {"lcmport": 7365, "hbeattime": 1, "numhbeats": 5, "nodes": nodes, "hierarchies": self.hierarchies}
         spec_file = os.path.join(self.workdir, "spec.json")
         with open(spec_file, "w") as handle:
             json.dump(spec, handle)

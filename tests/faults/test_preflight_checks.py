@@ -74,7 +74,7 @@ def test_heartbeat_settings_must_be_identical(cluster):
         cluster.exec("node2", "sed", "-i", "s/^LCMHBEATTIME=.*/LCMHBEATTIME=1/", DEFAULTS)
     problem = _only(problems, "heartbeat_settings")
     assert "LCMHBEATTIME is 1 on %s, 2 on %s" % (c("node1"), c("node2")) in problem, problem
-    assert "(seen: LCMPORT=7365 LCMHBEATTIME=2 LCMNUMHBEATS=3)" in problem
+    assert "(seen: LCMPORT=7365 LCMHBEATTIME=2 LCMNUMHBEATS=5)" in problem
 
 
 def test_a_peer_name_that_does_not_resolve(cluster):
