@@ -75,8 +75,10 @@ molecule: venv images collection-link
 	PATH=$(VENV)/bin:$$PATH $(VENV)/bin/molecule test --all
 
 # Fault injection: docker clusters driven by pytest, ground truth from the simulator.
+FAULTS_PYTEST = VENV=$(VENV) $(PY) -m pytest -q -p no:cacheprovider --durations=10
+
 faults: venv images collection-link
-	VENV=$(VENV) $(PY) -m pytest -q -p no:cacheprovider --durations=10 tests/faults
+	$(FAULTS_PYTEST) tests/faults
 
 # What the rolling update costs (not part of `make test`): overhead, downtime per switchover,
 # fleets of 1, 4, 10 clusters against separate runs; build/bench/bench.json and a table.
@@ -152,12 +154,10 @@ docker-lane-molecule:
 	export PATH=$(VENV)/bin:$$PATH
 	for scenario in $(filter-out default,$(MOLECULE_SCENARIOS)); do molecule test -s "$$scenario"; done
 	$(MAKE) molecule-artifact-installed
-	VENV=$(VENV) $(PY) -m pytest -q -p no:cacheprovider --durations=10 --basetemp=$(CURDIR)/.cache/pytest/faults-beside \
-		$(FAULTS_BESIDE_MOLECULE)
+	$(FAULTS_PYTEST) --basetemp=$(CURDIR)/.cache/pytest/faults-beside $(FAULTS_BESIDE_MOLECULE)
 
 docker-lane-faults:
-	VENV=$(VENV) $(PY) -m pytest -q -p no:cacheprovider --durations=10 --basetemp=$(CURDIR)/.cache/pytest/faults \
-		$(addprefix --ignore=,$(FAULTS_BESIDE_MOLECULE)) tests/faults
+	$(FAULTS_PYTEST) --basetemp=$(CURDIR)/.cache/pytest/faults $(addprefix --ignore=,$(FAULTS_BESIDE_MOLECULE)) tests/faults
 	$(MAKE) awx-installed
 
 # A fresh two-node simulated cluster (9.7.0) on local docker, updated to 9.9.0 by
