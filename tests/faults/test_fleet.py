@@ -2,11 +2,15 @@
 them unfit for the update (a crashed node). With lk_fleet_all_or_nothing the whole run is
 refused and nothing changes anywhere; without it the unfit cluster is reported refused and
 left alone while the other is updated, and the run still ends failed. Ground truth from the
-nodes (rpm, lcdstatus) and the simulator's event logs."""
+nodes (rpm, lcdstatus) and the simulator's event logs. A rollback over both clusters rolls the
+updated one back to its archives and leaves the unfit one alone."""
 import json
 import os
+import time
 
 from harness import REFUSED, Cluster, fleet_inventory, wait_for
+
+BACKUP_DIR = "/var/lib/hatools-lifekeeper/backups"
 
 
 def _vars(run_id, **extra):
@@ -34,6 +38,9 @@ def test_a_refused_cluster_is_left_alone_while_the_other_is_updated(request):
     wait_for(lambda: "DEAD" in bad.status("node1"), 20, "node1 of the bad cluster to see node2 DEAD")
     good.inventory = fleet_inventory([good, bad], os.path.join(good.workdir, "fleet.json"), ["erp", "crm"])
     good_events, bad_events = len(good.events()), len(bad.events())
+    # a mark in erp's configuration that only its archives bring back (the fleet rollback below)
+    for node in good.names:
+        good.exec(node, "sh", "-c", "echo %s > /opt/LifeKeeper/config/fleet-mark" % node)
 
     # all or nothing: the whole run is refused in pre-flight, nothing changes anywhere
     refused = good.playbook("rolling_update.yml", _vars("fleet-aon", lk_fleet_all_or_nothing="true"))
@@ -67,6 +74,27 @@ def test_a_refused_cluster_is_left_alone_while_the_other_is_updated(request):
     assert crm["switchovers"] == 0 and crm["started"] is None
     assert "LifeKeeper is not running" in crm["failure"] and crm["failure"].startswith("refused in pre-flight")
     assert report["switchovers"] == 2 and report["clusters"][0]["duration_s"] > 0
+
+    # a fleet rollback to the archives the update made (the configuration only, the version
+    # stays): erp is rolled back node by node, crm is still refused and untouched
+    archives = {}
+    for node in good.names:
+        good.exec(node, "rm", "/opt/LifeKeeper/config/fleet-mark")
+        names = good.exec(node, "ls", BACKUP_DIR).stdout.split()
+        assert len(names) == 1, names
+        archives[good.container(node)] = os.path.join(BACKUP_DIR, names[0])
+    rolled_from = time.time()
+    rollback = good.playbook("rollback.yml", {"lk_rollback_archive": archives, "lk_confirm": "true",
+                                              "lk_run_id": "fleet-rollback"})
+    out = rollback.stdout
+    assert rollback.returncode != 0, out[-3000:]
+    assert "Clusters: erp success, crm refused." in out, out[-3000:]
+    for node in good.names:
+        assert good.exec(node, "cat", "/opt/LifeKeeper/config/fleet-mark").stdout.strip() == node
+    assert [good.rpm_version(n) for n in good.names] == ["9.9.0", "9.9.0"]
+    assert good.placement() == {"app-web": "node1"}
+    assert good.switchovers(since=rolled_from) == [("app-web", "node1", "node2"), ("app-web", "node2", "node1")]
+    _assert_untouched(bad, bad_events)
 
 
 def test_a_failed_canary_stops_the_clusters_after_it(request):
