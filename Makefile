@@ -83,7 +83,7 @@ faults: venv images collection-link
 # What the rolling update costs (not part of `make test`): overhead, downtime per switchover,
 # fleets of 1, 4, 10 clusters against separate runs; build/bench/bench.json and a table.
 # Run it alone on the docker engine (hold the docker lock if the machine has one); it
-# takes about an hour. BENCH_ARGS: e.g. --sizes 1,4 --separate 4 for a shorter run.
+# takes about 45 minutes on 2 cores. BENCH_ARGS: e.g. --sizes 1,4 --separate 4 for a shorter run.
 bench: venv images collection-link
 	VENV=$(VENV) $(PY) tests/bench/bench.py $(BENCH_ARGS)
 
