@@ -23,6 +23,8 @@ VENV_BIN = os.path.join(os.environ.get("VENV", os.path.join(REPO, ".venv")), "bi
 CACHE = os.path.join(REPO, ".cache")
 MEDIA_DATE = "010126"
 REFUSED = "Pre-flight refused the update; nothing was changed on any node"
+# lk_backup_node_dir by default: where the collection keeps the lkbackup archives on a node
+BACKUP_DIR = "/var/lib/hatools-lifekeeper/backups"
 
 # The final message of a stopped run starts so; the time the failure was caught follows
 # "stopped" once the rescue recorded it.

@@ -8,9 +8,7 @@ import json
 import os
 import time
 
-from harness import REFUSED, Cluster, fleet_inventory, wait_for
-
-BACKUP_DIR = "/var/lib/hatools-lifekeeper/backups"
+from harness import BACKUP_DIR, REFUSED, Cluster, fleet_inventory, wait_for
 
 
 def _vars(run_id, **extra):

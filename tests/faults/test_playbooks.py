@@ -13,14 +13,13 @@ import time
 
 import pytest
 
-from harness import Cluster
+from harness import BACKUP_DIR, Cluster
 from conftest import _docker_ready
 
 ROOT = "app-web"
 CHILDREN = ["ip-10.0.0.50", "datarep-data"]
 # sha256 of every configuration file of a node (to prove a read-only playbook changed nothing)
 CONFIG_SUMS = "cd / && find opt/LifeKeeper/config etc/default/LifeKeeper -type f | sort | xargs sha256sum"
-BACKUP_DIR = "/var/lib/hatools-lifekeeper/backups"
 # one switchover of a three-resource hierarchy takes ~1-2 s in the simulator
 MAX_OUTAGE_S = 15
 HEALTHY = "healthy: every hierarchy in service once, a standby each, all paths ALIVE, nothing failed"
