@@ -8,10 +8,12 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 name: lk_child_groups
-short_description: The direct child groups of inventory groups (the clusters of a fleet)
+short_description: The child groups of inventory groups (the clusters of a fleet)
 version_added: 1.0.0
 description:
-  - Returns, for each group named, the names of its direct child groups in inventory order.
+  - Returns, for each group named, the names of its direct child groups in inventory order,
+    or with O(leaves=true) the groups without child groups below it (for the nested
+    inventory C(lifekeeper -> prod -> [erp, crm]) that is C(erp) and C(crm)).
   - Ansible's C(groups) variable lists every group's hosts but not which group is a child
     of which; the rolling update needs that to find the clusters (the child groups of
     C(lk_cluster_group)). This lookup reads the run's own inventory sources
@@ -26,17 +28,28 @@ options:
     type: list
     elements: str
     required: true
+  leaves:
+    description:
+      - Return the leaf groups below each group (depth first, in inventory order, each once)
+        instead of its direct child groups.
+    type: bool
+    default: false
+    version_added: 1.1.0
 '''
 
 EXAMPLES = r'''
 - name: Show the clusters of the lifekeeper group
   ansible.builtin.debug:
     msg: "{{ lookup('hatools.lifekeeper.lk_child_groups', 'lifekeeper', wantlist=true) }}"
+
+- name: The clusters of a nested inventory (the leaf groups below lifekeeper)
+  ansible.builtin.debug:
+    msg: "{{ query('hatools.lifekeeper.lk_child_groups', 'lifekeeper', leaves=true) | first }}"
 '''
 
 RETURN = r'''
 _raw:
-  description: For each term, the list of its direct child groups.
+  description: For each term, the list of its direct child groups (or its leaf groups).
   type: list
   elements: list
 '''
@@ -54,8 +67,31 @@ class LookupModule(LookupBase):
         if not sources:
             raise AnsibleLookupError('lk_child_groups needs ansible_inventory_sources (run it inside a play)')
         inventory = InventoryManager(loader=self._loader, sources=list(sources))
+        leaves = self.get_option('leaves')
         answer = []
         for term in terms:
             group = inventory.groups.get(str(term))
-            answer.append([child.name for child in group.child_groups] if group is not None else [])
+            if group is None:
+                answer.append([])
+            elif leaves:
+                answer.append(leaf_groups(group))
+            else:
+                answer.append([child.name for child in group.child_groups])
         return answer
+
+
+def leaf_groups(group):
+    """The names of the groups without child groups below group, depth first in inventory
+    order, each once (a group reached by two parents is listed where it is met first)."""
+    found = []
+
+    def walk(node):
+        for child in node.child_groups:
+            if not child.child_groups:
+                if child.name not in found:
+                    found.append(child.name)
+            else:
+                walk(child)
+
+    walk(group)
+    return found
