@@ -54,8 +54,9 @@ options:
         sync (C(mirror_status)); a mirror whose state cannot be read counts as not in sync, and so
         does a mirror the long display shows but C(lcdstatus -e) does not (the long display is
         read again at every poll to cross-check).
-      - A row of C(lcdstatus -e) that cannot be read makes the whole answer unusable (never a
-        shorter list): RV(answered=false) with RV(message) naming the row, "not yet" while waiting.
+      - A row of C(lcdstatus -e) that cannot be read makes the whole answer unusable, never a
+        shorter list; the result is RV(answered=false) with RV(message) naming the row, and
+        "not yet" while waiting.
       - Every condition except V(ready) also needs LifeKeeper running.
     type: list
     elements: str
