@@ -502,3 +502,20 @@ def test_long_display_mirrors_by_type():
 @pytest.mark.parametrize('text', [u'-\u0669', u'\u0669', u'\u00b2', '12\n'])
 def test_numbers_are_ascii_digits_only(text):
     assert status._to_int(text) is None
+
+
+def test_the_simulators_long_display_reads_completely():
+    """long_simulator_node1.txt is what tests/lksim prints (tests/lksim_tests/test_long_status.py)."""
+    text = sample('long_simulator_node1.txt')
+    parsed = parse_long_status(text)
+    assert parsed.node == 'node1' and parsed.mirrors == ['datarep-data']
+    web = parsed.resource('app-web')
+    assert (web.root, web.local_priority, web.depends_on) == (True, 1, ['ip-10.0.0.50', 'datarep-data'])
+    assert web.equivalencies == [{'tag': 'app-web', 'machine': 'node2', 'priority': 10, 'failover': 'allowed'}]
+    assert parsed.resource('datarep-data').dependents == ['app-web']
+    assert parsed.machines == [{'machine': 'node1', 'state': 'ALIVE'}, {'machine': 'node2', 'state': 'ALIVE'}]
+    (path,) = parsed.comm_paths
+    assert (path.machine, path.addresses, path.state, path.priority, path.comm_downs) == \
+        ('node2', '127.0.0.11/127.0.0.12', 'ALIVE', 1, 0)
+    assert parsed.shutdown_strategy == 'do not switch over resources (default)'
+    assert parsed.types() == parse_long_status(sample('long_contract.txt')).types()
