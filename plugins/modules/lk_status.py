@@ -324,7 +324,7 @@ message:
       why a status command gave no usable answer (naming the command).
   returned: always
   type: str
-  sample: LifeKeeper is not running on node1.
+  sample: LifeKeeper does not appear to be running.
 missing:
   description: Conditions of O(wait_for) that did not hold at the last poll (empty on success).
   returned: always
