@@ -15,7 +15,7 @@ has two sections, each introduced by a header line::
 
 The first column is ``LOCAL`` (``-q``) or ``BACKUP`` (``-e``; a run of dashes when
 there is no backup). TAG is indented one space per dependency level. Rows are split on
-whitespace (TAG and ID never contain spaces); the depth of a row is the column of its
+whitespace (a TAG never contains spaces); the depth of a row is the column of its
 TAG relative to the start of its first column, minus the smallest such offset in the
 section. A row whose words are not exactly the six columns (an ID with a blank, an empty
 PRIO) is read by the column positions of its header line; a row that cannot be read that
@@ -24,9 +24,10 @@ list. Blank lines and the documented section titles are skipped; lines before th
 header are the message of a node where LifeKeeper is not running (output without a
 resource header line).
 
-The long display (``lcdstatus`` / ``lkcli status`` without -q/-e; layout [assumed],
-CONTRACTS.md section 1) is parsed by parse_long_status: it gives each resource's type
-(``app/type``), its dependencies, the communication paths and the node's name.
+The long display (``lcdstatus`` / ``lkcli status`` without -q/-e; the shapes of the vendor's
+published samples, tests/lksim/ASSUMPTIONS.md "Status displays") is parsed by
+parse_long_status: each resource's type (``app/type``), dependencies, priorities and
+equivalencies, the communication paths, the known machines and the node's name.
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -273,7 +274,7 @@ def _resource_by_columns(line, columns):
     """(first, first_col, tag, tag_col, id, state, prio text, primary) of a resource row read by
     the positions of its header (BACKUP/LOCAL TAG ID STATE PRIO PRIMARY); ValueError when the
     row does not fit them (the values would be guesses)."""
-    first_col, tag_col, id_col, state_col, prio_col, primary_col = columns.starts
+    first_col, tag_col, id_col, state_col, _prio_col, primary_col = columns.starts
     toks = _tokens(line)
 
     def starting_at(col):
