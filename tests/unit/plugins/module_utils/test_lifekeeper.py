@@ -422,7 +422,6 @@ def test_default_lkroot():
     assert LifeKeeper(FakeModule()).lkroot == '/opt/LifeKeeper' == lkmod.DEFAULT_LKROOT
 
 
-
 def test_a_status_row_that_cannot_be_read_is_an_unusable_answer_naming_the_command_and_row(root, make):
     text = 'BACKUP  TAG  ID  STATE  PRIO  PRIMARY\nnode2   a    x   ISP    1     node1\nnode2 b y z ISP 1 node1\n'
     _module, lk = make(root, extra={(root + '/bin/lcdstatus', '-e'): (0, text, '')})
