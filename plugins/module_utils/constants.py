@@ -50,12 +50,12 @@ DEFAULT_LCMPORT = 7365               # LCMPORT=0 (or unset) means this port
 HEARTBEAT_SETTINGS = ('LCMPORT', 'LCMHBEATTIME', 'LCMNUMHBEATS')
 
 # ---- run identifiers and time limits ---------------------------------------------------------
-RUN_ID_PATTERN = r'^[A-Za-z0-9._-]+$'
+RUN_ID_PATTERN = r'^[A-Za-z0-9._-]+\Z'   # \Z: '$' would accept a trailing newline
 RUN_ID_RE = re.compile(RUN_ID_PATTERN)
 # Longest timeout any option accepts (seconds): more is a mistake, not a wish.
 MAX_SECONDS = 7 * 24 * 3600
 
-_MAJOR_RE = re.compile(r'^\s*[vV]?(\d+)(?:\.|\s*$)')
+_MAJOR_RE = re.compile(r'^\s*[vV]?([0-9]+)(?:\.|\s*\Z)')   # [0-9]: \d also matches other scripts' digits
 
 
 def version_major(version):

@@ -13,9 +13,41 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.constants import DEFAULT_LCMPORT
+
 OWNED_BY_SETUP = ('LK_SERV_ENV',)
 _ASSIGNMENT = re.compile(r'^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$')
 CARRIED_HEADER = '# carried over from the previous installation by hatools.lifekeeper (check: may be obsolete)'
+_PORT_RE = re.compile(r'[0-9]{1,5}\Z')   # ASCII digits only: int() would also read '\u00b2' or '\u0669'
+
+
+class DefaultsFileError(ValueError):
+    """The defaults file cannot be used as it is; the message names the file and what is wrong."""
+
+
+def read(path):
+    """The text of the defaults file at path. IOError/OSError when it cannot be opened;
+    DefaultsFileError naming the file, the line and the byte when it is not UTF-8 text."""
+    with open(path, 'rb') as handle:
+        data = handle.read()
+    try:
+        return data.decode('utf-8')
+    except UnicodeDecodeError as exc:
+        raise DefaultsFileError('%s is not UTF-8 text: byte 0x%02x on line %d cannot be read'
+                                % (path, bytearray(data[exc.start:exc.start + 1])[0],
+                                   data[:exc.start].count(b'\n') + 1))
+
+
+def lcm_port(value, path):
+    """The port LCMPORT selects: unset, empty or 0 is the default port; else 1-65535 in ASCII
+    digits. DefaultsFileError naming the key, the value and the file otherwise."""
+    text = (value or '').strip()
+    if text in ('', '0'):
+        return DEFAULT_LCMPORT
+    if _PORT_RE.match(text) and 1 <= int(text) <= 65535:
+        return int(text)
+    raise DefaultsFileError('LCMPORT=%s in %s is not a port number: expected 1-65535 in digits 0-9, '
+                            'or 0 or nothing for the default port %d' % (value, path, DEFAULT_LCMPORT))
 
 
 def parse(text):

@@ -231,13 +231,22 @@ class LifeKeeper(object):
             return lkstatus.ClusterStatus(running=False, message='%s not found' % self.bin('lcdstatus'))
         argv = self._argv(['lcdstatus', '-e'])
         rc, out, err = self._run_argv(argv, check=False)
-        parsed = lkstatus.parse_short_status(out)
+        parsed = self._parse_short('lcdstatus -e', argv, rc, out, err)
         if not parsed.running and rc not in (0, 1):
             raise LifeKeeperError('lcdstatus -e failed (rc=%s): %s' % (rc, (err or out or '').strip()),
                                   cmd=argv, rc=rc, stdout=out, stderr=err)
         if not parsed.running and not parsed.message:
             parsed.message = (err or '').strip() or None
         return parsed
+
+    @staticmethod
+    def _parse_short(what, argv, rc, out, err):
+        """The short display parsed; a row that cannot be read makes the whole answer unusable."""
+        try:
+            return lkstatus.parse_short_status(out)
+        except ValueError as exc:
+            raise LifeKeeperError('%s answered nothing usable: %s' % (what, exc),
+                                  cmd=argv, rc=rc, stdout=out, stderr=err, unusable_answer=True)
 
     def long_status(self):
         """The long display (``lcdstatus`` without flags) parsed (status.LongStatus): resource
@@ -264,10 +273,10 @@ class LifeKeeper(object):
 
     def peer_status(self, peer):
         """``lcdstatus -d PEER -q`` parsed, or None when the peer does not answer usably."""
-        rc, out, _err = self.run(['lcdstatus', '-d', peer, '-q'], check=False)
+        rc, out, err = self.run(['lcdstatus', '-d', peer, '-q'], check=False)
         if rc != 0:
             return None
-        return lkstatus.parse_short_status(out)
+        return self._parse_short('lcdstatus -d %s -q' % peer, ['lcdstatus', '-d', peer, '-q'], rc, out, err)
 
     def mirror_status(self, tag):
         """``mirror_status TAG`` parsed strictly (status.MirrorStatus).

@@ -43,7 +43,7 @@ PROMPT_IDS = tuple(prompt_id for prompt_id, _phrase in PROMPTS)
 # brackets, or with a colon.
 COMPLETE_ENDINGS = (']', ':')
 KIT_LINE_RE = re.compile(r'^\s*\[(?P<mark>.)\]\s+(?P<name>\S+)')
-KIT_NAME_RE = re.compile(r'^steeleye-[A-Za-z0-9][A-Za-z0-9._+-]*$')
+KIT_NAME_RE = re.compile(r'^steeleye-[A-Za-z0-9][A-Za-z0-9._+-]*\Z')
 CONFIG_LINE_RE = re.compile(r'^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$')
 LIST_KEYS = ('RECOVERY_KITS', 'LICENSE_FILES')
 

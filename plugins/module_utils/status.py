@@ -15,14 +15,19 @@ has two sections, each introduced by a header line::
 
 The first column is ``LOCAL`` (``-q``) or ``BACKUP`` (``-e``; a run of dashes when
 there is no backup). TAG is indented one space per dependency level. Rows are split on
-whitespace (TAG and ID never contain spaces); the depth of a row is the column of its
+whitespace (a TAG never contains spaces); the depth of a row is the column of its
 TAG relative to the start of its first column, minus the smallest such offset in the
-section. Any other line (section titles, blank lines, messages) is ignored. Output
-without a resource header line means LifeKeeper is not running.
+section. A row whose words are not exactly the six columns (an ID with a blank, an empty
+PRIO) is read by the column positions of its header line; a row that cannot be read that
+way either makes the whole answer unusable (ValueError naming the row), never a shorter
+list. Blank lines and the documented section titles are skipped; lines before the first
+header are the message of a node where LifeKeeper is not running (output without a
+resource header line).
 
-The long display (``lcdstatus`` / ``lkcli status`` without -q/-e; layout [assumed],
-CONTRACTS.md section 1) is parsed by parse_long_status: it gives each resource's type
-(``app/type``), its dependencies, the communication paths and the node's name.
+The long display (``lcdstatus`` / ``lkcli status`` without -q/-e; the shapes of the vendor's
+published samples, tests/lksim/ASSUMPTIONS.md "Status displays") is parsed by
+parse_long_status: each resource's type (``app/type``), dependencies, priorities and
+equivalencies, the communication paths, the known machines and the node's name.
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -31,15 +36,21 @@ __metaclass__ = type
 import re
 
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.constants import (
-    FAILED_STATE, IN_SERVICE_STATES, MIRROR_IN_SYNC_STATE, STANDBY_STATE, is_mirror)
+    FAILED_STATE, IN_SERVICE_STATES, MIRROR_IN_SYNC_STATE, MIRROR_TYPE, STANDBY_STATE, is_mirror)
 
 FIRST_COLUMNS = {'LOCAL': 'local', 'BACKUP': 'backup'}
 RESOURCE_HEADER = ('TAG', 'ID', 'STATE', 'PRIO', 'PRIMARY')
 COMM_HEADER = ('MACHINE', 'NETWORK', 'ADDRESSES/DEVICE', 'STATE', 'PRIO')
 
 _TOKEN_RE = re.compile(r'\S+')
-_INT_RE = re.compile(r'^-?\d+$')
-_NOT_RUNNING_RE = re.compile(r'LifeKeeper is not running(?: on (?P<node>\S+?))?\.?\s*$')
+# [0-9], not \d: \d also matches other scripts' digits (int() reads '\u0669' as 9).
+_INT_RE = re.compile(r'^-?[0-9]+\Z')
+# Two texts: the one of issue 17 ("does not appear to be running", no public sample found) and
+# the older "is not running on NODE." (ASSUMPTIONS.md, section "Status displays").
+_NOT_RUNNING_RE = re.compile(r'LifeKeeper (?:does not appear to be|is not) running(?: on (?P<node>\S+?))?\.?\s*\Z')
+# Section titles printed around the two tables (documented samples; upper case: older layout).
+SHORT_TITLES = ('resource hierarchy information', 'communication status information',
+                'resource hierarchies', 'communication paths')
 
 
 class Resource(object):
@@ -247,41 +258,103 @@ def _link(resources, depths):
     return ordered
 
 
+class _Columns(object):
+    """Where each column of a table starts (and PRIO ends: it is right-aligned), from its header."""
+
+    def __init__(self, toks):
+        self.starts = [col for col, _word in toks]
+        self.prio_end = toks[-2][0] + len(toks[-2][1]) if len(toks) >= 2 else None
+
+
+def _unreadable(line, why):
+    return ValueError('unreadable status display row %r: %s' % (line.strip(), why))
+
+
+def _resource_by_columns(line, columns):
+    """(first, first_col, tag, tag_col, id, state, prio text, primary) of a resource row read by
+    the positions of its header (BACKUP/LOCAL TAG ID STATE PRIO PRIMARY); ValueError when the
+    row does not fit them (the values would be guesses)."""
+    first_col, tag_col, id_col, state_col, _prio_col, primary_col = columns.starts
+    toks = _tokens(line)
+
+    def starting_at(col):
+        return [tok for tok in toks if tok[0] == col]
+
+    if not toks or toks[0][0] != first_col:
+        raise _unreadable(line, 'its first column does not start under the header')
+    tag = [tok for tok in toks if tag_col <= tok[0] < id_col]
+    if len(tag) != 1 or toks[1] != tag[0]:
+        raise _unreadable(line, 'no single TAG word between the TAG and ID columns')
+    state = starting_at(state_col)
+    primary = [tok for tok in toks if tok[0] >= primary_col]
+    if not state or not primary or len(primary) != 1 or primary[0][0] != primary_col:
+        raise _unreadable(line, 'STATE or PRIMARY not under their headers')
+    ident = line[id_col:state_col]
+    if line[id_col - 1:id_col] not in (' ', '') or not ident.strip() or ident[:1].isspace() \
+            or line[state_col - 1:state_col] != ' ':
+        raise _unreadable(line, 'ID does not fill its column')
+    between = [tok for tok in toks if state[0][0] < tok[0] < primary_col]
+    if len(between) > 1 or (between and between[0][0] + len(between[0][1]) != columns.prio_end):
+        raise _unreadable(line, 'PRIO not right-aligned under its header')
+    prio = between[0][1] if between else ''
+    return (toks[0][1], toks[0][0], tag[0][1], tag[0][0], ident.strip(), state[0][1], prio, primary[0][1])
+
+
+def _resource_row(line, toks, columns):
+    """The values of a resource row: six words, or the header's column positions."""
+    words = [tok for _col, tok in toks]
+    if len(words) == 6 and _to_int(words[4]) is not None:
+        return (words[0], toks[0][0], words[1], toks[1][0], words[2], words[3], words[4], words[5])
+    values = _resource_by_columns(line, columns)
+    if values[6] and _to_int(values[6]) is None:
+        raise _unreadable(line, 'PRIO %r is not a number' % values[6])
+    return values
+
+
 def parse_short_status(text):
-    """Parse the short status display into a ClusterStatus."""
+    """Parse the short status display into a ClusterStatus.
+
+    Raises ValueError naming the row when a row of either table cannot be read.
+    """
     text = text or ''
     section = None
     layout = None
     local_node = None
+    columns = None
     rows = []  # (Resource, offset)
     paths = []
     other = []
-    for line in text.splitlines():
-        toks = _tokens(line.rstrip('\r'))
+    for raw in text.splitlines():
+        line = raw.rstrip('\r')
+        toks = _tokens(line)
         words = [tok for _col, tok in toks]
         if not words:
             continue
         if _is_resource_header(words):
             section = 'resources'
             layout = FIRST_COLUMNS[words[0]]
+            columns = _Columns(toks)
             continue
         if _is_comm_header(words):
             section = 'comm'
             continue
-        if section == 'resources' and len(words) == 6 and _to_int(words[4]) is not None:
-            first_col, first = toks[0]
-            tag_col = toks[1][0]
-            res = Resource(tag=words[1], id=words[2], state=words[3], priority=_to_int(words[4]),
-                           primary=words[5], first=first)
+        if section is None:
+            other.append(line.strip())
+            continue
+        if ' '.join(words).lower() in SHORT_TITLES:
+            continue
+        if section == 'resources':
+            first, first_col, tag, tag_col, ident, state, prio, primary = _resource_row(line, toks, columns)
+            res = Resource(tag=tag, id=ident, state=state, priority=_to_int(prio), primary=primary, first=first)
             rows.append((res, tag_col - first_col))
             if layout == 'local' and local_node is None:
                 local_node = first
             continue
-        if section == 'comm' and len(words) == 5:
-            paths.append(CommPath(machine=words[0], network=words[1], addresses=words[2],
-                                  state=words[3], priority=_to_int(words[4])))
-            continue
-        other.append(line.strip())
+        if len(words) != 5:
+            raise _unreadable(line, 'a communication path row has five columns '
+                                    '(MACHINE NETWORK ADDRESSES/DEVICE STATE PRIO)')
+        paths.append(CommPath(machine=words[0], network=words[1], addresses=words[2],
+                              state=words[3], priority=_to_int(words[4])))
 
     if layout is None:
         message = '\n'.join(other) or None
@@ -422,33 +495,52 @@ def parse_package_list(text):
 
 
 # ---- the long display ---------------------------------------------------------------------------
-_LONG_RESOURCE_RE = re.compile(r'^(?P<tag>\S+):\s+(?=id=)(?P<rest>.*)$')
+# The layout follows the vendor's published samples (fixtures long_genapp_route.txt,
+# long_steeleye_tail.txt, long_sps8102_detailed.txt); detail lines are matched by their keywords
+# whatever their indentation, since the documented copies have lost it.
+_LONG_RESOURCE_RE = re.compile(r'^(?P<tag>\S+):\s+(?=id=)(?P<rest>.*)\Z')
 _LONG_KEYS_RE = re.compile(r'(?:^|\s)(id|app|type|state)=')
-_LONG_DETAIL_RE = re.compile(r'^\s+(initialize|info|reason)=(.*)$')
-_LONG_DEPENDS_RE = re.compile(r'^\s+depends on resources:\s*(.*)$')
-_LONG_MACHINE_RE = re.compile(r'^Resource hierarchies for machine "(?P<node>[^"]+)":\s*$')
-_LONG_PATH_RE = re.compile(r'^\s+to machine=')
+_LONG_DETAIL_RE = re.compile(r'^\s*(initialize|info|reason)=(.*)\Z')
+_LONG_DEPENDS_RE = re.compile(r'^\s*depends on resources:\s*(.*)\Z', re.IGNORECASE)
+_LONG_DEPENDENTS_RE = re.compile(r'^\s*these resources are dependent:\s*(.*)\Z', re.IGNORECASE)
+_LONG_LOCAL_PRIO_RE = re.compile(r'^\s*Local priority\s*=\s*(-?[0-9]+)\s*\Z')
+_LONG_EQUIV_RE = re.compile(r'^\s*SHARED equivalency with (?:resource )?"?(?P<tag>[^\s"]+)"? on (?:machine )?'
+                            r'"?(?P<machine>[^\s",]+)"?,?\s+priority\s*=\s*(?P<prio>-?[0-9]+)\s*\Z')
+_LONG_FAILOVER_RE = re.compile(r'^\s*FAILOVER (ALLOWED|INHIBITED)\s*\Z')
+_LONG_ROOT_RE = re.compile(r'^\s*ROOT of RESOURCE HIERARCHY\s*\Z', re.IGNORECASE)
+_LONG_MACHINE_RE = re.compile(r'^Resource hierarchies for machine "(?P<node>[^"]+)":\s*\Z')
+_LONG_KNOWN_TITLE = 'The following LifeKeeper machines are known:'
+_LONG_KNOWN_RE = re.compile(r'^\s*machine=(?P<machine>\S+)\s+state=(?P<state>\S+)\s*\Z')
+_LONG_PATH_RE = re.compile(r'^\s*to machine=')
 _LONG_PAIR_RE = re.compile(r'(#?[A-Za-z_]+)=("[^"]*"|\S+)')
-_LONG_STRATEGY_RE = re.compile(r'^The shutdown strategy is set to:\s*(.*?)\.?\s*$')
+_LONG_STRATEGY_RE = re.compile(r'^The shutdown strategy is set to:\s*(.*?)\.?\s*\Z')
 _LONG_FLAGS_TITLE = 'The following LifeKeeper flags are on:'
 _LONG_SECTIONS = ('Resource Hierarchy Information', 'Communication Status Information',
                   'LifeKeeper Flags', 'Shutdown Strategy')
 LONG_REQUIRED_KEYS = ('id', 'app', 'type', 'state')
 
 
+def _tag_list(text):
+    return [tag for tag in re.split(r'[,\s]+', text) if tag]
+
+
 class LongResource(object):
     """One resource of the long display."""
 
-    def __init__(self, tag, fields):
+    def __init__(self, tag, fields, root=False):
         self.tag = tag
         self.id = fields['id']
         self.app = fields['app']
         self.kind = fields['type']
         self.state = fields['state']
+        self.root = root
         self.initialize = None
         self.info = None
         self.reason = None
         self.depends_on = []
+        self.dependents = []
+        self.local_priority = None
+        self.equivalencies = []
 
     @property
     def type(self):
@@ -458,18 +550,21 @@ class LongResource(object):
     def as_dict(self):
         return {'tag': self.tag, 'id': self.id, 'app': self.app, 'type': self.type, 'state': self.state,
                 'initialize': self.initialize, 'info': self.info, 'reason': self.reason,
-                'depends_on': list(self.depends_on)}
+                'depends_on': list(self.depends_on), 'dependents': list(self.dependents), 'root': self.root,
+                'local_priority': self.local_priority, 'equivalencies': [dict(e) for e in self.equivalencies]}
 
 
 class LongStatus(_Display):
-    """Parsed long display: running, node, resources (display order), comm_paths, flags, strategy."""
+    """Parsed long display: running, node, resources (display order), comm_paths, the known
+    machines ({machine, state}), flags, strategy."""
 
     def __init__(self, running=False, node=None, resources=None, comm_paths=None, flags=None,
-                 shutdown_strategy=None, message=None):
+                 shutdown_strategy=None, message=None, machines=None):
         self.running = running
         self.node = node
         self.resources = resources if resources is not None else []
         self.comm_paths = comm_paths if comm_paths is not None else []
+        self.machines = machines if machines is not None else []
         self.flags = flags if flags is not None else []
         self.shutdown_strategy = shutdown_strategy
         self.message = message
@@ -480,6 +575,11 @@ class LongStatus(_Display):
 
     def parents(self, tag):
         return [res.tag for res in self.resources if tag in res.depends_on]
+
+    @property
+    def mirrors(self):
+        """Tags of the mirror resources (type scsi/netraid), in display order."""
+        return [res.tag for res in self.resources if res.type == MIRROR_TYPE]
 
 
 def _long_fields(rest):
@@ -492,8 +592,11 @@ def _long_fields(rest):
     return fields
 
 
-def _long_path(line):
-    pairs = dict((key, value.strip('"')) for key, value in _LONG_PAIR_RE.findall(line))
+def _long_pairs(line):
+    return dict((key, value.strip('"')) for key, value in _LONG_PAIR_RE.findall(line))
+
+
+def _long_path(pairs):
     downs = pairs.get('#comm_downs')
     path = CommPath(machine=pairs.get('machine'), network=pairs.get('type'), addresses=pairs.get('addresses'),
                     state=pairs.get('state'), priority=_to_int(pairs.get('priority') or ''))
@@ -501,24 +604,63 @@ def _long_path(line):
     return path
 
 
-def parse_long_status(text):
-    """Parse the long status display (CONTRACTS.md section 1) into a LongStatus.
+def _long_detail(current, line):
+    """Apply a detail line to the current resource; False when line is none of them."""
+    match = _LONG_DETAIL_RE.match(line)
+    if match:
+        setattr(current, match.group(1), match.group(2).strip())
+        return True
+    match = _LONG_DEPENDS_RE.match(line)
+    if match:
+        current.depends_on.extend(tag for tag in _tag_list(match.group(1)) if tag not in current.depends_on)
+        return True
+    match = _LONG_DEPENDENTS_RE.match(line)
+    if match:
+        current.dependents.extend(tag for tag in _tag_list(match.group(1)) if tag not in current.dependents)
+        return True
+    match = _LONG_LOCAL_PRIO_RE.match(line)
+    if match:
+        current.local_priority = int(match.group(1))
+        return True
+    match = _LONG_EQUIV_RE.match(line)
+    if match:
+        current.equivalencies.append({'tag': match.group('tag'), 'machine': match.group('machine'),
+                                      'priority': int(match.group('prio')), 'failover': None})
+        return True
+    match = _LONG_FAILOVER_RE.match(line)
+    if match and current.equivalencies:
+        current.equivalencies[-1]['failover'] = match.group(1).lower()
+        return True
+    return False
 
-    A resource line is ``TAG: id=... app=... type=... state=...`` (a value runs to the next key);
-    the indented lines below it give initialize, info, reason and ``depends on resources:`` (tags
-    separated by commas and/or spaces). Unknown lines are ignored. Raises ValueError when a tag
-    appears twice or a resource line lacks id, app, type or state. Output without any resource
-    section is "not running": its text is the message (the node taken from it when named).
+
+def parse_long_status(text):
+    """Parse the long status display into a LongStatus.
+
+    A resource line is ``TAG: id=... app=... type=... state=...`` (a value runs to the next key),
+    after a ``ROOT of RESOURCE HIERARCHY`` line for a root; the lines below it give initialize,
+    info, reason, ``depends on resources:`` (tags separated by commas and/or spaces), ``These
+    resources are dependent:``, ``Local priority = N``, ``SHARED equivalency with ... priority =
+    N`` and ``FAILOVER ALLOWED``/``INHIBITED`` (of the equivalency above it). A communication path
+    is ``to machine=... type=... addresses=...`` with ``state="..." priority=... #comm_downs=...``
+    on the same line or the next one. ``The following LifeKeeper machines are known:`` lists
+    ``machine=NAME state=STATE``. Unknown lines are ignored. Raises ValueError when a tag appears
+    twice or a resource line lacks id, app, type or state. Output without any resource section is
+    "not running": its text is the message (the node taken from it when named).
     """
     text = text or ''
     node = None
     resources = []
     by_tag = {}
     paths = []
+    machines = []
     flags = []
     strategy = None
     current = None
+    open_path = None  # a path whose state is still to come on the next line
     in_flags = False
+    in_machines = False
+    root_next = False
     seen_section = False
     other = []
     for raw in text.splitlines():
@@ -526,6 +668,18 @@ def parse_long_status(text):
         stripped = line.strip()
         if not stripped:
             continue
+        if open_path is not None:
+            pending, open_path = open_path, None
+            if 'state=' in stripped and not _LONG_PATH_RE.match(line):
+                pending.update(_long_pairs(stripped))
+                paths[-1] = _long_path(pending)
+                continue
+        if in_machines:
+            match = _LONG_KNOWN_RE.match(line)
+            if match:
+                machines.append({'machine': match.group('machine'), 'state': match.group('state')})
+                continue
+            in_machines = False
         if stripped in _LONG_SECTIONS:
             seen_section = True
             in_flags = False
@@ -536,6 +690,10 @@ def parse_long_status(text):
             node = match.group('node')
             seen_section = True
             continue
+        if _LONG_ROOT_RE.match(line):
+            root_next = True
+            current = None
+            continue
         match = _LONG_RESOURCE_RE.match(line)
         if match:
             tag = match.group('tag')
@@ -545,22 +703,23 @@ def parse_long_status(text):
                 raise ValueError('resource line of %s lacks %s: %r' % (tag, ', '.join(lacking), stripped))
             if tag in by_tag:
                 raise ValueError('tag %s appears twice in the long status display' % tag)
-            current = LongResource(tag, fields)
+            current = LongResource(tag, fields, root=root_next)
+            root_next = False
             by_tag[tag] = current
             resources.append(current)
             in_flags = False
             continue
-        if current is not None and line[:1].isspace():
-            match = _LONG_DETAIL_RE.match(line)
-            if match:
-                setattr(current, match.group(1), match.group(2).strip())
-                continue
-            match = _LONG_DEPENDS_RE.match(line)
-            if match:
-                current.depends_on = [tag for tag in re.split(r'[,\s]+', match.group(1)) if tag]
-                continue
+        if current is not None and _long_detail(current, line):
+            continue
         if _LONG_PATH_RE.match(line):
-            paths.append(_long_path(line))
+            pairs = _long_pairs(stripped)
+            paths.append(_long_path(pairs))
+            if 'state' not in pairs:
+                open_path = pairs
+            current = None
+            continue
+        if stripped == _LONG_KNOWN_TITLE:
+            in_machines = True
             current = None
             continue
         if stripped == _LONG_FLAGS_TITLE:
@@ -587,4 +746,4 @@ def parse_long_status(text):
                 break
         return LongStatus(running=False, node=node, message=message)
     return LongStatus(running=True, node=node, resources=resources, comm_paths=paths, flags=flags,
-                      shutdown_strategy=strategy)
+                      shutdown_strategy=strategy, machines=machines)

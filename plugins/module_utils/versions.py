@@ -15,7 +15,7 @@ import re
 
 ACCEPTED_FORM = 'N.N.N (for example 9.9.0)'
 
-_VERSION_RE = re.compile(r'^\s*[vV]?(\d+)\.(\d+)(?:\.(\d+))?\s*$')
+_VERSION_RE = re.compile(r'^\s*[vV]?([0-9]+)\.([0-9]+)(?:\.([0-9]+))?\s*\Z')   # [0-9]: \d reads '\u0669' as 9
 
 # (target pattern, source patterns, where the rule comes from)
 # A pattern is "X.Y.Z" (exact) or "X.Y.x" (any patch level of X.Y).

@@ -273,10 +273,11 @@ class LkBackup(LkModule):
         new_text = None
         if self.params['defaults'] == 'merge':
             try:
-                with open(defaults_file) as handle:
-                    new_text = handle.read()
+                new_text = defaults_file_utils.read(defaults_file)
             except (IOError, OSError) as exc:
                 raise LifeKeeperError('defaults=merge needs the new %s: %s' % (defaults_file, exc.strerror or exc))
+            except defaults_file_utils.DefaultsFileError as exc:
+                raise LifeKeeperError('defaults=merge needs the new %s: %s; nothing was restored' % (defaults_file, exc))
         self.run_lkbackup(['-x', '-f', archive])
         if new_text is not None:
             self.merge_defaults(defaults_file, new_text)
@@ -284,10 +285,13 @@ class LkBackup(LkModule):
     def merge_defaults(self, defaults_file, new_text):
         """Keep the new defaults file (written by setup) with the old values carried over."""
         try:
-            with open(defaults_file) as handle:
-                old_text = handle.read()
+            old_text = defaults_file_utils.read(defaults_file)
         except (IOError, OSError):
             old_text = ''
+        except defaults_file_utils.DefaultsFileError as exc:
+            raise LifeKeeperError('the archive was restored (lkbackup -x ran), but the %s it put back cannot be '
+                                  'merged: %s; the file holds the archive\'s version now, the new release\'s '
+                                  'text is in defaults_new_text' % (defaults_file, exc), defaults_new_text=new_text)
         merged, changes = defaults_file_utils.merge(new_text, old_text)
         try:
             files.write_atomic(defaults_file, merged, mode=0o644)

@@ -312,7 +312,7 @@ from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper impo
 
 TAIL_LINES = 20
 ISO_NAME_RE = re.compile(r'^LKL_V([0-9][0-9.]*?)_')
-IMG_NAME_RE = re.compile(r'^sps_(.+)\.img$')
+IMG_NAME_RE = re.compile(r'^sps_(.+)\.img\Z')
 # Where installed licence keys are (module-level so that tests can point it elsewhere).
 LICENSE_KEY_DIR = LICENSE_DIR
 

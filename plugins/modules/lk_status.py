@@ -51,7 +51,12 @@ options:
       - V(tags_in_service) every tag in O(tags) is ISP on this node.
       - V(paths_alive) there is at least one communication path and all are ALIVE.
       - V(mirrors_in_sync) every mirror resource (type C(scsi/netraid)) has all its targets in
-        sync (C(mirror_status)); a mirror whose state cannot be read counts as not in sync.
+        sync (C(mirror_status)); a mirror whose state cannot be read counts as not in sync, and so
+        does a mirror the long display shows but C(lcdstatus -e) does not (the long display is
+        read again at every poll to cross-check).
+      - A row of C(lcdstatus -e) that cannot be read makes the whole answer unusable, never a
+        shorter list; the result is RV(answered=false) with RV(message) naming the row, and
+        "not yet" while waiting.
       - Every condition except V(ready) also needs LifeKeeper running.
     type: list
     elements: str
@@ -307,7 +312,10 @@ settings:
       description: Missed heartbeats before a path is DEAD, as written.
       type: str
     lcm_port:
-      description: The port LifeKeeper uses (LCMPORT, 7365 when it is 0 or not set; null when it is not a number).
+      description:
+        - The port LifeKeeper uses (LCMPORT, 7365 when it is 0 or not set).
+        - An LCMPORT that is not a port number (1-65535 in digits 0-9), or a defaults file that is
+          not UTF-8 text, fails the module naming the file and the value.
       type: int
   sample: {LCMPORT: '0', LCMHBEATTIME: '5', LCMNUMHBEATS: '3', lcm_port: 7365}
 message:
@@ -316,7 +324,7 @@ message:
       why a status command gave no usable answer (naming the command).
   returned: always
   type: str
-  sample: LifeKeeper is not running on node1.
+  sample: LifeKeeper does not appear to be running.
 missing:
   description: Conditions of O(wait_for) that did not hold at the last poll (empty on success).
   returned: always
@@ -344,7 +352,7 @@ from ansible_collections.hatools.lifekeeper.plugins.module_utils import defaults
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import status as lkstatus
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.base import LkModule
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.constants import (
-    ACTIVE_STATE, DEFAULT_LCMPORT, DEFAULTS_FILE, HEARTBEAT_SETTINGS, MIRROR_IN_SYNC_STATE, STANDBY_STATE,
+    ACTIVE_STATE, DEFAULTS_FILE, HEARTBEAT_SETTINGS, MIRROR_IN_SYNC_STATE, STANDBY_STATE,
     local_node_name)
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import LifeKeeperError
 
@@ -352,10 +360,11 @@ CONDITIONS = ['ready', 'local_resources_osu', 'tags_in_service', 'paths_alive', 
 
 
 def read_settings(path):
-    """{LCMPORT, LCMHBEATTIME, LCMNUMHBEATS (strings or None), lcm_port (int or None)} of a defaults file."""
+    """{LCMPORT, LCMHBEATTIME, LCMNUMHBEATS (strings or None), lcm_port (int)} of a defaults file
+    (a missing file: nothing set). ValueError naming the file when it is not UTF-8 or LCMPORT is
+    not a port number."""
     try:
-        with open(path) as handle:
-            values = defaults_file_utils.parse(handle.read())
+        values = defaults_file_utils.parse(defaults_file_utils.read(path))
     except (IOError, OSError):
         values = {}
     settings = {}
@@ -364,11 +373,7 @@ def read_settings(path):
         if value is not None and len(value) >= 2 and value[0] == value[-1] and value[0] in '"\'':
             value = value[1:-1]
         settings[key] = value
-    port = settings['LCMPORT']
-    if port is None or port.strip() in ('', '0'):
-        settings['lcm_port'] = DEFAULT_LCMPORT
-    else:
-        settings['lcm_port'] = int(port) if port.strip().isdigit() else None
+    settings['lcm_port'] = defaults_file_utils.lcm_port(settings['LCMPORT'], path)
     return settings
 
 
@@ -395,6 +400,7 @@ class LkStatus(LkModule):
         self.tags = self.params['tags'] or []
         self.types = {}
         self.node = None
+        self.long = None
 
     def validate(self):
         if 'tags_in_service' in self.wait_for and not self.tags:
@@ -425,11 +431,13 @@ class LkStatus(LkModule):
         return None
 
     def long_display(self, problems):
-        """Types and the node name from the long display (cached; read again for new tags)."""
+        """Types and the node name from the long display (cached; read again for new tags, and
+        at every poll when waiting for mirrors_in_sync: its mirrors are cross-checked)."""
         parsed = self.ask(problems, 'lcdstatus (long display)', self.lk.long_status)
         if parsed is not None:
             self.types.update(parsed.types())
             self.node = parsed.node or self.node
+            self.long = parsed
         return parsed
 
     def read(self, installation):
@@ -446,7 +454,8 @@ class LkStatus(LkModule):
         problems = []
         state['problems'] = problems
         running = self.ask(problems, 'lktest', lk.running)
-        if self.node is None:
+        long_read = self.node is None
+        if long_read:
             self.long_display(problems)
         if running is None:
             state['blocked'] = 'no usable answer (%s)' % problems[-1]
@@ -463,7 +472,7 @@ class LkStatus(LkModule):
         if not cluster.running:
             state['message'] = cluster.message
             return self.unanswered(state), cluster
-        if any(tag not in self.types for tag in cluster.tags):
+        if not long_read and (any(tag not in self.types for tag in cluster.tags) or 'mirrors_in_sync' in self.wait_for):
             self.long_display(problems)
         cluster.apply_types(self.types)
         state['resources'] = [res.as_dict() for res in cluster.resources]
@@ -488,9 +497,15 @@ class LkStatus(LkModule):
     def mirrors(self, cluster, problems):
         """mirror_status of every mirror (by type). An answer that cannot be used (about another
         tag, or without target rows, as on a node whose peer was removed by rmlk) is an unknown
-        mirror, never in sync; a command that fails or times out is also LifeKeeper not
-        answering (problems)."""
+        mirror, never in sync, and so is a mirror of the long display missing from lcdstatus -e;
+        a command that fails or times out is also LifeKeeper not answering (problems)."""
         records = []
+        # Cross-check: a mirror the long display shows but lcdstatus -e does not is never in sync.
+        long_only = [tag for tag in (self.long.mirrors if self.long is not None and self.long.running else [])
+                     if tag not in cluster.mirrors]
+        for tag in long_only:
+            records.append(lkstatus.unknown_mirror(tag, 'the long display (lcdstatus) shows mirror %s, '
+                                                        'lcdstatus -e does not' % tag))
         for tag in cluster.mirrors:
             try:
                 records.append(self.lk.mirror_status(tag).as_dict())

@@ -25,8 +25,9 @@ from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.values import t
 HOOK_POINTS = ('before_evacuate', 'after_evacuate', 'after_update', 'before_placement', 'after_placement',
                'on_failure')
 MEMBER_KEYS = ('pool', 'address', 'port', 'name', 'partition', 'node', 'hierarchy')
-NAME_RE = re.compile(r'^[A-Za-z0-9_.:%-]+$')
-RETRY_AFTER_RE = re.compile(r'(set static::lk_maint_retry_after )(\d+)')
+NAME_RE = re.compile(r'^[A-Za-z0-9_.:%-]+\Z')   # \Z: '$' would accept a trailing newline
+RETRY_AFTER_RE = re.compile(r'(set static::lk_maint_retry_after )([0-9]+)')
+DIGITS_RE = re.compile(r'[0-9]+\Z')   # not str.isdigit(): it is True for '\u00b2', which int() refuses
 
 
 def _fail(msg):
@@ -63,7 +64,7 @@ def _uri(path):
 def _port(value, what):
     if isinstance(value, bool):
         _fail('%s must be a port number 0-65535, got %r' % (what, value))
-    if isinstance(value, string_types) and value.strip().isdigit():
+    if isinstance(value, string_types) and DIGITS_RE.match(value.strip()):
         value = int(value.strip())
     if not isinstance(value, integer_types) or not 0 <= value <= 65535:
         _fail('%s must be a port number 0-65535, got %r' % (what, value))
@@ -452,7 +453,7 @@ def api_errors(results, ok=(200,), loop_var='lk_bigip_m', label='key'):
 
 def irule(content, retry_after):
     """The shipped maintenance iRule with RULE_INIT's Retry-After seconds set to retry_after."""
-    if isinstance(retry_after, bool) or not str(retry_after).strip().isdigit() or \
+    if isinstance(retry_after, bool) or not DIGITS_RE.match(str(retry_after).strip()) or \
             not 1 <= int(str(retry_after).strip()) <= 86400:
         _fail('lk_bigip_retry_after must be 1-86400 seconds, got %r' % (retry_after,))
     retry_after = int(str(retry_after).strip())

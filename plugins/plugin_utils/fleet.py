@@ -15,6 +15,8 @@ playbook when every host of a batch failed, and the controller's rescue comes af
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import re
+
 KEEPER = '__lk_fleet_keeper_%d'
 ALL_WORDS = ('', 'all')
 
@@ -26,7 +28,7 @@ def _count(value, name, minimum, allowed):
         number = value
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and re.match(r'[0-9]+\Z', value.strip()):   # not isdigit(): True for '\u00b2'
         number = int(value.strip())
     else:
         raise ValueError('%s is %r: expected %s' % (name, value, allowed))

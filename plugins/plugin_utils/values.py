@@ -21,7 +21,7 @@ from ansible_collections.hatools.lifekeeper.plugins.module_utils.constants impor
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import ACCEPTED_FORM, parse_version
 
 HOP_KEYS = ('version', 'media', 'media_sha256')
-_SHA256 = re.compile(r'^[0-9a-fA-F]{64}$')
+_SHA256 = re.compile(r'^[0-9a-fA-F]{64}\Z')
 
 
 def refuse_bad_values(func):

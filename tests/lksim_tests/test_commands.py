@@ -129,4 +129,4 @@ def test_lcd_tools_without_daemon(tmp_path):
     assert rows == ["solo:gen:app:lonely:x:ISP:1", "solo:gen:app:shared:y:OSU:10"]
     assert run("sys_list").stdout == "solo\npeer\n"
     assert run("net_list", "-f", ":").stdout == "solo:peer:TCP:127.0.0.11:127.0.0.12:1\n"
-    assert run("lcdstatus", "-q").stdout == "LifeKeeper is not running on solo.\n"
+    assert run("lcdstatus", "-q").stdout == "LifeKeeper does not appear to be running.\n"

@@ -6,32 +6,50 @@ import pytest
 from conftest import one_hierarchy, wait_for
 from lksim import cluster, lcd
 
-# CONTRACTS.md section 1, verbatim: what node1 of the default preset prints.
+# What node1 of the default preset prints: the shapes of the vendor's published samples
+# (ASSUMPTIONS.md, "Status displays"), verbatim where a sample shows them.
 CONTRACT_SAMPLE = '''\
 Resource Hierarchy Information
 
 Resource hierarchies for machine "node1":
 
+ROOT of RESOURCE HIERARCHY
 app-web: id=app-web app=gen type=app state=ISP
         initialize=(AUTORES_ISP) automatic restore to IN-SERVICE by LifeKeeper
         info=app-web
         reason=restore action has succeeded
         depends on resources: ip-10.0.0.50,datarep-data
+        Local priority = 1
+        SHARED equivalency with resource app-web on machine node2, priority = 10
+                FAILOVER ALLOWED
 
 ip-10.0.0.50: id=IP-10.0.0.50 app=comm type=ip state=ISP
         initialize=(AUTORES_ISP) automatic restore to IN-SERVICE by LifeKeeper
         info=10.0.0.50
         reason=restore action has succeeded
+        These resources are dependent: app-web
+        Local priority = 1
+        SHARED equivalency with resource ip-10.0.0.50 on machine node2, priority = 10
+                FAILOVER ALLOWED
 
 datarep-data: id=/data app=scsi type=netraid state=ISP
         initialize=(AUTORES_ISP) automatic restore to IN-SERVICE by LifeKeeper
         info=/data
         reason=restore action has succeeded
+        These resources are dependent: app-web
+        Local priority = 1
+        SHARED equivalency with resource datarep-data on machine node2, priority = 10
+                FAILOVER ALLOWED
 
 Communication Status Information
 
+The following LifeKeeper machines are known:
+        machine=node1 state=ALIVE
+        machine=node2 state=ALIVE
+
 Network and TTY communication paths from machine "node1":
-        to machine=node2 type=TCP addresses=127.0.0.11/127.0.0.12 state="ALIVE" priority=1 #comm_downs=0
+        to machine=node2 type=TCP addresses=127.0.0.11/127.0.0.12
+                state="ALIVE" priority=1 #comm_downs=0
 
 LifeKeeper Flags
 
@@ -41,6 +59,7 @@ Shutdown Strategy
 
 The shutdown strategy is set to: do not switch over resources (default).
 '''
+NOT_RUNNING = "LifeKeeper does not appear to be running.\n"
 
 RESOURCE_LINE = re.compile(r"^(\S+):\s+id=")
 
@@ -74,8 +93,10 @@ def test_long_display_is_the_contract_sample(make_cluster):
         "datarep-data": {"id": "/data", "app": "scsi", "type": "netraid", "state": "OSU"}}
     assert "reason=" not in standby
     assert 'Resource hierarchies for machine "node2":' in standby
-    assert ('to machine=node1 type=TCP addresses=127.0.0.12/127.0.0.11 state="ALIVE" priority=1 '
-            '#comm_downs=0') in standby
+    assert ('        to machine=node1 type=TCP addresses=127.0.0.12/127.0.0.11\n'
+            '                state="ALIVE" priority=1 #comm_downs=0\n') in standby
+    assert "        Local priority = 10\n" in standby
+    assert "        SHARED equivalency with resource app-web on machine node1, priority = 1\n" in standby
 
 
 SHARED_CHILD = one_hierarchy([
@@ -104,11 +125,11 @@ def test_each_resource_once_types_info_subtree_and_comm_downs(make_cluster):
     # a crash of the peer: the path goes DEAD and is counted
     assert wait_for(lambda: lk.path_states("node1").get("node2") == "ALIVE", 5)
     assert lk.lksim("node", "kill", "--dir", lk.dir, "node2").returncode == 0
-    assert wait_for(lambda: 'state="DEAD" priority=1 #comm_downs=1'
+    assert wait_for(lambda: '\n                state="DEAD" priority=1 #comm_downs=1\n'
                     in lk.run("node1", "lcdstatus").stdout, 10)
     # not running: the one-line message, like the short form
-    assert lk.run("node2", "lcdstatus").stdout == "LifeKeeper is not running on node2.\n"
-    assert lk.run("node2", "lkcli", "status").stdout == "LifeKeeper is not running on node2.\n"
+    assert lk.run("node2", "lcdstatus").stdout == NOT_RUNNING
+    assert lk.run("node2", "lkcli", "status").stdout == NOT_RUNNING
 
 
 def test_long_display_during_start_shows_illstate_without_reason(make_cluster):

@@ -57,28 +57,58 @@ REASONS = {"ISP": "restore action has succeeded", "ISU": "restore action has suc
            "OSF": "restore action has failed"}
 SHUTDOWN_STRATEGY = "do not switch over resources (default)"
 DETAIL_INDENT = " " * 8
+# The vendor's texts (published samples: ASSUMPTIONS.md, "Status displays").
+ROOT_LINE = "ROOT of RESOURCE HIERARCHY"
+NOT_RUNNING = "LifeKeeper does not appear to be running."
 
 
-def _long_resource(view, tag):
-    """Lines of one resource of the long display (CONTRACTS.md section 1)."""
+def machine_states(data):
+    """{machine: ALIVE|DEAD}: this node, and each peer ALIVE when a path to it is ALIVE."""
+    states = {data["node"]: "ALIVE"}
+    for name in sorted(data.get("systems", {})):
+        if name != data["node"]:
+            states[name] = "DEAD"
+    for path in data.get("comm_paths", []):
+        if path.get("state") == "ALIVE":
+            states[path["machine"]] = "ALIVE"
+        else:
+            states.setdefault(path["machine"], "DEAD")
+    return states
+
+
+def _long_resource(view, tag, machines):
+    """Lines of one resource of the long display (layout: ASSUMPTIONS.md, "Status displays")."""
     res = view.get(tag)
     app, kind = view.app_type(tag)
-    lines = ["%s: id=%s app=%s type=%s state=%s" % (tag, res["id"], app, kind, res["state"]),
-             DETAIL_INDENT + "initialize=" + INITIALIZE,
-             DETAIL_INDENT + "info=%s" % res.get("info", res["id"])]
+    lines = []
+    if not view.parents(tag):
+        lines.append(ROOT_LINE)
+    lines.extend(["%s: id=%s app=%s type=%s state=%s" % (tag, res["id"], app, kind, res["state"]),
+                  DETAIL_INDENT + "initialize=" + INITIALIZE,
+                  DETAIL_INDENT + "info=%s" % res.get("info", res["id"])])
     if res["state"] in REASONS:
         lines.append(DETAIL_INDENT + "reason=" + REASONS[res["state"]])
     if view.children(tag):
         lines.append(DETAIL_INDENT + "depends on resources: " + ",".join(view.children(tag)))
+    if view.parents(tag):
+        lines.append(DETAIL_INDENT + "These resources are dependent: " + " ".join(view.parents(tag)))
+    if view.priority(tag) is not None:
+        lines.append(DETAIL_INDENT + "Local priority = %d" % view.priority(tag))
+    for system in view.equivalent_systems(tag):
+        lines.append(DETAIL_INDENT + "SHARED equivalency with resource %s on machine %s, priority = %d"
+                     % (tag, system, view.priority(tag, system)))
+        lines.append(DETAIL_INDENT * 2 + "FAILOVER %s"
+                     % ("ALLOWED" if machines.get(system) == "ALIVE" else "INHIBITED"))
     return lines
 
 
 def render_long(data, root=None):
     """Text of the long display (lcdstatus without -q/-e, lkcli status without flags).
 
-    Each resource once, in display order (one under its first parent only); the layout
-    is the one of CONTRACTS.md section 1 (ASSUMED where the vendor shows no sample)."""
+    Each resource once, in display order (one under its first parent only), in the shapes of
+    the vendor's published samples; what they do not show is ASSUMED (ASSUMPTIONS.md)."""
     view = lcd.Lcd(data)
+    machines = machine_states(data)
     lines = ["Resource Hierarchy Information", "",
              'Resource hierarchies for machine "%s":' % view.node, ""]
     shown = []
@@ -86,18 +116,21 @@ def render_long(data, root=None):
         if tag in shown:
             continue
         shown.append(tag)
-        lines.extend(_long_resource(view, tag))
+        lines.extend(_long_resource(view, tag, machines))
         lines.append("")
-    lines.extend(["Communication Status Information", "",
-                  'Network and TTY communication paths from machine "%s":' % view.node])
+    lines.extend(["Communication Status Information", "", "The following LifeKeeper machines are known:"])
+    lines.extend(DETAIL_INDENT + "machine=%s state=%s" % (name, machines[name])
+                 for name in sorted(machines))
+    lines.extend(["", 'Network and TTY communication paths from machine "%s":' % view.node])
     for path in data.get("comm_paths", []):
         tcp = path.get("network", "TCP") == "TCP"
-        lines.append(DETAIL_INDENT + 'to machine=%s type=%s addresses=%s state="%s" priority=%s '
-                     "#comm_downs=%d" % (
-                         path["machine"], path.get("network", "TCP"),
-                         "%s/%s" % (path["local"], path["remote"]) if tcp else path.get("device", ""),
-                         path.get("state", "DEAD"), path.get("priority") if tcp else "--",
-                         int(path.get("comm_downs", 0))))
+        lines.append(DETAIL_INDENT + "to machine=%s type=%s addresses=%s" % (
+            path["machine"], path.get("network", "TCP"),
+            "%s/%s" % (path["local"], path["remote"]) if tcp else path.get("device", "")))
+        # the state on the line below, priority for TCP paths only (the vendor's sample and text)
+        lines.append(DETAIL_INDENT * 2 + 'state="%s"%s #comm_downs=%d' % (
+            path.get("state", "DEAD"), " priority=%s" % path.get("priority") if tcp else "",
+            int(path.get("comm_downs", 0))))
     lines.extend(["", "LifeKeeper Flags", "", "The following LifeKeeper flags are on:", "",
                   "Shutdown Strategy", "",
                   "The shutdown strategy is set to: %s." % SHUTDOWN_STRATEGY])
@@ -129,7 +162,8 @@ def show(name, paths, short=None, root=None, system=None):
         sys.stderr.write('%s: system "%s" does not exist\n' % (name, system))
         return 7
     if answer is None or not answer.get("ok"):
-        return _util.not_running(paths, node)
+        sys.stdout.write(NOT_RUNNING + "\n")
+        return 1
     data = answer["lcd"]
     if root is not None and lcd.Lcd(data).get(root) is None:
         return _util.no_such_resource(name, root)

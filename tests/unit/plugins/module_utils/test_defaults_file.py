@@ -3,6 +3,10 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import re
+
+import pytest
+
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import defaults_file
 
 NEW = """# LifeKeeper defaults (new install)
@@ -46,3 +50,24 @@ def test_merge_keeps_new_file_and_carries_old_values():
 def test_merge_of_identical_files_changes_nothing():
     merged, changes = defaults_file.merge(NEW, NEW)
     assert merged == NEW and changes == []
+
+
+def test_read_names_the_file_line_and_byte_when_it_is_not_utf8(tmp_path):
+    path = tmp_path / 'LifeKeeper'
+    path.write_bytes(b'A=1\nB=2\nC=\x80\n')
+    with pytest.raises(defaults_file.DefaultsFileError,
+                       match=re.escape('%s is not UTF-8 text: byte 0x80 on line 3 cannot be read' % path)):
+        defaults_file.read(str(path))
+    path.write_bytes(u'A=caf\u00e9\n'.encode('utf-8'))
+    assert defaults_file.read(str(path)) == u'A=caf\u00e9\n'
+
+
+@pytest.mark.parametrize('value,port', [(None, 7365), ('', 7365), ('0', 7365), (' 7400 ', 7400), ('65535', 65535)])
+def test_lcm_port(value, port):
+    assert defaults_file.lcm_port(value, '/etc/default/LifeKeeper') == port
+
+
+@pytest.mark.parametrize('value', [u'\u00b2', u'\u0669', 'seven', '65536', '-5', '7 365', '00000000001'])
+def test_lcm_port_that_is_not_a_port_names_key_value_and_file(value):
+    with pytest.raises(ValueError, match=re.escape(u'LCMPORT=%s in /f is not a port number' % value)):
+        defaults_file.lcm_port(value, '/f')

@@ -420,3 +420,13 @@ def test_wait_until_real_clock_respects_deadline():
 
 def test_default_lkroot():
     assert LifeKeeper(FakeModule()).lkroot == '/opt/LifeKeeper' == lkmod.DEFAULT_LKROOT
+
+
+def test_a_status_row_that_cannot_be_read_is_an_unusable_answer_naming_the_command_and_row(root, make):
+    text = 'BACKUP  TAG  ID  STATE  PRIO  PRIMARY\nnode2   a    x   ISP    1     node1\nnode2 b y z ISP 1 node1\n'
+    _module, lk = make(root, extra={(root + '/bin/lcdstatus', '-e'): (0, text, '')})
+    with pytest.raises(LifeKeeperError) as info:
+        lk.status()
+    assert info.value.msg == ("lcdstatus -e answered nothing usable: unreadable status display row "
+                              "'node2 b y z ISP 1 node1': no single TAG word between the TAG and ID columns")
+    assert info.value.details.get('unusable_answer') is True

@@ -4,6 +4,7 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import os
+import re
 
 import pytest
 
@@ -17,6 +18,13 @@ FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures')
 def sample(name):
     with open(os.path.join(FIXTURES, name), encoding='utf-8') as handle:
         return handle.read()
+
+
+def cited(name):
+    """A copy of a published sample: its first line names the source, the rest is the sample."""
+    first, rest = sample(name).split('\n', 1)
+    assert first.startswith('# source: ')
+    return rest
 
 
 def by_tag(cluster):
@@ -146,14 +154,74 @@ def test_crlf_and_trailing_spaces():
     assert cluster.comm_paths[0].priority == 1
 
 
-def test_lines_that_do_not_fit_are_ignored():
+def test_lines_before_the_header_are_not_rows():
     text = ('Created symlink /etc/systemd/system/lifekeeper.service.\n'
             'LOCAL  TAG  ID  STATE  PRIO  PRIMARY\n'
-            'n1     a    x   ISP    1     n1\n'
-            'Hierarchy list complete (1 root)\n'
-            'n1     b    y   OSU    notanumber  n1\n')
+            'n1     a    x   ISP    1     n1\n')
+    assert [r.tag for r in parse_short_status(text).resources] == ['a']
+
+
+@pytest.mark.parametrize('row', [
+    'Hierarchy list complete (1 root)',
+    'n1     b    y   OSU    notanumber  n1',
+])
+def test_a_row_that_cannot_be_read_makes_the_answer_unusable(row):
+    """Issue 18: never a shorter list - the whole answer fails, naming the row."""
+    text = ('LOCAL  TAG  ID  STATE  PRIO  PRIMARY\n'
+            'n1     a    x   ISP    1     n1\n' + row + '\n')
+    with pytest.raises(ValueError, match=re.escape('unreadable status display row %r' % row)):
+        parse_short_status(text)
+
+
+def test_a_communication_row_that_cannot_be_read_makes_the_answer_unusable():
+    text = ('LOCAL  TAG  ID  STATE  PRIO  PRIMARY\n'
+            'n1     a    x   ISP    1     n1\n\n'
+            'MACHINE  NETWORK ADDRESSES/DEVICE  STATE  PRIO\n'
+            'n2       TCP     10.0.0.1/10.0.0.2 ALIVE\n')
+    with pytest.raises(ValueError, match="unreadable status display row 'n2 .*five columns"):
+        parse_short_status(text)
+
+
+# An ID with a blank: the columns are padded to the longest value, so the header's positions
+# tell where ID ends (the layout of the vendor's documented -e sample, spslinux 9.6.0).
+ID_WITH_BLANK = (
+    'BACKUP  TAG             ID                  STATE  PRIO  PRIMARY\n'
+    'node2   app-web         app web             ISP       1  node1\n'
+    'node2    datarep-data   /data               ISP       1  node1\n'
+    'node2   mirror two      /srv/two            OSU      10  node1\n'
+)
+
+
+def test_an_id_with_a_blank_is_read_by_the_header_positions():
+    text = ID_WITH_BLANK.rsplit('node2   mirror', 1)[0]
     cluster = parse_short_status(text)
-    assert [r.tag for r in cluster.resources] == ['a']
+    web, data = cluster.resources
+    assert (web.tag, web.id, web.state, web.priority, web.primary) == ('app-web', 'app web', 'ISP', 1, 'node1')
+    assert (data.tag, data.id, data.depth, data.parent) == ('datarep-data', '/data', 1, 'app-web')
+
+
+def test_a_tag_with_a_blank_cannot_be_read_and_is_named():
+    with pytest.raises(ValueError, match="'node2   mirror two      /srv/two            OSU      10  node1'.*TAG"):
+        parse_short_status(ID_WITH_BLANK)
+
+
+@pytest.mark.parametrize('row,why', [
+    ('node2   app-web         app web  ISP          1  node1', 'STATE or PRIMARY'),
+    ('node2   app-web         app web             ISP     1    node1', 'PRIO not right-aligned'),
+    ('node2   app-web         app web             ISP       x  node1', "PRIO 'x' is not a number"),
+    (' node2  app-web         app web             ISP       1  node1', 'first column'),
+])
+def test_a_row_off_the_header_positions_is_named(row, why):
+    text = ID_WITH_BLANK.splitlines()[0] + '\n' + row + '\n'
+    with pytest.raises(ValueError, match=why):
+        parse_short_status(text)
+
+
+def test_an_empty_prio_is_read_by_position():
+    text = ('LOCAL  TAG  ID  STATE  PRIO  PRIMARY\n'
+            'n1     a    x   ISP          n2\n')
+    res = parse_short_status(text).resources[0]
+    assert (res.tag, res.state, res.priority, res.primary) == ('a', 'ISP', None, 'n2')
 
 
 def test_as_dict_is_plain_data():
@@ -264,7 +332,8 @@ def test_long_display_of_the_contract_sample():
     assert web.as_dict() == {
         'tag': 'app-web', 'id': 'app-web', 'app': 'gen', 'type': 'gen/app', 'state': 'ISP',
         'initialize': '(AUTORES_ISP) automatic restore to IN-SERVICE by LifeKeeper', 'info': 'app-web',
-        'reason': 'restore action has succeeded', 'depends_on': ['ip-10.0.0.50', 'datarep-data']}
+        'reason': 'restore action has succeeded', 'depends_on': ['ip-10.0.0.50', 'datarep-data'],
+        'dependents': [], 'root': False, 'local_priority': None, 'equivalencies': []}
     assert (ip.id, ip.type, ip.depends_on) == ('IP-10.0.0.50', 'comm/ip', [])
     assert (data.id, data.type) == ('/data', 'scsi/netraid')
     assert parsed.types() == {'app-web': 'gen/app', 'ip-10.0.0.50': 'comm/ip', 'datarep-data': 'scsi/netraid'}
@@ -344,3 +413,109 @@ def test_long_display_value_runs_to_the_next_key():
     # "type=" inside the id is a key only when a space precedes it: here it does, so the id ends there
     assert (res.app, res.state) == ('gen', 'OSF')
     assert res.id == 'a value=with'
+
+
+# ---- published samples (issue 17) -------------------------------------------------------------
+def test_the_documented_e_sample_of_spslinux_9_6_0():
+    cluster = parse_short_status(cited('doc_spslinux960_e.txt'))
+    assert cluster.running and cluster.layout == 'backup'
+    assert [(r.tag, r.id, r.depth, r.parent, r.first, r.priority, r.primary) for r in cluster.resources] == [
+        ('appfs3910-on-svr1', 'appfs4238', 0, None, 'svr1', 1, 'svr2'),
+        ('filesys4083', '/jrl1', 1, 'appfs3910-on-svr1', 'svr1', 1, 'svr2'),
+        ('device2126', u'000\u2026300-1', 2, 'filesys4083', 'svr1', 1, 'svr2'),
+        ('disk2083', u'000\u2026300', 3, 'device2126', 'svr1', 1, 'svr2')]
+    assert [(p.machine, p.network, p.addresses, p.state, p.priority) for p in cluster.comm_paths] == [
+        ('svr1', 'TCP', '100.10.1.20/100.11.1.21', 'ALIVE', 1), ('svr1', 'TTY', '/dev/ttyS0', 'ALIVE', None)]
+
+
+def test_the_real_long_display_of_a_gen_app_resource():
+    parsed = parse_long_status(cited('long_genapp_route.txt'))
+    assert parsed.running is True
+    (route,) = parsed.resources
+    assert (route.tag, route.id, route.type, route.state, route.root) == ('RT', 'RT', 'gen/app', 'OSU', True)
+    assert route.initialize == '(AUTORES_ISP) automatic restore to IN-SERVICE by LifeKeeper'
+    assert route.info == '10.10.20.0 24 eth0'
+
+
+def test_a_path_whose_state_and_priority_sit_on_the_next_line():
+    parsed = parse_long_status(cited('long_steeleye_tail.txt'))
+    assert parsed.running is True
+    (path,) = parsed.comm_paths
+    assert (path.machine, path.network, path.addresses, path.state, path.priority, path.comm_downs) == \
+        ('roadrunner', 'TCP', '192.168.1.1/192.168.105.19', 'DEAD', 2, 0)
+    assert parsed.flags == ['shutdown_switchover']
+    assert parsed.shutdown_strategy == 'switchover'
+
+
+def test_a_path_on_one_line_is_not_joined_with_the_next():
+    text = ('Communication Status Information\n'
+            '        to machine=b type=TCP addresses=1.1.1.1/1.1.1.2 state="ALIVE" priority=1 #comm_downs=0\n'
+            '        to machine=c type=TCP addresses=1.1.1.1/1.1.1.3\n'
+            '                state="DEAD" priority=2 #comm_downs=4\n')
+    parsed = parse_long_status(text)
+    assert [(p.machine, p.state, p.priority, p.comm_downs) for p in parsed.comm_paths] == [
+        ('b', 'ALIVE', 1, 0), ('c', 'DEAD', 2, 4)]
+
+
+def test_the_documented_detailed_display_priorities_equivalencies_and_known_machines():
+    parsed = parse_long_status(cited('long_sps8102_detailed.txt'))
+    assert parsed.running is True
+    assert parsed.tags == ['SQL.Default', '172.17.104.104', 'sqlapp.Vol.E', 'sqlapp.Vol.F']
+    sql = parsed.resource('SQL.Default')
+    assert sql.root is True and parsed.resource('sqlapp.Vol.E').root is False
+    assert sql.initialize == 'AUTORES_ISP'
+    assert sql.depends_on == ['172.17.104.104', 'sqlapp.Vol.E', 'sqlapp.Vol.F', 'ipeth0-172.17.104.25',
+                              'ipeth0-172.17.106.10', 'ipeth0-172.17.106.105']
+    assert sql.local_priority == 1
+    assert sql.equivalencies == [{'tag': 'SQL.Default', 'machine': 'CAE-CX-LAB30', 'priority': 10, 'failover': None}]
+    vol = parsed.resource('sqlapp.Vol.F')
+    assert (vol.type, vol.id, vol.dependents) == ('filesys/volume', 'F:', ['SQL.Default'])
+    assert parsed.parents('sqlapp.Vol.F') == ['SQL.Default']
+    assert parsed.machines == [{'machine': 'CAE-CX-LAB29', 'state': 'ALIVE'},
+                               {'machine': 'CAE-CX-LAB30', 'state': 'ALIVE'}]
+
+
+@pytest.mark.parametrize('word', ['ALLOWED', 'INHIBITED'])
+def test_failover_allowed_or_inhibited_belongs_to_the_equivalency_above(word):
+    text = ('Resource Hierarchy Information\n\nROOT of RESOURCE HIERARCHY\n'
+            'app: id=app app=gen type=app state=ISP\n'
+            '        Local priority = 1\n'
+            '        SHARED equivalency with "app" on "n2", priority = 10\n'
+            '                FAILOVER %s\n'
+            '        SHARED equivalency with "app" on "n3", priority = 20\n' % word)
+    app = parse_long_status(text).resource('app')
+    assert app.equivalencies == [{'tag': 'app', 'machine': 'n2', 'priority': 10, 'failover': word.lower()},
+                                 {'tag': 'app', 'machine': 'n3', 'priority': 20, 'failover': None}]
+
+
+@pytest.mark.parametrize('parse', [parse_short_status, parse_long_status])
+def test_the_not_running_text_of_issue_17(parse):
+    parsed = parse('LifeKeeper does not appear to be running.\n')
+    assert parsed.running is False and parsed.node is None
+    assert parsed.message == 'LifeKeeper does not appear to be running.'
+
+
+def test_long_display_mirrors_by_type():
+    assert parse_long_status(sample('long_mixed_node2.txt')).mirrors == ['datarep-data', 'datarep-db']
+
+
+@pytest.mark.parametrize('text', [u'-\u0669', u'\u0669', u'\u00b2', '12\n'])
+def test_numbers_are_ascii_digits_only(text):
+    assert status._to_int(text) is None
+
+
+def test_the_simulators_long_display_reads_completely():
+    """long_simulator_node1.txt is what tests/lksim prints (tests/lksim_tests/test_long_status.py)."""
+    text = sample('long_simulator_node1.txt')
+    parsed = parse_long_status(text)
+    assert parsed.node == 'node1' and parsed.mirrors == ['datarep-data']
+    web = parsed.resource('app-web')
+    assert (web.root, web.local_priority, web.depends_on) == (True, 1, ['ip-10.0.0.50', 'datarep-data'])
+    assert web.equivalencies == [{'tag': 'app-web', 'machine': 'node2', 'priority': 10, 'failover': 'allowed'}]
+    assert parsed.resource('datarep-data').dependents == ['app-web']
+    assert parsed.machines == [{'machine': 'node1', 'state': 'ALIVE'}, {'machine': 'node2', 'state': 'ALIVE'}]
+    (path,) = parsed.comm_paths
+    assert (path.machine, path.addresses, path.state, path.priority, path.comm_downs) == \
+        ('node2', '127.0.0.11/127.0.0.12', 'ALIVE', 1, 0)
+    assert parsed.shutdown_strategy == 'do not switch over resources (default)'
+    assert parsed.types() == parse_long_status(sample('long_contract.txt')).types()

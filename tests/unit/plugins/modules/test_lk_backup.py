@@ -262,3 +262,34 @@ def test_restored_requires_archive(lkroot, fake_cli, run):
     failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'state': 'restored'})
     assert failed
     assert 'archive' in result['msg']
+
+
+def test_a_new_defaults_file_that_is_not_utf8_fails_before_lkbackup_runs(lkroot, fake_cli, run, tmp_path):
+    archive = tmp_path / 'archive.tar.gz'
+    archive.write_bytes(CONTENT)
+    defaults = tmp_path / 'default-LifeKeeper'
+    defaults.write_bytes(b'LCMPORT=0\nNAME=\xff\n')
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'state': 'restored', 'archive': str(archive),
+                                          'defaults': 'merge', 'defaults_file': str(defaults)})
+    assert failed
+    assert result['msg'] == ('defaults=merge needs the new %s: %s is not UTF-8 text: byte 0xff on line 2 cannot be '
+                             'read; nothing was restored' % (defaults, defaults))
+    assert fake_cli.calls == []
+
+
+def test_an_archived_defaults_file_that_is_not_utf8_says_lkbackup_already_ran(lkroot, fake_cli, run, tmp_path):
+    archive = tmp_path / 'archive.tar.gz'
+    archive.write_bytes(CONTENT)
+    defaults = tmp_path / 'default-LifeKeeper'
+    defaults.write_text('LCMPORT=0\n')
+
+    def restore(argv):
+        defaults.write_bytes(b'LCMPORT=7400\n# \xe9t\xe9\n')     # the archive's copy, Latin-1
+        return (0, 'Restoring\n', '')
+    fake_cli.set(lkbackup_argv(lkroot, '-x', '-f', str(archive)), restore)
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'state': 'restored', 'archive': str(archive),
+                                          'defaults': 'merge', 'defaults_file': str(defaults)})
+    assert failed
+    assert result['msg'].startswith('the archive was restored (lkbackup -x ran), but the %s it put back cannot be '
+                                    'merged: %s is not UTF-8 text: byte 0xe9 on line 2' % (defaults, defaults))
+    assert result['defaults_new_text'] == 'LCMPORT=0\n'

@@ -120,7 +120,7 @@ def test_query_reads_and_never_creates(lock_dir, run, fake_cli):
 
 
 @pytest.mark.parametrize('extra,says', [
-    ({'run_id': 'a b'}, "run_id must match ^[A-Za-z0-9._-]+$ (letters, digits, \".\", \"_\", \"-\"), not 'a b'"),
+    ({'run_id': 'a b'}, "run_id must match ^[A-Za-z0-9._-]+\\Z (letters, digits, \".\", \"_\", \"-\"), not 'a b'"),
     ({'run_id': 'run-1', 'name': '../x'}, "name must match"),
     ({'state': 'absent'}, 'run_id'),
     ({}, 'run_id'),

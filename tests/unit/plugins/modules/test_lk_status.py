@@ -154,7 +154,6 @@ def test_legacy_generation(lkroot, fake_cli, tmp_path, run):
     ('# comment\nexport LCMPORT="7400"\nLCMHBEATTIME=2\n',
      {'LCMPORT': '7400', 'LCMHBEATTIME': '2', 'LCMNUMHBEATS': None, 'lcm_port': 7400}),
     ('LKROOT=/opt/LifeKeeper\n', {'LCMPORT': None, 'LCMHBEATTIME': None, 'LCMNUMHBEATS': None, 'lcm_port': 7365}),
-    ('LCMPORT=seven\n', {'LCMPORT': 'seven', 'LCMHBEATTIME': None, 'LCMNUMHBEATS': None, 'lcm_port': None}),
     (None, {'LCMPORT': None, 'LCMHBEATTIME': None, 'LCMNUMHBEATS': None, 'lcm_port': 7365}),
 ])
 def test_settings(lkroot, fake_cli, tmp_path, run, text, expected):
@@ -421,3 +420,64 @@ def test_empty_display_timeout_names_unknown_tag(lkroot, fake_cli, tmp_path, run
     assert failed
     assert result['missing'] == ['tags_in_service: unknown tag(s) app-web; known tags: (none)',
                                  'paths_alive: no communication paths']
+
+
+# ---- issue 18: a row that cannot be read never shrinks the answer --------------------------------
+# The mirror's ID holds a blank; the columns are not aligned, so its row cannot be read.
+MIRROR_ROW_UNREADABLE = ISP_HERE.replace('node2    datarep-data  /data         ISP       1  node1',
+                                         'node2 datarep-data /data 2 ISP 1 node1')
+
+
+def test_an_unreadable_mirror_row_never_lets_mirrors_in_sync_pass(node, fake_cli, run):
+    assert MIRROR_ROW_UNREADABLE != ISP_HERE
+    fake_cli.set((node.root + '/bin/lcdstatus', '-e'), (0, MIRROR_ROW_UNREADABLE, ''))
+    fake_cli.set(node.mirror_argv('datarep-data'), (0, RESYNC, ''))
+    failed, result = run(lk_status.main, node.args())
+    assert not failed and result['answered'] is False and result['resources'] == []
+    assert "unreadable status display row 'node2 datarep-data /data 2 ISP 1 node1'" in result['message']
+    failed, result = run(lk_status.main, node.args(wait_for=['mirrors_in_sync'], timeout=0.05, poll_interval=0.01))
+    assert failed and "'node2 datarep-data /data 2 ISP 1 node1'" in result['msg']
+
+
+def test_an_id_with_a_blank_in_aligned_columns_is_read_and_its_mirror_checked(node, fake_cli, run):
+    aligned = ISP_HERE.replace('node2    datarep-data  /data         ISP',
+                               'node2    datarep-data  /data 2       ISP')
+    fake_cli.set((node.root + '/bin/lcdstatus', '-e'), (0, aligned, ''))
+    fake_cli.set(node.mirror_argv('datarep-data'), (0, RESYNC, ''))
+    failed, result = run(lk_status.main, node.args(wait_for=['mirrors_in_sync'], timeout=0.05, poll_interval=0.01))
+    assert failed
+    assert [r['id'] for r in result['resources']] == ['app-web', 'IP-10.0.0.50', '/data 2']
+    assert result['missing'] == ['mirrors_in_sync: datarep-data: node2 Resyncing 45%']
+
+
+def test_a_mirror_of_the_long_display_missing_from_the_short_display_is_not_in_sync(node, fake_cli, run):
+    without_mirror = '\n'.join(line for line in ISP_HERE.splitlines() if 'datarep-data' not in line) + '\n'
+    fake_cli.set((node.root + '/bin/lcdstatus', '-e'), (0, without_mirror, ''))
+    failed, result = run(lk_status.main, node.args(wait_for=['mirrors_in_sync'], timeout=0.05, poll_interval=0.01))
+    assert failed
+    assert result['mirrors'][0]['tag'] == 'datarep-data' and result['mirrors'][0]['in_sync'] is False
+    assert 'the long display (lcdstatus) shows mirror datarep-data, lcdstatus -e does not' in result['msg']
+
+
+def test_waiting_for_mirrors_reads_the_long_display_at_every_poll(node, fake_cli, run):
+    fake_cli.set(node.mirror_argv('datarep-data'), [(0, RESYNC, ''), (0, RESYNC, ''), (0, IN_SYNC, '')])
+    failed, result = run(lk_status.main, node.args(wait_for=['mirrors_in_sync'], timeout=5, poll_interval=0.01))
+    assert not failed, result
+    assert node.count('mirror_status', 'datarep-data') == 3
+    assert node.count('lcdstatus') == 3
+
+
+@pytest.mark.parametrize('value', ['seven', u'\u00b2', u'\u0667\u0663\u0666\u0665', '70000', '-1'])
+def test_an_lcmport_that_is_not_a_port_fails_naming_key_value_and_file(lkroot, fake_cli, tmp_path, run, value):
+    node = Node(lkroot, fake_cli, tmp_path, defaults=u'LCMPORT=%s\n' % value)
+    failed, result = run(lk_status.main, node.args())
+    assert failed
+    assert result['msg'].startswith(u'LCMPORT=%s in %s is not a port number' % (value, node.defaults))
+
+
+def test_a_defaults_file_that_is_not_utf8_fails_naming_the_file(lkroot, fake_cli, tmp_path, run):
+    node = Node(lkroot, fake_cli, tmp_path)
+    node.defaults.write_bytes(b'LCMPORT=0\n# caf\xe9\n')
+    failed, result = run(lk_status.main, node.args())
+    assert failed
+    assert result['msg'] == '%s is not UTF-8 text: byte 0xe9 on line 2 cannot be read' % node.defaults
