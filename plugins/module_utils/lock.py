@@ -440,7 +440,7 @@ def acquire(lock_dir, name, run_id, owner, token=None, break_lock=None, expected
                                       '%s?); try again' % (path, lock_dir))
             return dict(changed=True, action='taken', holder=mine, age_s=0.0, path=path, broken=None, replaced=None)
         action = decide(holder, age_s, fingerprint, path, run_id, token, names, expected, expect_given,
-                               resume_token, process_state(holder.get('owner')))
+                        resume_token, process_state(holder.get('owner')))
         if action == 'keep':
             return dict(changed=False, action='resumed', holder=holder, age_s=age_s, path=path, broken=None,
                         replaced=None)
