@@ -215,13 +215,14 @@ class LkLock(LkModule):
     argument_spec = dict(
         state=dict(type='str', default='present', choices=['present', 'absent', 'query']),
         run_id=dict(type='str'),
-        token=dict(type='str'),
+        # a process identity, not a secret (it is in the lock file and the results)
+        token=dict(type='str', no_log=False),
         name=dict(type='str', default=lklock.DEFAULT_NAME),
         lock_dir=dict(type='path', default=lklock.DEFAULT_LOCK_DIR),
         owner=dict(type='dict', default={}),
         break_lock=dict(type='raw', default=False),
         expected_fingerprint=dict(type='str'),
-        resume_token=dict(type='str'),
+        resume_token=dict(type='str', no_log=False),
     )
     module_kwargs = dict(required_if=[('state', 'present', ['run_id']), ('state', 'absent', ['run_id'])])
 
