@@ -179,9 +179,8 @@ def _kind(mode):
     return 'an unknown kind of file'
 
 
-def _unsafe(path, found, expected):
-    return LockUnsafe('%s is %s, expected %s; lk_lock never reads or replaces it: check who put it there and '
-                      'remove it by hand' % (path, found, expected))
+def _unsafe(path, found, expected, remedy='check who put it there and remove it by hand'):
+    return LockUnsafe('%s is %s, expected %s; lk_lock never reads or replaces it: %s' % (path, found, expected, remedy))
 
 
 def check_dir_info(path, info):
@@ -192,7 +191,9 @@ def check_dir_info(path, info):
         raise _unsafe(path, _kind(info.st_mode), expected)
     mode = stat.S_IMODE(info.st_mode)
     if info.st_uid != uid or mode & 0o077:
-        raise _unsafe(path, 'a directory of mode %04o owned by uid %d' % (mode, info.st_uid), expected)
+        raise _unsafe(path, 'a directory of mode %04o owned by uid %d' % (mode, info.st_uid), expected,
+                      'check who made it so, then give it to this user with mode 0700 (chown, chmod 0700), or use '
+                      'another folder')
 
 
 def check_dir(lock_dir):
