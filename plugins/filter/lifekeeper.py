@@ -178,8 +178,9 @@ class FilterModule(object):
             'lk_rescue_moves': plan.rescue_moves,
             # one run per cluster, the rescue, the reinstall path
             'lk_lock_name': locks.lock_name,
-            'lk_lock_problems': locks.lock_problems,
-            'lk_lock_breaks': locks.lock_breaks,
+            'lk_lock_problems': _refuse_bad_values(locks.lock_problems),
+            'lk_lock_breaks': _refuse_bad_values(locks.lock_breaks),
+            'lk_lock_seen': locks.lock_seen,
             'lk_configured': rescue.configured_hierarchies,
             'lk_bring_back': rescue.bring_back,
             'lk_left_mid_update': rescue.left_mid_update,

@@ -13,8 +13,13 @@ version_added: 1.0.0
 description:
   - Returns one dictionary with C(controller) (the controller's host name), C(user) (the user
     running Ansible on the controller) and C(pid) (the process id of C(ansible-playbook)).
+  - Also C(boot_id) (the controller's boot, null where unknown), C(started) (when the
+    C(ansible-playbook) process started, clock ticks since boot; null where unknown) and C(token) (a hash of
+    all of them and the user id - the same in every task of one C(ansible-playbook) process, another in any
+    other process or on any other controller).
   - The rolling update records it in the cluster lock, so that a run refused by the lock learns
-    who holds it, and whether that run is still alive.
+    who holds it, and whether that run is still alive (M(hatools.lifekeeper.lk_lock) on the same controller
+    checks the pid and its start time).
 author:
   - hatools developers (@hatools)
 options: {}
@@ -28,7 +33,7 @@ EXAMPLES = r'''
 
 RETURN = r'''
 _raw:
-  description: One dictionary with C(controller), C(user) and C(pid).
+  description: One dictionary with C(controller), C(user), C(pid), C(boot_id), C(started) and C(token).
   type: list
   elements: dict
 '''
@@ -39,6 +44,8 @@ import os
 import socket
 
 from ansible.plugins.lookup import LookupBase
+
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.lock import boot_id, process_start, process_token
 
 
 def main_pid():
@@ -53,7 +60,10 @@ def controller_identity():
         user = getpass.getuser()
     except (KeyError, OSError):
         user = str(os.geteuid())
-    return {'controller': socket.gethostname(), 'user': user, 'pid': main_pid()}
+    controller, pid, boot = socket.gethostname(), main_pid(), boot_id()
+    started = process_start(pid)
+    return {'controller': controller, 'user': user, 'pid': pid, 'boot_id': boot, 'started': started,
+            'token': process_token(controller, boot, pid, started, os.geteuid())}
 
 
 class LookupModule(LookupBase):

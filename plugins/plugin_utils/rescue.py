@@ -82,9 +82,10 @@ def lock_note(kept, run_id, released_problems=None):
     """The sentence of the final message about the cluster lock after a failure."""
     if kept:
         return ('The cluster lock of run %s was kept because %s left mid-update (%s): a rerun with '
-                '-e lk_run_id=%s takes it back; another run is refused until then (or -e lk_break_lock=true).'
+                '-e lk_run_id=%s from this controller takes it back (from another controller or an AWX relaunch, '
+                'add -e lk_break_lock=%s); another run is refused until then (or -e lk_break_lock=%s).'
                 % (run_id, 'these nodes are' if len(kept) > 1 else 'this node is',
-                   '; '.join('%s: %s' % item for item in sorted(kept.items())), run_id))
+                   '; '.join('%s: %s' % item for item in sorted(kept.items())), run_id, run_id, run_id))
     if released_problems:
         return 'The cluster lock could not be released everywhere: %s.' % '; '.join(released_problems)
     return None

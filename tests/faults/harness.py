@@ -306,8 +306,9 @@ class Cluster(object):
         variables = {"lk_report_file": self.report_file, "lk_artifacts_dir": self.artifacts,
                      "lk_media_access": "extract", "lk_accept_perl_change": True}
         variables.update(extra_vars or {})
-        vars_file = os.path.join(self.workdir, "extra-vars.json")
-        with open(vars_file, "w") as handle:
+        # one file per run: runs started side by side must not read each other's variables
+        handle_fd, vars_file = tempfile.mkstemp(prefix="extra-vars-", suffix=".json", dir=self.workdir)
+        with os.fdopen(handle_fd, "w") as handle:
             json.dump(variables, handle)
         argv = [os.path.join(VENV_BIN, "ansible-playbook"), "-i", self.inventory,
                 os.path.join(REPO, "playbooks", name), "-e", "@" + vars_file]

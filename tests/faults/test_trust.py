@@ -8,12 +8,14 @@ simulator's event logs, the collection's report checked in addition).
    naming the node, the lock is kept; after the node is back the rerun completes;
 2. a node lost while the cluster's flow runs (Ansible marks the leader unreachable and runs no
    rescue there): the rescue runs from the controller; the lock it keeps refuses another run
-   (naming it), lk_break_lock breaks it, and a run started a few seconds after that one is
-   refused (naming it) and changes nothing while the first completes;
+   (naming it and the exact -e lk_break_lock=<run id>), the same run id from another controller
+   (an AWX relaunch) is refused, and of two runs breaking that lock at once (both naming it)
+   exactly one wins and completes, the other changes nothing;
 3. a backup copy whose sha256 differs on the controller stops the run at the backup; setup
    hangs: killed after lk_update_setup_timeout, named; a status command hangs: the gate fails
    within its timeout plus one command deadline, naming the node and the command.
 """
+import json
 import os
 import re
 import subprocess
@@ -161,7 +163,7 @@ def test_lost_node_rescued_from_the_controller_and_the_cluster_lock(make_cluster
     cluster.wait_healthy(timeout=60)
     assert [cluster.rpm_version(n) for n in cluster.names] == ["9.7.0", "9.7.0"]
 
-    # another run is refused in pre-flight, naming the holder and how to break the lock
+    # another run is refused in pre-flight, naming the holder and the exact value that breaks its lock
     events = len(cluster.events())
     refused = cluster.playbook("rolling_update.yml", run_vars("9.9.0", "lock-b"))
     assert refused.returncode != 0 and "Stage 2" not in refused.stdout, refused.stdout[-3000:]
@@ -169,29 +171,53 @@ def test_lost_node_rescued_from_the_controller_and_the_cluster_lock(make_cluster
     assert "Pre-flight refused the update; nothing was changed on any node: cluster lifekeeper is locked by run " \
            "lock-a (controller " in text, text[-3000:]
     assert re.search(r"user \S+, pid \d+, cluster lifekeeper\), taken [0-9.]+ s ago", text), text[-3000:]
-    assert "break the lock with -e lk_break_lock=true" in text
+    assert "break its lock by naming it: -e lk_break_lock=lock-a" in text, text[-3000:]
     assert len(cluster.events()) == events and not os.path.exists(os.path.join(cluster.artifacts, "lock-b"))
     assert cluster.lock("node1")["run_id"] == "lock-a" and cluster.controller_lock()["run_id"] == "lock-a"
 
-    # lk_break_lock: lock-c breaks lock-a's lock and runs; lock-d, started once lock-c holds the
-    # cluster, is refused naming lock-c and changes nothing; lock-c completes
+    # the same run id from another controller (an AWX relaunch: a new job in another execution
+    # environment, the artifacts folder kept) is refused, naming the variable that takes it over
+    controller_lock = os.path.join(cluster.artifacts, "locks", "cluster-lifekeeper.lock")
+    other = cluster.controller_lock()
+    other["owner"] = dict(other["owner"], controller="awx-ee-job-7", pid=7)
+    other["token"] = "awx-ee-job-7-token"
+    with open(controller_lock, "w") as handle:
+        json.dump(other, handle)
+    relaunch = cluster.playbook("rolling_update.yml", run_vars("9.9.0", "lock-a"))
+    assert relaunch.returncode != 0 and "Stage 2" not in relaunch.stdout, relaunch.stdout[-3000:]
+    text = relaunch.stdout
+    assert "cluster lifekeeper is locked by run lock-a (controller awx-ee-job-7" in text, text[-3000:]
+    assert "this run id, but it was taken from controller awx-ee-job-7, not from this one" in text, text[-3000:]
+    assert "take its lock over with -e lk_break_lock=lock-a" in text, text[-3000:]
+    assert len(cluster.events()) == events and cluster.controller_lock()["token"] == "awx-ee-job-7-token"
+
+    # two runs break the same stale lock at once (both name lock-a): exactly one wins and updates
+    # the cluster; the other is refused (the lock changed since its pre-flight, or pre-flight saw
+    # the winner's lock) and changes nothing
     broke_at = time.time()
-    third = cluster.playbook("rolling_update.yml", run_vars("9.9.0", "lock-c", lk_break_lock="true"), background=True)
+    racers = {run: cluster.playbook("rolling_update.yml", run_vars("9.9.0", run, lk_break_lock="lock-a"),
+                                    background=True) for run in ("lock-c", "lock-e")}
     try:
-        wait_for(lambda: (cluster.lock("node2") or {}).get("run_id") == "lock-c", 180, "lock-c's lock on node2")
-        fourth = cluster.playbook("rolling_update.yml", run_vars("9.9.0", "lock-d"))
+        for proc in racers.values():
+            proc.wait(timeout=500)
     finally:
-        wait_ended(third, 400)
-    assert fourth.returncode != 0 and "Stage 2" not in fourth.stdout, fourth.stdout[-3000:]
-    assert "cluster lifekeeper is locked by run lock-c" in fourth.stdout, fourth.stdout[-3000:]
-    assert not os.path.exists(os.path.join(cluster.artifacts, "lock-d"))
-    out = log_of(third)
-    assert third.returncode == 0, out[-5000:]
-    assert "the lock of run lock-a" in out and "will be broken" in out, out[-5000:]
-    # exactly the third run's switchovers, nothing from the refused one
+        for proc in racers.values():
+            wait_ended(proc, 1)
+    outputs = {run: log_of(proc) for run, proc in racers.items()}
+    winners = [run for run, proc in racers.items() if proc.returncode == 0]
+    assert len(winners) == 1, {run: out[-3000:] for run, out in outputs.items()}
+    winner = winners[0]
+    loser = [run for run in racers if run != winner][0]
+    assert "the lock of run lock-a" in outputs[winner] and "will be broken" in outputs[winner], outputs[winner][-5000:]
+    lost = outputs[loser]
+    assert ("changed since pre-flight read it (now: run %s" % winner) in lost \
+        or ("cluster lifekeeper is locked by run %s" % winner) in lost, lost[-4000:]
+    assert "nothing was changed" in lost, lost[-4000:]
+    # ground truth: exactly the winner's switchovers, all caused by switchovers (nothing from the loser)
     assert cluster.switchovers(since=broke_at) == [("app-web", "node1", "node2"), ("app-web", "node2", "node1")]
     assert all(e["cause"].startswith("switchover ") for e in cluster.events() if e["time"] >= broke_at)
     assert [cluster.rpm_version(n) for n in cluster.names] == ["9.9.0", "9.9.0"]
+    assert not os.path.isdir(os.path.join(cluster.artifacts, loser, c("node1")))      # no backup by the loser
     assert no_locks(cluster) == []
     print("lost node + locks: %.1f s" % (time.time() - started))
 

@@ -88,8 +88,9 @@ def test_lock_note():
         'The cluster lock could not be released everywhere: n2: unreachable: x.'
     text = rescue.lock_note({'n2': 'LifeKeeper is not installed'}, 'R1')
     assert text == ('The cluster lock of run R1 was kept because this node is left mid-update (n2: LifeKeeper is '
-                    'not installed): a rerun with -e lk_run_id=R1 takes it back; another run is refused until then '
-                    '(or -e lk_break_lock=true).')
+                    'not installed): a rerun with -e lk_run_id=R1 from this controller takes it back (from another '
+                    'controller or an AWX relaunch, add -e lk_break_lock=R1); another run is refused until then '
+                    '(or -e lk_break_lock=R1).')
 
 
 def test_interrupted_leaders():
