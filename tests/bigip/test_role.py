@@ -248,3 +248,15 @@ def test_a_virtual_server_without_http_profile_is_refused_before_anything_change
     assert "Nothing was changed" in proc.stdout
     assert double.records() == []
     assert ledger(values) is None or ledger(values)["held"] == []
+
+
+def test_a_bad_server_value_is_refused_naming_it_before_anything_changes(make_double, run_playbook, tmp_path):
+    double = make_double()
+    values = variables(double, tmp_path, nodes=["node1"], lk_bigip_members=MAPPING[:2] + MAPPING[3:])
+    values["lk_bigip_provider"] = dict(values["lk_bigip_provider"], server="bigip@evil")
+    proc = run_playbook("hooks.yml", values)
+    assert proc.returncode != 0
+    text = " ".join(proc.stdout.split())
+    assert "lk_bigip_provider.server 'bigip@evil' is not allowed: expected a host name" in text, proc.stdout[-6000:]
+    assert PASSWORD not in proc.stdout
+    assert double.records() == []
