@@ -37,4 +37,5 @@ class FilterModule(object):
             'lk_bigip_release_failed': refuse_bad_values(bigip.release_failed),
             'lk_bigip_pools': refuse_bad_values(bigip.pools),
             'lk_bigip_member_states': refuse_bad_values(bigip.member_states),
+            'lk_bigip_http_profile_errors': refuse_bad_values(bigip.http_profile_errors),
         }

@@ -27,7 +27,12 @@ HOOK_POINTS = ('before_evacuate', 'after_evacuate', 'after_update', 'before_plac
 MEMBER_KEYS = ('pool', 'address', 'port', 'name', 'partition', 'node', 'hierarchy')
 NAME_RE = re.compile(r'^[A-Za-z0-9_.:%-]+\Z')   # \Z: '$' would accept a trailing newline
 RETRY_AFTER_RE = re.compile(r'(set static::lk_maint_retry_after )([0-9]+)')
-DIGITS_RE = re.compile(r'[0-9]+\Z')   # not str.isdigit(): it is True for '\u00b2', which int() refuses
+# ASCII digits only (str.isdigit() and \\d accept other scripts' digits and superscripts).
+DIGITS_RE = re.compile(r'[0-9]{1,9}\Z')
+# A DNS host name (RFC 1123 labels, ASCII); \Z, not $, so a trailing newline is refused.
+HOST_LABEL_RE = re.compile(r'(?!-)[A-Za-z0-9-]{1,63}(?<!-)\Z')
+SERVER_ALLOWED = ('a host name (letters, digits, hyphens, dots), an IPv4 address or an IPv6 address, optionally with '
+                  ':PORT 1-65535 ([IPv6]:PORT); no scheme, user, path or blanks')
 
 
 def _fail(msg):
@@ -211,7 +216,14 @@ def member_states(results, members, loop_var='lk_bigip_p'):
             reason = api_errors([result], loop_var=loop_var, label='path')[0].split(': ', 1)[1]
             errors.append('pool %s: %s' % (pool['path'], reason))
             continue
-        by_pool[pool['path']] = result['json'].get('items') or []
+        items = result['json'].get('items')
+        if items is None:
+            items = []
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            errors.append('pool %s: the member list must be {"items": [member objects]} (iControl REST), got %r'
+                          % (pool['path'], items))
+            continue
+        by_pool[pool['path']] = items
     state = {}
     for entry in unique(members):
         items = by_pool.get(entry['pool_path'])
@@ -272,8 +284,20 @@ def virtual_rules(results, loop_var='lk_bigip_v'):
         item = result.get(loop_var) if isinstance(result, dict) else None
         if not isinstance(item, dict) or result.get('status') != 200 or not isinstance(result.get('json'), dict):
             continue
-        rules[item['path']] = list(result['json'].get('rules') or [])
+        rules[item['path']] = _rule_list(result['json'].get('rules'), item['path'])
     return rules
+
+
+def _rule_list(value, path):
+    """A virtual server's 'rules' as iControl REST gives it: absent/null (none) or a list of iRule paths.
+    A string or anything else fails naming the virtual server (a string would be split into characters
+    and written back as iRule names)."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(rule, string_types) and rule for rule in value):
+        _fail('virtual server %s: "rules" must be a list of iRule paths (as iControl REST answers), got %r; '
+              'nothing is changed on it' % (path, value))
+    return list(value)
 
 
 def rules_change(virtuals, virtual_rules, rule, attach=True):
@@ -285,7 +309,7 @@ def rules_change(virtuals, virtual_rules, rule, attach=True):
     for virtual in virtuals or []:
         if virtual['path'] not in (virtual_rules or {}):
             _fail('virtual server %s was not read; cannot change its iRules' % virtual['path'])
-        current = virtual_rules[virtual['path']]
+        current = _rule_list(virtual_rules[virtual['path']], virtual['path'])
         this_rule = virtual.get('rule') or rule
         if attach and this_rule not in current:
             changes.append(dict(virtual, rules=current + [this_rule]))
@@ -361,26 +385,47 @@ def release_failed(release, ledger, member_state):
     return {'held': held, 'attached': ledger['attached'], 'still': still}
 
 
-def connections(stats):
-    """Current server-side connections of one pool member from its iControl REST statistics."""
+def _kind(value):
+    return type(value).__name__ if value is not None else 'null'
+
+
+def connections(stats, name=None):
+    """Current server-side connections of one pool member from its iControl REST statistics.
+
+    name (the member, for the messages; default the statistics' selfLink). A shape other than
+    iControl REST's ({entries: {URL: {nestedStats: {entries: {serverside.curConns: {value}}}}}}) fails
+    naming the member and the part that is odd, never with a Python error."""
+    where = name or (stats.get('selfLink') if isinstance(stats, dict) else None) or 'a pool member'
     if not isinstance(stats, dict) or not isinstance(stats.get('entries'), dict):
-        _fail('pool member statistics without "entries": %r' % (stats,))
+        _fail('statistics of %s without "entries" (expected an object as iControl REST .../members/NAME/stats answers), '
+              'got %s'
+              % (where, _kind(stats.get('entries') if isinstance(stats, dict) else stats)))
     total = 0
     found = False
-    candidates = [stats['entries']]
-    for value in stats['entries'].values():
-        if isinstance(value, dict):
-            candidates.append(value.get('nestedStats', {}).get('entries', {}))
-    for entries in candidates:
-        counter = entries.get('serverside.curConns') if isinstance(entries, dict) else None
-        if isinstance(counter, dict) and 'value' in counter:
-            try:
-                total += int(counter['value'])
-            except (TypeError, ValueError):
-                _fail('serverside.curConns is not a number: %r' % (counter['value'],))
-            found = True
+    candidates = [('entries', stats['entries'])]
+    for key, value in stats['entries'].items():
+        if not isinstance(value, dict) or 'nestedStats' not in value:
+            continue
+        nested = value['nestedStats']
+        if not isinstance(nested, dict) or not isinstance(nested.get('entries'), dict):
+            _fail('statistics of %s: entries[%r].nestedStats must be an object with "entries", got %s'
+                  % (where, key, _kind(nested.get('entries') if isinstance(nested, dict) else nested)))
+        candidates.append(('entries[%r].nestedStats.entries' % key, nested['entries']))
+    for label, entries in candidates:
+        if 'serverside.curConns' not in entries:
+            continue
+        counter = entries['serverside.curConns']
+        if not isinstance(counter, dict) or 'value' not in counter:
+            _fail('statistics of %s: %s["serverside.curConns"] must be an object with "value", got %r'
+                  % (where, label, counter))
+        value = counter['value']
+        if isinstance(value, bool) or not (isinstance(value, integer_types) or
+                                           (isinstance(value, string_types) and DIGITS_RE.match(value))):
+            _fail('statistics of %s: serverside.curConns is not a number: %r' % (where, value))
+        total += int(value)
+        found = True
     if not found:
-        _fail('no serverside.curConns in the pool member statistics (keys: %s)' % ', '.join(sorted(stats['entries'])))
+        _fail('statistics of %s: no serverside.curConns (keys: %s)' % (where, ', '.join(sorted(stats['entries']))))
     return total
 
 
@@ -388,11 +433,45 @@ PROVIDER_KEYS = ('server', 'server_port', 'user', 'password', 'validate_certs', 
                  'no_f5_teem', 'transport')
 
 
-def connection(provider, environment=None):
+def _host(text):
+    """True when text is an IPv4/IPv6 address or an RFC 1123 host name (ASCII)."""
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        pass
+    labels = text.split('.')
+    return 0 < len(text) <= 253 and all(HOST_LABEL_RE.match(label) for label in labels) and \
+        not DIGITS_RE.match(labels[-1])
+
+
+def server(value, what='lk_bigip_provider.server'):
+    """(host, port or None) from a server value: HOST, HOST:PORT, IPv6 or [IPv6]:PORT; anything else
+    (a scheme, user@, a path, blanks, a newline) fails naming the value and what is allowed."""
+    text = value if isinstance(value, string_types) else str(value)
+    bad = '%s %r is not allowed: expected %s' % (what, value, SERVER_ALLOWED)
+    port = None
+    if text.startswith('['):
+        host, sep, rest = text[1:].partition(']')
+        if not sep or (rest and not rest.startswith(':')) or ':' not in host:
+            _fail(bad)
+        port = rest[1:] if rest else None
+    elif text.count(':') == 1:
+        host, port = text.split(':')
+    else:
+        host = text
+    if not _host(host) or (port is not None and not (DIGITS_RE.match(port) and 1 <= int(port) <= 65535)):
+        _fail(bad)
+    return host, (int(port) if port is not None else None)
+
+
+def connection(provider, environment=None, with_password=True):
     """The BIG-IP connection from lk_bigip_provider, missing keys from the F5_* environment.
 
     Returns {url, server, server_port, user, password, validate_certs, auth_provider, f5}: f5 is
-    the provider dict for the f5 modules (TEEM telemetry off unless no_f5_teem is false)."""
+    the provider dict for the f5 modules (TEEM telemetry off unless no_f5_teem is false).
+    with_password=False leaves the password out of both (for a fact that outlives the task; the
+    tasks that need the password take it from the provider each time)."""
     provider = provider or {}
     environment = environment or {}
     if not isinstance(provider, dict):
@@ -413,10 +492,16 @@ def connection(provider, environment=None):
         if value is None:
             _fail('lk_bigip_provider needs %s (or %s in the controller environment)' % (key, env_name))
         result[key] = str(value)
-    if '/' in result['server'] or result['server'] != result['server'].strip():
+    if '/' in result['server']:
         _fail('lk_bigip_provider.server must be a host name or address without scheme or path, got %r'
               % result['server'])
-    result['server_port'] = _port(pick('server_port', 'F5_SERVER_PORT', 443), 'lk_bigip_provider.server_port')
+    result['server'], server_port = server(result['server'])
+    given_port = pick('server_port', 'F5_SERVER_PORT')
+    if server_port is not None and given_port is not None and \
+            _port(given_port, 'lk_bigip_provider.server_port') != server_port:
+        _fail('lk_bigip_provider.server names port %d but server_port is %r: give the port once' % (server_port, given_port))
+    result['server_port'] = server_port if server_port is not None else \
+        _port(given_port if given_port is not None else 443, 'lk_bigip_provider.server_port')
     result['validate_certs'] = to_bool(pick('validate_certs', 'F5_VALIDATE_CERTS', True), 'lk_bigip_provider.validate_certs')
     result['auth_provider'] = str(pick('auth_provider', 'F5_AUTH_PROVIDER', 'tmos'))
     host = '[%s]' % result['server'] if ':' in result['server'] else result['server']
@@ -429,6 +514,9 @@ def connection(provider, environment=None):
     if provider.get('timeout') not in (None, ''):
         f5['timeout'] = _port(provider['timeout'], 'lk_bigip_provider.timeout')
     result['f5'] = f5
+    if not to_bool(with_password, 'lk_bigip_connection with_password'):
+        del result['password']
+        del f5['password']
     return result
 
 
@@ -460,3 +548,44 @@ def irule(content, retry_after):
     if len(RETRY_AFTER_RE.findall(content or '')) != 1:
         _fail('the maintenance iRule must set static::lk_maint_retry_after exactly once (in RULE_INIT)')
     return RETRY_AFTER_RE.sub(lambda match: match.group(1) + str(retry_after), content)
+
+
+def _http_profile_paths(http_profiles):
+    """Full paths of the HTTP profiles from GET /mgmt/tm/ltm/profile/http ({items: [{fullPath}]})."""
+    # An empty collection may come without "items".
+    items = http_profiles.get('items', []) if isinstance(http_profiles, dict) else http_profiles
+    if not isinstance(items, list) or not all(isinstance(item, dict) and item.get('fullPath') for item in items):
+        _fail('the HTTP profile list (GET /mgmt/tm/ltm/profile/http) must be {"items": [{"fullPath": ...}]}, got %r'
+              % (items,))
+    return set(item['fullPath'] for item in items)
+
+
+def http_profile_errors(results, http_profiles, loop_var='lk_bigip_v'):
+    """'virtual server PATH ...' for each virtual server that cannot run the maintenance iRule.
+
+    results: registered reads of GET /mgmt/tm/ltm/virtual/~P~NAME/profiles (loop_var holds the
+    virtual server); http_profiles: the JSON of GET /mgmt/tm/ltm/profile/http. HTTP_REQUEST and
+    HTTP::respond need an HTTP profile on the virtual server: one without it (or whose profiles
+    cannot be read) is named with the profiles it has."""
+    http = _http_profile_paths(http_profiles)
+    errors = []
+    for result in results or []:
+        item = result.get(loop_var) if isinstance(result, dict) else None
+        if not isinstance(item, dict):
+            continue
+        path = item['path']
+        body = result.get('json')
+        if result.get('status') != 200 or not isinstance(body, dict):
+            errors.append('virtual server %s: its profiles could not be read (HTTP %s %s)'
+                          % (path, result.get('status', -1),
+                             (body.get('message') if isinstance(body, dict) else None) or result.get('msg', 'no answer')))
+            continue
+        items = body.get('items', [])
+        if not isinstance(items, list) or not all(isinstance(p, dict) and p.get('fullPath') for p in items):
+            errors.append('virtual server %s: its profile list must be {"items": [{"fullPath": ...}]}, got %r'
+                          % (path, items))
+            continue
+        names = [p['fullPath'] for p in items]
+        if not any(name in http for name in names):
+            errors.append('virtual server %s has no HTTP profile (its profiles: %s)' % (path, ', '.join(names) or 'none'))
+    return errors

@@ -141,14 +141,16 @@ def ansible_env(tmp_path_factory, collections_dir):
 
 @pytest.fixture
 def run_playbook(ansible_env, tmp_path):
-    """run(playbook, extra_vars, check=False) -> CompletedProcess (stdout+stderr in .stdout)."""
-    def run(playbook, extra_vars, check=False):
+    """run(playbook, extra_vars, check=False, verbosity=0) -> CompletedProcess (stdout+stderr in .stdout)."""
+    def run(playbook, extra_vars, check=False, verbosity=0):
         vars_file = tmp_path / ("vars-%d.json" % len(list(tmp_path.glob("vars-*.json"))))
         vars_file.write_text(json.dumps(extra_vars))
         argv = [ansible_playbook(), "-i", "localhost,", "-c", "local", os.path.join(PLAYBOOKS, playbook),
                 "-e", "@" + str(vars_file)]
         if check:
             argv.append("--check")
+        if verbosity:
+            argv.append("-" + "v" * verbosity)
         return subprocess.run(argv, cwd=str(tmp_path), env=ansible_env, stdout=subprocess.PIPE, check=False,
                               stderr=subprocess.STDOUT, universal_newlines=True, timeout=PLAYBOOK_TIMEOUT)
     return run

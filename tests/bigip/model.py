@@ -13,7 +13,12 @@ A seed / state document (JSON) looks like:
      "virtual_servers": [{"name": "vs_web", "destination": "10.0.0.100:80",
                           "pool": "web_pool", "rules": []}],
      "rules": [{"name": "other_rule", "content": "when HTTP_REQUEST { }"}],
+     "profiles": {"http": ["/Common/web_http"]},
      "knobs": {"fail_requests": []}}
+
+A virtual server's "profiles" default to /Common/http and /Common/tcp; each must be a built-in
+profile (BUILTIN_PROFILES) or one the seed's "profiles" adds under its kind (the iControl REST
+collection /mgmt/tm/ltm/profile/<kind> that lists it).
 """
 import copy
 import json
@@ -28,6 +33,10 @@ DEFAULT_DRAIN_RATE = 2.0  # connections that end per second while a member is di
 MONITOR_STATUSES = ("up", "down")
 SESSIONS = ("enabled", "disabled", "forced_offline")
 KNOWN_KNOBS = ("fail_requests",)
+# Built-in profiles by kind (the name of their /mgmt/tm/ltm/profile/<kind> collection).
+BUILTIN_PROFILES = {"http": ["/Common/http"], "tcp": ["/Common/tcp"], "fastl4": ["/Common/fastL4"],
+                    "fasthttp": ["/Common/fasthttp"], "client-ssl": ["/Common/clientssl"],
+                    "server-ssl": ["/Common/serverssl"], "udp": ["/Common/udp"]}
 
 
 class DeviceError(Exception):
@@ -265,9 +274,17 @@ class Device(object):
             path = full_path(rule.get("partition"), rule["name"])
             check_rule_syntax(path, rule.get("content", ""))
             self.rules[path] = {"content": rule["content"], "generation": int(rule.get("generation", 1))}
+        self.custom_profiles = {}
+        for kind, paths in (doc.get("profiles") or {}).items():
+            if kind not in BUILTIN_PROFILES:
+                raise ValueError("profiles: unknown kind %r (known: %s)" % (kind, ", ".join(sorted(BUILTIN_PROFILES))))
+            self.custom_profiles[kind] = [full_path(None, p) for p in paths]
         self.virtuals = [VirtualServer(spec) for spec in doc.get("virtual_servers", [])]
         for virtual in self.virtuals:
             self._check_rules_exist(virtual.rules)
+            for profile in virtual.profiles:
+                if self.profile_kind(profile) is None:
+                    raise ValueError("virtual server %s: profile %s does not exist" % (virtual.path, profile))
             if virtual.pool and self.pool(virtual.pool, missing_ok=True) is None:
                 raise ValueError("virtual server %s: pool %s does not exist" % (virtual.path, virtual.pool))
         self.state_path = None
@@ -287,7 +304,19 @@ class Device(object):
                                "content": rule["content"], "generation": rule["generation"]}
                               for path, rule in sorted(self.rules.items())],
                     "virtual_servers": [v.dump() for v in self.virtuals],
+                    "profiles": copy.deepcopy(self.custom_profiles),
                     "knobs": copy.deepcopy(self.knobs)}
+
+    # ----------------------------------------------------------------- profiles
+    def profiles(self, kind):
+        """Full paths of the profiles of one kind (built-in first), [] for an unknown kind."""
+        return list(BUILTIN_PROFILES.get(kind, [])) + list(self.custom_profiles.get(kind, []))
+
+    def profile_kind(self, path):
+        for kind in BUILTIN_PROFILES:
+            if path in self.profiles(kind):
+                return kind
+        return None
 
     def save(self):
         if not self.state_path:

@@ -260,7 +260,7 @@ class Api(object):
                           "selfLink": self.link("/mgmt/tm/ltm/virtual/%s/profiles/%s"
                                                 % (tilde(virtual.path), tilde(profile))),
                           "nameReference": {"link": self.link("/mgmt/tm/ltm/profile/%s/%s"
-                                                              % (name, tilde(profile)))}})
+                                                              % (self.device.profile_kind(profile), tilde(profile)))}})
         return items
 
 
@@ -531,11 +531,13 @@ def modify_virtual(api, user, query, body, name):
 
 @route("GET", "/mgmt/tm/ltm/profile/" + SEG)
 def list_profiles(api, user, query, body, kind):
-    names = {"http": ["http"], "tcp": ["tcp"], "fastl4": ["fastL4"], "fasthttp": ["fasthttp"],
-             "client-ssl": ["clientssl"], "server-ssl": ["serverssl"], "udp": ["udp"]}.get(kind, [])
-    items = [{"kind": "tm:ltm:profile:%s:%sstate" % (kind, kind), "name": n, "partition": "Common",
-              "fullPath": "/Common/" + n, "selfLink": api.link("/mgmt/tm/ltm/profile/%s/~Common~%s" % (kind, n))}
-             for n in names]
+    with api.device.lock:
+        paths = api.device.profiles(kind)
+    items = []
+    for path in paths:
+        partition, name = split_path(path)
+        items.append({"kind": "tm:ltm:profile:%s:%sstate" % (kind, kind), "name": name, "partition": partition,
+                      "fullPath": path, "selfLink": api.link("/mgmt/tm/ltm/profile/%s/%s" % (kind, tilde(path)))})
     return 200, {"kind": "tm:ltm:profile:%s:%scollectionstate" % (kind, kind),
                  "selfLink": api.link("/mgmt/tm/ltm/profile/" + kind), "items": items}
 

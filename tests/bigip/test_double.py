@@ -123,6 +123,12 @@ def test_seed_errors_name_the_problem():
         model.Device(doc)
     with pytest.raises(ValueError, match="unknown knob"):
         model.Device(dict(seed(), knobs={"explode": True}))
+    doc = seed()
+    doc["virtual_servers"][0]["profiles"] = ["/Common/my_http"]
+    with pytest.raises(ValueError, match="profile /Common/my_http does not exist"):
+        model.Device(doc)
+    with pytest.raises(ValueError, match="unknown kind 'htttp'"):
+        model.Device(dict(seed(), profiles={"htttp": ["/Common/my_http"]}))
 
 
 def test_active_members_counts_enabled_members_not_marked_down():
@@ -235,6 +241,30 @@ def test_rule_crud_and_virtual_rules(double):
     assert client.request("DELETE", "/mgmt/tm/ltm/rule/~Common~lk")[0] == 200
     assert client.request("GET", "/mgmt/tm/ltm/rule/~Common~lk")[0] == 404
     assert [r["what"] for r in double.records()] == ["rule.create", "virtual.rules", "virtual.rules", "rule.delete"]
+
+
+def test_virtual_server_profiles_subcollection_and_the_http_profile_list(make_double):
+    doc = seed()
+    doc["profiles"] = {"http": ["/Apps/web_http"]}
+    doc["virtual_servers"][0]["profiles"] = ["/Apps/web_http", "/Common/tcp"]
+    doc["virtual_servers"][1]["profiles"] = ["/Common/fastL4"]
+    client = make_double(doc).client
+    got = client.ok("GET", "/mgmt/tm/ltm/virtual/~Common~vs_web/profiles")
+    assert got["kind"] == "tm:ltm:virtual:profiles:profilescollectionstate"
+    assert [(p["fullPath"], p["context"], p["kind"]) for p in got["items"]] == [
+        ("/Apps/web_http", "all", "tm:ltm:virtual:profiles:profilesstate"),
+        ("/Common/tcp", "all", "tm:ltm:virtual:profiles:profilesstate")]
+    # nameReference points into the collection of the profile's kind, as iControl REST links it
+    assert got["items"][0]["nameReference"]["link"].split("?")[0].endswith("/mgmt/tm/ltm/profile/http/~Apps~web_http")
+    assert got["items"][1]["nameReference"]["link"].split("?")[0].endswith("/mgmt/tm/ltm/profile/tcp/~Common~tcp")
+    assert [p["fullPath"] for p in client.ok("GET", "/mgmt/tm/ltm/virtual/~Common~vs_vip/profiles")["items"]] == [
+        "/Common/fastL4"]
+    expanded = client.ok("GET", "/mgmt/tm/ltm/virtual/~Common~vs_web?expandSubcollections=true")
+    assert expanded["profilesReference"]["items"] == got["items"]
+    http = client.ok("GET", "/mgmt/tm/ltm/profile/http")
+    assert [(p["fullPath"], p["partition"], p["name"]) for p in http["items"]] == [
+        ("/Common/http", "Common", "http"), ("/Apps/web_http", "Apps", "web_http")]
+    assert client.request("GET", "/mgmt/tm/ltm/virtual/~Common~vs_nope/profiles")[0] == 404
 
 
 def test_select_on_collections(double):

@@ -215,3 +215,48 @@ def test_a_member_that_cannot_be_enabled_stays_in_the_ledger_and_the_next_run_en
     assert ledger(values2)["held"] == []
     seq = events(double)
     in_order(seq, [("disable", NODE1), ("mark", "switchover node2"), ("enable", NODE1)])
+
+
+def test_no_password_is_left_in_the_play_or_printed(make_double, run_playbook, tmp_path):
+    double = make_double(seed(connections=1, drain_rate=10.0))
+    values = variables(double, tmp_path, nodes=["node1"], lk_bigip_members=MAPPING[:1] + MAPPING[3:])
+    proc = run_playbook("hooks.yml", values, verbosity=2)
+    assert proc.returncode == 0, proc.stdout[-8000:]
+    left = notes(values)["left"]
+    # the connection fact is there (the role used it) but holds no password
+    assert left["lk_bigip_conn"]["user"] == "admin" and left["lk_bigip_conn"]["server_port"] == double.port
+    assert "password" not in left["lk_bigip_conn"] and "password" not in left["lk_bigip_conn"]["f5"]
+    assert PASSWORD not in json.dumps(left)
+    assert PASSWORD not in proc.stdout
+    # the f5 modules still logged in with it: the member was disabled and enabled again
+    in_order(events(double), [("disable", NODE1), ("irule on", "vs_web"), ("enable", NODE1)])
+
+
+def test_a_virtual_server_without_http_profile_is_refused_before_anything_changes(make_double, run_playbook, tmp_path):
+    doc = seed()
+    doc["profiles"] = {"http": ["/Common/web_http"]}
+    doc["virtual_servers"][0]["profiles"] = ["/Common/web_http", "/Common/tcp"]  # an HTTP profile of its own
+    doc["virtual_servers"][1]["profiles"] = ["/Common/fastL4"]
+    double = make_double(doc)
+    values = variables(double, tmp_path, nodes=["node1"], lk_bigip_members=MAPPING[:2] + MAPPING[3:])
+    proc = run_playbook("hooks.yml", values)
+    assert proc.returncode != 0
+    assert ("the maintenance iRule needs an HTTP profile on each of lk_bigip_virtual_servers (its HTTP_REQUEST event "
+            "and HTTP::respond run only there): virtual server /Common/vs_vip has no HTTP profile (its profiles: "
+            "/Common/fastL4)") in " ".join(proc.stdout.split()), proc.stdout[-6000:]
+    assert "vs_web has no HTTP profile" not in proc.stdout
+    assert "Nothing was changed" in proc.stdout
+    assert double.records() == []
+    assert ledger(values) is None or ledger(values)["held"] == []
+
+
+def test_a_bad_server_value_is_refused_naming_it_before_anything_changes(make_double, run_playbook, tmp_path):
+    double = make_double()
+    values = variables(double, tmp_path, nodes=["node1"], lk_bigip_members=MAPPING[:2] + MAPPING[3:])
+    values["lk_bigip_provider"] = dict(values["lk_bigip_provider"], server="bigip@evil")
+    proc = run_playbook("hooks.yml", values)
+    assert proc.returncode != 0
+    text = " ".join(proc.stdout.split())
+    assert "lk_bigip_provider.server 'bigip@evil' is not allowed: expected a host name" in text, proc.stdout[-6000:]
+    assert PASSWORD not in proc.stdout
+    assert double.records() == []

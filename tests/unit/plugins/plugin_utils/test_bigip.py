@@ -295,3 +295,142 @@ def test_api_errors_use_status_and_message_only():
                {'skipped': True}]
     expected = ['k: HTTP 401 Authentication failed.', 'j: HTTP -1 Request failed: connection refused']
     assert f.api_errors(results) == expected
+
+
+# Issue 18: odd REST shapes fail with the collection's own sentence naming the object, never a
+# Python error (AttributeError/TypeError) and never a wrong reading.
+@pytest.mark.parametrize('stats, says', [
+    ({'entries': {'u': {'nestedStats': 'serverside.curConns=3'}}}, "entries['u'].nestedStats must be an object"),
+    ({'entries': {'u': {'nestedStats': {'entries': 'x'}}}}, "entries['u'].nestedStats must be an object"),
+    ({'entries': {'u': {'nestedStats': {'entries': {'serverside.curConns': 3}}}}},
+     'must be an object with "value", got 3'),
+    ({'entries': {'serverside.curConns': {'value': 'many'}}}, "serverside.curConns is not a number: 'many'"),
+    ({'entries': {'serverside.curConns': {'value': True}}}, 'serverside.curConns is not a number: True'),
+    ({'entries': 'x'}, 'without "entries"'),
+    ('stats', 'without "entries"'),
+])
+def test_connections_refuse_odd_shapes_naming_the_member(stats, says):
+    with pytest.raises(ValueError) as err:
+        f.connections(stats, '/Common/web_pool/10.0.0.11:80')
+    assert says in str(err.value)
+    assert 'statistics of /Common/web_pool/10.0.0.11:80' in str(err.value)
+
+
+def test_connections_name_the_member_by_its_self_link_by_default():
+    stats = dict(STATS, entries={'u': {'nestedStats': 'x'}})
+    with pytest.raises(ValueError, match='statistics of https://localhost/mgmt/tm/ltm/pool/~Common~web_pool'):
+        f.connections(stats)
+    assert f.connections({'entries': {'serverside.curConns': {'value': '4'}}}) == 4
+
+
+def test_busy_names_an_odd_statistics_shape_as_unreadable():
+    results = [{'status': 200, 'json': {'entries': {'u': {'nestedStats': 'x'}}}, 'lk_bigip_m': {'key': 'a'}}]
+    (line,) = f.busy(results)
+    assert line.startswith('a (unreadable: statistics of a pool member: ') and 'nestedStats must be an object' in line
+
+
+@pytest.mark.parametrize('rules', ['/Common/site_rule', {'name': 'site'}, ['/Common/a', 3], ['']])
+def test_virtual_rules_refuse_a_rules_value_that_is_not_a_list_of_paths(rules):
+    virtual = f.virtuals(['vs_web'])[0]
+    with pytest.raises(ValueError) as err:
+        f.virtual_rules([{'status': 200, 'json': {'rules': rules}, 'lk_bigip_v': virtual}])
+    assert 'virtual server /Common/vs_web: "rules" must be a list of iRule paths' in str(err.value)
+    # and never as characters when the list of a virtual server comes from elsewhere
+    with pytest.raises(ValueError, match='/Common/vs_web'):
+        f.rules_change([virtual], {'/Common/vs_web': rules}, '/Common/lk', True)
+
+
+def test_member_states_name_a_pool_whose_member_list_has_another_shape():
+    results = [{'status': 200, 'json': {'items': 'x'}, 'lk_bigip_p': {'path': '/Common/web_pool'}},
+               {'status': 200, 'json': {'items': ['10.0.0.50:443']}, 'lk_bigip_p': {'path': '/Apps/vip_pool'}}]
+    got = f.member_states(results, members())
+    assert got['state'] == {}
+    assert got['errors'] == ["pool /Common/web_pool: the member list must be {\"items\": [member objects]} "
+                             "(iControl REST), got 'x'",
+                             "pool /Apps/vip_pool: the member list must be {\"items\": [member objects]} "
+                             "(iControl REST), got ['10.0.0.50:443']"]
+
+
+# Issue 18: the server value is a host name or an address, optionally with a port, nothing else.
+@pytest.mark.parametrize('server, host, port', [
+    ('lb.example.com', 'lb.example.com', 443), ('lb-1', 'lb-1', 443), ('192.0.2.7', '192.0.2.7', 443),
+    ('192.0.2.7:8443', '192.0.2.7', 8443), ('lb.example.com:8443', 'lb.example.com', 8443),
+    ('2001:db8::5', '2001:db8::5', 443), ('[2001:db8::5]:8443', '2001:db8::5', 8443), ('[2001:db8::5]', '2001:db8::5', 443),
+])
+def test_connection_accepts_host_names_and_addresses_with_an_optional_port(server, host, port):
+    conn = f.connection({'server': server, 'user': 'u', 'password': 'p'})
+    assert (conn['server'], conn['server_port']) == (host, port)
+    assert (conn['f5']['server'], conn['f5']['server_port']) == (host, port)
+
+
+@pytest.mark.parametrize('server', ['bigip@evil', 'admin@lb.example', 'lb example', 'lb.example\n', ' lb', 'lb;rm',
+                                    '-lb', 'lb-.example', 'lb..example', 'lb.example.', 'lb:', 'lb:http', 'lb:99999',
+                                    'lb:8443:1', '[lb]:443', '[2001:db8::5', '[2001:db8::5]x', '10.0.0.300',
+                                    'l\u00f6b', 'lb:\u00b2', '', '#x'])
+def test_connection_refuses_other_server_values_naming_them(server):
+    with pytest.raises(ValueError) as err:
+        f.connection({'server': server, 'user': 'u', 'password': 'p'})
+    message = str(err.value)
+    assert 'lk_bigip_provider' in message
+    if server:
+        assert repr(server) in message and 'host name' in message and "'p'" not in message
+
+
+def test_connection_refuses_two_different_ports():
+    with pytest.raises(ValueError, match='names port 8443 but server_port is 443'):
+        f.connection({'server': 'lb:8443', 'server_port': 443, 'user': 'u', 'password': 'p'})
+    assert f.connection({'server': 'lb:8443', 'server_port': '8443', 'user': 'u', 'password': 'p'})['server_port'] == 8443
+
+
+def test_connection_without_password_keeps_it_out_of_every_value():
+    conn = f.connection({'server': 'lb', 'user': 'u', 'password': 's3cret'}, {}, False)
+    assert 'password' not in conn and 'password' not in conn['f5']
+    assert 's3cret' not in repr(conn)
+    assert f.connection({'server': 'lb', 'user': 'u', 'password': 's3cret'})['f5']['password'] == 's3cret'
+
+
+def test_ports_and_retry_after_take_ascii_digits_only():
+    with pytest.raises(ValueError, match='port number'):
+        f.connection({'server': 'lb', 'server_port': '\u00b2', 'user': 'u', 'password': 'p'})
+    with pytest.raises(ValueError, match='1-86400'):
+        f.irule('set static::lk_maint_retry_after 30\n', '\u0669')
+
+
+# Issue 17: HTTP_REQUEST and HTTP::respond need an HTTP profile on the virtual server.
+HTTP_PROFILES = {'kind': 'tm:ltm:profile:http:httpcollectionstate',
+                 'items': [{'name': 'http', 'partition': 'Common', 'fullPath': '/Common/http'},
+                           {'name': 'web_http', 'partition': 'Apps', 'fullPath': '/Apps/web_http'}]}
+
+
+def profiles(*paths):
+    return {'kind': 'tm:ltm:virtual:profiles:profilescollectionstate',
+            'items': [{'kind': 'tm:ltm:virtual:profiles:profilesstate', 'name': p.split('/')[-1],
+                       'partition': p.split('/')[1], 'fullPath': p, 'context': 'all'} for p in paths]}
+
+
+def test_http_profile_errors_name_the_virtual_servers_without_one():
+    virtuals = f.virtuals(['vs_web', 'vs_tcp', '/Apps/vs_app', 'vs_gone'])
+    results = [{'status': 200, 'json': profiles('/Common/http', '/Common/tcp'), 'lk_bigip_v': virtuals[0]},
+               {'status': 200, 'json': profiles('/Common/tcp'), 'lk_bigip_v': virtuals[1]},
+               {'status': 200, 'json': profiles('/Apps/web_http', '/Common/tcp'), 'lk_bigip_v': virtuals[2]},
+               {'status': 404, 'json': {'message': 'not found'}, 'lk_bigip_v': virtuals[3]}]
+    assert f.http_profile_errors(results, HTTP_PROFILES) == [
+        'virtual server /Common/vs_tcp has no HTTP profile (its profiles: /Common/tcp)',
+        'virtual server /Common/vs_gone: its profiles could not be read (HTTP 404 not found)']
+    # a profile named like one is not one: only the HTTP profile list counts
+    fake = [{'status': 200, 'json': profiles('/Common/http_like_tcp'), 'lk_bigip_v': virtuals[0]}]
+    assert f.http_profile_errors(fake, HTTP_PROFILES) == [
+        'virtual server /Common/vs_web has no HTTP profile (its profiles: /Common/http_like_tcp)']
+    empty = [{'status': 200, 'json': {'kind': 'tm:ltm:virtual:profiles:profilescollectionstate'},
+              'lk_bigip_v': virtuals[0]}]
+    assert f.http_profile_errors(empty, HTTP_PROFILES) == ['virtual server /Common/vs_web has no HTTP profile '
+                                                           '(its profiles: none)']
+
+
+def test_http_profile_errors_refuse_odd_shapes():
+    virtual = f.virtuals(['vs_web'])[0]
+    odd = [{'status': 200, 'json': {'items': 'http'}, 'lk_bigip_v': virtual}]
+    assert f.http_profile_errors(odd, HTTP_PROFILES) == [
+        "virtual server /Common/vs_web: its profile list must be {\"items\": [{\"fullPath\": ...}]}, got 'http'"]
+    with pytest.raises(ValueError, match='GET /mgmt/tm/ltm/profile/http'):
+        f.http_profile_errors([], {'items': ['http']})
