@@ -137,9 +137,9 @@ class LifeKeeper(object):
                 argv, seconds, data=data, conversation=conversation, cwd=cwd,
                 kill_grace=lkrunner.KILL_GRACE if kill_grace is None else kill_grace)
         except lkrunner.CommandInterrupted as exc:
-            # killed: the signal that ended it; screen: the unrecognised screen's last lines
+            # kill_signal: the signal that ended it; screen: the unrecognised screen's last lines
             raise LifeKeeperError(exc.msg, cmd=argv, stdout=exc.stdout, stderr=exc.stderr,
-                                  timed_out=exc.why == 'timeout', killed=exc.signal,
+                                  timed_out=exc.why == 'timeout', kill_signal=exc.signal,
                                   screen=exc.screen)
         except OSError as exc:
             raise LifeKeeperError('cannot run %s: %s' % (argv[0], exc.strerror or exc), cmd=argv)

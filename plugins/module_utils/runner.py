@@ -60,9 +60,8 @@ class CommandInterrupted(Exception):
         self.screen = screen
         self.grace = grace
         how = ''
-        if signal_name:
-            how = ' (%s%s)' % (signal_name, ' after a grace of %s s' % format_seconds(grace)
-                               if signal_name == 'SIGKILL' and grace else '')
+        if signal_name == 'SIGKILL':     # it did not stop on SIGTERM within the grace
+            how = ' (SIGKILL after a grace of %s s)' % format_seconds(grace or 0)
         if why == 'timeout':
             msg = '%s did not finish within %s s: its process group was killed%s' % (
                 command_text(self.argv), format_seconds(seconds), how)

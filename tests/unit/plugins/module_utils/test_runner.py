@@ -90,7 +90,7 @@ def test_deadline_kills_the_whole_process_group(tmp_path):
     exc = info.value
     assert exc.why == 'timeout' and exc.seconds == 1 and exc.stdout == 'started\n'
     assert str(exc).startswith(os.path.basename(PY) + ' -c import subprocess')
-    assert str(exc).endswith(' did not finish within 1 s: its process group was killed (SIGTERM)')
+    assert str(exc).endswith(' did not finish within 1 s: its process group was killed')
     for pid in (int(p) for p in pids.read_text().split()):
         assert wait_gone(pid), 'child %d of the killed command still runs' % pid
 
@@ -218,7 +218,7 @@ def test_the_grace_lets_a_child_finish_its_work_after_sigterm(tmp_path):
     elapsed = time.monotonic() - started
     assert done.read_text() == 'ok'          # the child finished within the grace
     assert info.value.signal == 'SIGTERM' and elapsed < 5
-    assert '(SIGTERM)' in str(info.value)
+    assert str(info.value).endswith('its process group was killed')
 
 
 def test_sigkill_after_the_grace_is_named():
