@@ -75,6 +75,18 @@ CONFIG_KEYS = {
     "START_AFTER_INSTALL": "yes|no (default: start again only if LifeKeeper ran before)",
 }
 YES_NO_KEYS = ("INSTALL_JAVA", "USE_QUORUM", "START_AFTER_INSTALL")
+# Where a provisioned node keeps "the operator's" configuration saved from the 9.x setup menu
+# (the tests pass it as lk_setup_config_file): the node's recovery kits selected.
+SAVED_CONFIG = "etc/lksim/saved-setup.conf"
+
+
+def write_saved_config(paths, kits):
+    """The configuration an operator saved from this node's setup menu (9.x), kits selected."""
+    target = os.path.join(paths.root, SAVED_CONFIG)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "w") as handle:
+        handle.write("# saved from the setup menu (Save)\nRECOVERY_KITS=%s\n" % " ".join(kits))
+    return target
 
 
 class SetupError(Exception):
