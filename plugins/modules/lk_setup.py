@@ -40,7 +40,7 @@ description:
   - Setup runs from the directory that holds it (the mounted image), as the guide's C(cd /mnt; ./setup).
   - For a 9.x or later target, setup runs non-interactively from the operator's configuration file
     O(config_file), saved from setup's own menu, passed unchanged as C(setup -f CONFIG_FILE) (the
-    flag is an assumption: the vendor documents a non-interactive installation from a saved file, see
+    flag is an assumption - the vendor documents a non-interactive installation from a saved file, see
     the notes); the module writes no keys of its own. Without O(config_file) (and without O(setup_args))
     a 9.x target is refused before anything changes. Kits of O(kits) must be chosen in that file;
     the module checks afterwards that they are installed.
@@ -157,7 +157,7 @@ options:
   answers:
     description:
       - The operator's answers to 8.x setup screens the module does not know (site-specific
-        screens), as C({text: answer}) - when a screen that waits for input contains C(text), C(answer)
+        screens), a dict of screen text to answer - when a screen that waits for input contains the text, the answer
         is typed (an empty string is Enter). Looked up before the module's own answers.
     type: dict
     default: {}
