@@ -121,7 +121,8 @@ class LifeKeeper(object):
             seconds = min(seconds, self.wait_deadline + self.command_timeout - self.clock())
         return seconds
 
-    def _run_argv(self, argv, check=True, data=None, timeout=None, conversation=None):
+    def _run_argv(self, argv, check=True, data=None, timeout=None, conversation=None,
+                  kill_grace=None, cwd=None):
         seconds = self.command_seconds(timeout)
         name = lkrunner.command_text(argv)
         if seconds <= 0:
@@ -132,10 +133,14 @@ class LifeKeeper(object):
                     lkrunner.format_seconds(self.command_timeout))
             raise LifeKeeperError('%s was not run: %s' % (name, why), cmd=argv, timed_out=True)
         try:
-            rc, out, err = lkrunner.run_command(argv, seconds, data=data, conversation=conversation)
+            rc, out, err = lkrunner.run_command(
+                argv, seconds, data=data, conversation=conversation, cwd=cwd,
+                kill_grace=lkrunner.KILL_GRACE if kill_grace is None else kill_grace)
         except lkrunner.CommandInterrupted as exc:
+            # kill_signal: the signal that ended it; screen: the unrecognised screen's last lines
             raise LifeKeeperError(exc.msg, cmd=argv, stdout=exc.stdout, stderr=exc.stderr,
-                                  timed_out=exc.why == 'timeout')
+                                  timed_out=exc.why == 'timeout', kill_signal=exc.signal,
+                                  screen=exc.screen)
         except OSError as exc:
             raise LifeKeeperError('cannot run %s: %s' % (argv[0], exc.strerror or exc), cmd=argv)
         if check and rc != 0:
@@ -144,14 +149,15 @@ class LifeKeeper(object):
                                   cmd=argv, rc=rc, stdout=out, stderr=err)
         return rc, out, err
 
-    def run(self, args, check=True, data=None, timeout=None, conversation=None):
+    def run(self, args, check=True, data=None, timeout=None, conversation=None, kill_grace=None,
+            cwd=None):
         """Run a command (args[0]: a name in $LKROOT/bin or an absolute path).
 
         Returns (rc, stdout, stderr); raises LifeKeeperError when check and rc != 0, and
         always when the command was killed at its deadline.
         """
         return self._run_argv(self._argv(args), check=check, data=data, timeout=timeout,
-                              conversation=conversation)
+                              conversation=conversation, kill_grace=kill_grace, cwd=cwd)
 
     def wait(self, predicate_fn, timeout, interval):
         """wait_until() on this adapter's clock; commands inside end by deadline + command_timeout."""

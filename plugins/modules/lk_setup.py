@@ -34,22 +34,32 @@ description:
   - Nothing is done when the installed C(steeleye-lk) version already equals O(version), every kit of
     O(kits) is installed at that version and every key file of O(license_files) is already installed
     (the same content in C(/var/LifeKeeper/license)). Kits or keys to install when the core is already
-    at O(version) are a change; 9.x setup runs again for the same version with them in its
-    configuration, 8.x setup runs as C(setup -k) for kits, and C(lkkeyins) installs 8.x keys.
-  - For a 9.x or later target, setup runs non-interactively from a configuration file
-    (C(setup -f CONFIG)); the module writes a private copy of O(config_file) (or an empty one) with
-    C(RECOVERY_KITS) and C(LICENSE_FILES) added.
-  - For an 8.x target, setup's questions are answered one by one from facts, not with C(-y) (which
-    would enable the NFS utilities and restart the NFS daemons on every node) - the DataKeeper kernel
-    module only when C(steeleye-lkDR) is installed or in O(kits); the NFS utilities only when a
-    resource of type C(gen/nfs) exists (read from the long status display; when LifeKeeper does not
-    run, when C(steeleye-lkNFS) is installed); the NFS daemon restart only with O(nfs_restart=true);
-    licence keys from O(license_files); the installed recovery kits kept for update and the kits of
-    O(kits) added. A question the module does not recognise stops setup (its process group is killed)
-    and the module fails quoting the question. RV(answers) lists every answer given.
-  - After setup the module requires C(Setup Complete.) in its output and exit code 0, and verifies that
-    the installed C(steeleye-lk) version equals O(version), that every kit of O(kits) is installed and
-    every key of O(license_files) is in C(/var/LifeKeeper/license).
+    at O(version) are a change; 9.x setup runs again for the same version from O(config_file), 8.x
+    setup runs as C(setup -k) for kits. Licence keys are installed with C(lkkeyins) after setup (the
+    8.4.1 guide, step 12), for every target.
+  - Setup runs from the directory that holds it (the mounted image), as the guide's C(cd /mnt; ./setup).
+  - For a 9.x or later target, setup runs non-interactively from the operator's configuration file
+    O(config_file), saved from setup's own menu, passed unchanged as C(setup -f CONFIG_FILE) (the
+    flag is an assumption - the vendor documents a non-interactive installation from a saved file, see
+    the notes); the module writes no keys of its own. Without O(config_file) (and without O(setup_args))
+    a 9.x target is refused before anything changes. Kits of O(kits) must be chosen in that file;
+    the module checks afterwards that they are installed.
+  - For an 8.x target, setup's screens are passed one by one, as the 8.4.1 guide shows them - screens
+    that only wait for Enter (the start, the stop of LifeKeeper and its completion, the base packages,
+    C(Java is already properly installed on this system.), the required and the core packages) get
+    Enter; questions are answered from facts, not with C(-y) (which would enable the NFS utilities and
+    restart the NFS daemons on every node) - the DataKeeper kernel module only when C(steeleye-lkDR) is
+    installed or in O(kits); the NFS utilities only when a resource of type C(gen/nfs) exists (read
+    from the long status display; when LifeKeeper does not run, when C(steeleye-lkNFS) is installed);
+    the NFS daemon restart only with O(nfs_restart=true); licence keys no (C(lkkeyins) installs them
+    after setup); the installed recovery kits kept for update and the kits of O(kits) added.
+    O(answers) adds the operator's answers for site-specific screens. A screen nobody recognises
+    stops setup (its process group is killed while it waits, before it changes more) and the module
+    fails naming the screen with its last lines. RV(answers) lists every answer given.
+  - After setup the module requires C(Setup Complete.) in its output and exit code 0, and verifies with
+    rpm that the installed C(steeleye-lk) version equals O(version) and that every recovery kit the node
+    had and every kit of O(kits) is installed at O(version) (naming the missing ones), then installs
+    O(license_files) with C(lkkeyins) and checks they are in C(/var/LifeKeeper/license).
   - With O(state=absent), runs C(rmlk) and answers its confirmation prompt with C(y). This removes
     everything under C($LKROOT), including lkbackup archives kept there.
 extends_documentation_fragment:
@@ -107,24 +117,24 @@ options:
   setup_args:
     description:
       - The exact arguments passed to C(setup), one list element per argument (no shell), instead of
-        the module's own (C([-f, CONFIG]) for 9.x, none for an 8.x update, C([-k]) for 8.x kits only).
-      - Cannot be combined with O(kits) or O(license_files) (the module could not pass them).
-      - For an 8.x target the questions setup still asks are answered as described above.
+        the module's own (C([-f, CONFIG_FILE]) for 9.x, none for an 8.x update, C([-k]) for 8.x kits only).
+      - For an 8.x target the screens setup still shows are answered as described above.
     type: list
     elements: str
   config_file:
     description:
-      - Setup configuration file (saved from the setup menu) of a 9.x or later target. The module runs
-        setup with a private copy of it with O(kits) and O(license_files) added to C(RECOVERY_KITS) and
-        C(LICENSE_FILES).
-      - When omitted, the copy starts empty, which accepts what setup preselects (for an update, the
-        installed components).
+      - Setup configuration file of a 9.x or later target, saved from setup's own menu (its Save
+        button), on the managed node. Passed to setup unchanged (C(setup -f CONFIG_FILE)); the module
+        writes nothing into it.
+      - Required for a 9.x or later target unless O(setup_args) is set.
       - Not used for an 8.x target or when O(setup_args) is set.
     type: path
   kits:
     description:
       - Recovery kit packages to install or update (for example C(steeleye-lkDR), C(steeleye-lkNFS)).
         Installed kits are updated by setup anyway; list the kits that must be there afterwards.
+      - 8.x setup is given them at its kit selection; for a 9.x target they must be selected in
+        O(config_file) (the module checks after setup that they are installed, naming any missing).
       - A kit that is missing, or older than O(version), is a change even when the core is already at
         O(version).
     type: list
@@ -132,10 +142,9 @@ options:
     default: []
   license_files:
     description:
-      - Licence key files on the managed node to install (9.x setup's C(LICENSE_FILES), 8.x setup's
-        licence questions, or C(lkkeyins) for 8.x when the core is already at O(version)).
+      - Licence key files on the managed node, installed with C(lkkeyins) after setup (8.4.1 guide,
+        step 12), one command per file.
       - A file whose content is already in C(/var/LifeKeeper/license) is not installed again.
-      - Paths must not contain blanks (setup takes them space separated).
     type: list
     elements: path
     default: []
@@ -145,6 +154,20 @@ options:
         Restarting the NFS daemons interrupts every NFS export of the node.
     type: bool
     default: false
+  answers:
+    description:
+      - The operator's answers to 8.x setup screens the module does not know (site-specific
+        screens), a dict of screen text to answer - when a screen that waits for input contains the text, the answer
+        is typed (an empty string is Enter). Looked up before the module's own answers.
+    type: dict
+    default: {}
+  kill_grace:
+    description:
+      - Seconds between SIGTERM and SIGKILL when setup (or C(rmlk)) is killed at its O(timeout) or at a
+        screen nobody recognises, so that an rpm transaction in progress can finish. At most O(timeout).
+      - The task can therefore take up to O(timeout) + O(kill_grace) seconds.
+    type: float
+    default: 60
   validate_only:
     description:
       - Only check the media (existence, O(media_sha256), the version in its names, also inside the ISO
@@ -169,9 +192,11 @@ options:
     type: float
     default: 3600
 notes:
-  - The setup configuration flag C(-f), its keys and the 8.x question texts are assumptions of this
-    collection (the vendor documents that choices can be saved to and loaded from a file, and the
-    order and defaults of the 8.x questions, not the exact texts). Pass O(setup_args) to match your release.
+  - The 9.x setup flag C(-f) and the 8.x screen texts (all but C(Java is already properly installed on this
+    system.)) are assumptions of this collection. The vendor documents that 9.x setup's choices can be
+    saved to a file used for non-interactive installation (9.9.0 update guide; spslinux "Software
+    Packaging" - "A non-user interactive install can be performed as well"), and the order and defaults
+    of the 8.x screens, not their exact texts. Pass O(setup_args) and O(answers) to match your release.
   - If LifeKeeper was running before setup, setup starts it again at the end.
 seealso:
   - module: hatools.lifekeeper.lk_backup
@@ -187,7 +212,7 @@ EXAMPLES = r"""
     timeout: 1800
   register: lk_update
 
-- name: Update on a host that cannot loop-mount ISO9660, adding the NFS kit and new licence keys
+- name: Update on a host that cannot loop-mount ISO9660; the kits are selected in the saved configuration
   hatools.lifekeeper.lk_setup:
     version: 9.9.0
     media: /srv/media/LKL_V9.9.0_112226.iso
@@ -196,10 +221,12 @@ EXAMPLES = r"""
     kits: [steeleye-lkDR, steeleye-lkNFS]
     license_files: [/root/keys/node1.lic]
 
-- name: Update an 8.x node, media already mounted at /mnt (questions answered from facts)
+- name: Update an 8.x node, media already mounted at /mnt (screens answered from facts, one site screen)
   hatools.lifekeeper.lk_setup:
     version: 8.4.1
     setup_dir: /mnt
+    answers:
+      "Apply the site hardening profile?": "n"
 
 - name: Remove LifeKeeper (reinstall path)
   hatools.lifekeeper.lk_setup:
@@ -239,21 +266,34 @@ pending:
   sample: {core: false, kits: [steeleye-lkNFS], licenses: [/root/keys/node1.lic]}
 answers:
   description:
-    - The answers given to 8.x setup's questions, by question id (C(stop_lifekeeper), C(java),
-      C(datakeeper), C(nfs_utils), C(nfs_restart), C(required_packages), C(core_packages),
-      C(gui_users), C(license), C(license_files), C(kit_selection), C(kit_confirm)); an empty string
-      is Enter. In check mode, the answers that would be given. Empty for a 9.x target.
+    - The answers given to 8.x setup's screens, by screen id (C(intro), C(stop_lifekeeper), C(stop_done),
+      C(base_packages), C(java_current), C(java), C(datakeeper), C(nfs_utils), C(nfs_restart),
+      C(required_packages), C(core_packages), C(gui_users), C(license), C(kit_selection), C(kit_confirm)),
+      or by the operator's text of O(answers); an empty string is Enter. In check mode, the answers that
+      would be given. Empty for a 9.x target.
   type: dict
   returned: when O(state=present)
-  sample: {stop_lifekeeper: y, datakeeper: y, nfs_utils: n, core_packages: y, gui_users: '', license: n,
-           kit_selection: '', kit_confirm: y}
-setup_config:
-  description: For a 9.x or later target, the C(RECOVERY_KITS) and C(LICENSE_FILES) values given to setup.
-  type: dict
-  returned: when setup runs or would run for a 9.x or later target
-  sample: {RECOVERY_KITS: steeleye-lkDR steeleye-lkNFS}
+  sample: {intro: '', stop_lifekeeper: '', stop_done: '', datakeeper: y, nfs_utils: n, core_packages: '',
+           gui_users: '', license: n, kit_selection: '', kit_confirm: y}
+answer_order:
+  description: The screens answered, in order (screen ids or the operator's texts).
+  type: list
+  elements: str
+  returned: when 8.x setup ran
+killed:
+  description: Whether setup (or rmlk) was killed (at its deadline, or at a screen nobody recognised).
+  type: bool
+  returned: when setup or rmlk ran
+timed_out:
+  description: Whether setup (or rmlk) was killed at its deadline (O(timeout)).
+  type: bool
+  returned: when setup or rmlk ran
+kill_signal:
+  description: The signal that ended the killed setup - C(SIGTERM) (it stopped within O(kill_grace)) or C(SIGKILL).
+  type: str
+  returned: when setup or rmlk was killed
 license_commands:
-  description: The C(lkkeyins) commands run (or that would run) for 8.x keys when the core was already at O(version).
+  description: The C(lkkeyins) commands run (or that would run) for the licence key files not installed yet.
   type: list
   elements: list
   returned: when keys were installed with lkkeyins
@@ -305,7 +345,7 @@ import tempfile
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import files
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import setup_answers
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import versions
-from ansible_collections.hatools.lifekeeper.plugins.module_utils.base import LkModule
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.base import LkModule, check_seconds
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.constants import (
     LICENSE_DIR, NFS_KIT, NFS_TYPE, PRODUCT_RPM, version_major)
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import LifeKeeperError
@@ -320,6 +360,11 @@ LICENSE_KEY_DIR = LICENSE_DIR
 def _same_version(found, target):
     """sps_9.9.0.img and sps_990.img both name 9.9.0."""
     return found == target or found.replace('.', '') == target.replace('.', '')
+
+
+def _seconds(value):
+    text = ('%.3f' % float(value)).rstrip('0').rstrip('.')
+    return text or '0'
 
 
 def _tail(out, err=''):
@@ -390,6 +435,8 @@ class LkSetup(LkModule):
         kits=dict(type='list', elements='str', default=[]),
         license_files=dict(type='list', elements='path', default=[]),
         nfs_restart=dict(type='bool', default=False),
+        answers=dict(type='dict', default={}),
+        kill_grace=dict(type='float', default=60),
         tmp_dir=dict(type='path'),
         validate_only=dict(type='bool', default=False),
     )
@@ -408,6 +455,15 @@ class LkSetup(LkModule):
         tmp_dir = params['tmp_dir']
         if tmp_dir and not os.path.isdir(tmp_dir):
             raise LifeKeeperError('tmp_dir %s is not an existing directory on this node' % tmp_dir)
+        params['kill_grace'] = check_seconds('kill_grace', params['kill_grace'], allow_zero=True)
+        if params['timeout'] and params['kill_grace'] > params['timeout']:
+            params['kill_grace'] = params['timeout']     # the grace never exceeds the deadline itself
+        bad = [(text, answer) for text, answer in (params['answers'] or {}).items()
+               if not isinstance(text, str) or not text.strip() or not isinstance(answer, str) or '\n' in answer]
+        if bad:
+            raise LifeKeeperError('answers must map the text of a setup screen (not empty) to the line to type '
+                                  '(a string without newlines, \'\' for Enter); bad: %s'
+                                  % ', '.join('%r: %r' % item for item in bad))
         if params['state'] != 'present':
             return
         try:
@@ -420,16 +476,17 @@ class LkSetup(LkModule):
             raise LifeKeeperError('invalid recovery kit name(s) %s: a kit is a steeleye-<name> package other than '
                                   'the core %s (for example steeleye-lkDR)' % (', '.join(repr(k) for k in bad), PRODUCT_RPM))
         for path in params['license_files']:
-            if re.search(r'\s', path):
-                raise LifeKeeperError('license file %r contains blanks: setup takes the files space separated' % path)
             if not os.path.isfile(path):
                 raise LifeKeeperError('license file %s does not exist on this node' % path)
-        if params['setup_args'] is not None and (params['kits'] or params['license_files']):
-            raise LifeKeeperError('setup_args cannot be combined with kits or license_files: the module could not '
-                                  'pass them to setup; drop setup_args or put them in your own arguments')
         config = params['config_file']
         if config and not os.path.isfile(config):
             raise LifeKeeperError('config_file %s does not exist on this node' % config)
+        if (version_major(params['version']) >= 9 and not config and params['setup_args'] is None
+                and not params['validate_only']):
+            raise LifeKeeperError('a %s target needs config_file (lk_setup_config_file): the setup configuration '
+                                  'file saved from setup\'s own menu, used for its non-interactive installation; '
+                                  'the collection writes no setup keys of its own. Nothing was changed'
+                                  % params['version'])
 
     def run_tool(self, args, check=True, timeout=None):
         """Run a system tool (mount, xorriso, umount) by absolute path through the adapter."""
@@ -564,21 +621,6 @@ class LkSetup(LkModule):
                              % (exc.msg, NFS_KIT, 'installed' if NFS_KIT in kits_now else 'not installed'))
         return NFS_KIT in kits_now
 
-    def write_config(self, workfiles):
-        """The 9.x configuration copy (0600) with the kits and licence files; returns its path."""
-        text = ''
-        if self.params['config_file']:
-            with open(self.params['config_file']) as handle:
-                text = handle.read()
-        merged, written = setup_answers.config_with(text, self.params['kits'], self.pending['licenses'])
-        self.result['setup_config'] = written
-        handle, path = tempfile.mkstemp(prefix='lk_setup.', suffix='.conf', dir=self.params['tmp_dir'])
-        workfiles.append(path)
-        with os.fdopen(handle, 'w') as out:
-            out.write(merged)
-        os.chmod(path, files.PRIVATE_FILE_MODE)
-        return path
-
     # ---- states ----------------------------------------------------------------------------
     def state_present(self):
         target = self.params['version']
@@ -615,6 +657,7 @@ class LkSetup(LkModule):
             raise LifeKeeperError('refusing to go from %s to %s (%s): %s' % (before, target, path.kind, path.reason))
 
         kits_now = installed_kits(self.result['packages_before'])
+        self.kits_before = sorted(kits_now)
         license_sums = installed_license_sums(LICENSE_KEY_DIR)
         self.pending = dict(
             core=not at_target,
@@ -633,10 +676,12 @@ class LkSetup(LkModule):
         legacy = version_major(target) < 9
         if legacy:
             self.plan_legacy(at_target, kits_now)
-        else:
+        elif not at_target or self.pending['kits']:
             self.result['setup_args'] = (list(self.params['setup_args']) if self.params['setup_args'] is not None
-                                         else ['-f', self.params['config_file'] or '<configuration copy>'])
-            self.result['setup_config'] = setup_answers.config_with('', self.params['kits'], self.pending['licenses'])[1]
+                                         else setup_answers.setup_args_9x(self.params['config_file']))
+        if self.pending['licenses']:
+            # after setup, one lkkeyins per file (8.4.1 guide step 12)
+            self.result['license_commands'] = [[self.lk.bin('lkkeyins'), f] for f in self.pending['licenses']]
         if self.check_mode:
             self.check_media_inside(target)
             self.result['changed'] = True
@@ -644,85 +689,106 @@ class LkSetup(LkModule):
             return
         if self.result.get('setup_args') is not None:
             self.run_setup(target, legacy)
+        self.verify_packages(target)
         for argv in self.result.get('license_commands', []):
             self.result['changed'] = True
             self.lk.run(argv)
-        self.verify(target)
+        self.verify_licenses()
 
     def plan_legacy(self, at_target, kits_now):
         """8.x: the answers from facts, the setup arguments, and lkkeyins for keys when at the target."""
         facts = setup_answers.facts_answers(
             datakeeper=setup_answers.datakeeper_wanted(kits_now, self.params['kits']),
             nfs_in_use=self.nfs_in_use(kits_now),
-            nfs_restart=self.params['nfs_restart'],
-            license_files=[] if at_target else self.pending['licenses'])
-        self.conversation = setup_answers.SetupConversation(facts, requested_kits=self.params['kits'])
+            nfs_restart=self.params['nfs_restart'])
+        self.conversation = setup_answers.SetupConversation(facts, requested_kits=self.params['kits'],
+                                                            extra=self.params['answers'])
         if self.params['setup_args'] is not None:
             self.result['setup_args'] = list(self.params['setup_args'])
         elif not at_target:
-            self.result['setup_args'] = []
+            self.result['setup_args'] = list(setup_answers.SETUP_ARGS_8X)
         elif self.pending['kits']:
-            self.result['setup_args'] = ['-k']
-        if at_target and self.pending['licenses']:
-            self.result['license_commands'] = [[self.lk.bin('lkkeyins'), f] for f in self.pending['licenses']]
+            self.result['setup_args'] = list(setup_answers.SETUP_ARGS_8X_KITS)
         if self.check_mode:
             predicted = dict(facts)
-            if self.result.get('setup_args') == ['-k']:
+            if self.result.get('setup_args') == list(setup_answers.SETUP_ARGS_8X_KITS):
                 predicted = dict((k, facts[k]) for k in ('kit_confirm',))
             predicted['kit_selection'] = setup_answers.kit_selection(
                 dict((kit, 'u') for kit in kits_now), self.params['kits'])
             self.result['answers'] = predicted
 
     def run_setup(self, target, legacy):
-        workfiles = []
-        try:
-            args = list(self.result['setup_args'])
-            if not legacy and self.params['setup_args'] is None:
-                args = ['-f', self.write_config(workfiles)]
-                self.result['setup_args'] = args
-            with self.setup_source(target) as setup_dir:
-                setup = os.path.join(setup_dir, 'setup')
-                if not os.path.isfile(setup):
-                    raise LifeKeeperError('no setup program in the media (%s missing)' % setup)
-                self.result['changed'] = True
-                try:
-                    rc, out, err = self.lk.run([setup] + args, check=False, timeout=self.params['timeout'],
-                                               conversation=self.conversation if legacy else None)
-                except LifeKeeperError as exc:
-                    self.result['setup_output_tail'] = _tail(exc.stdout, exc.stderr)
-                    raise
-                finally:
-                    if legacy:
-                        self.result['answers'] = dict(self.conversation.given)
-                self.result['setup_output_tail'] = _tail(out, err)
-        finally:
-            for name in workfiles:
-                files.remove_quietly(name)
+        args = list(self.result['setup_args'])
+        with self.setup_source(target) as setup_dir:
+            setup = os.path.join(setup_dir, 'setup')
+            if not os.path.isfile(setup):
+                raise LifeKeeperError('no setup program in the media (%s missing)' % setup)
+            self.result['changed'] = True
+            self.result['killed'] = self.result['timed_out'] = False
+            try:
+                # from the image's directory, as the guide's `cd /mnt; ./setup`
+                rc, out, err = self.lk.run([setup] + args, check=False, timeout=self.params['timeout'],
+                                           conversation=self.conversation if legacy else None,
+                                           kill_grace=self.params['kill_grace'], cwd=setup_dir)
+            except LifeKeeperError as exc:
+                self.result['setup_output_tail'] = _tail(exc.stdout, exc.stderr)
+                self.note_killed(exc, 'setup')
+                raise
+            finally:
+                if legacy:
+                    self.result['answers'] = dict(self.conversation.given)
+                    self.result['answer_order'] = list(self.conversation.order)
+            self.result['setup_output_tail'] = _tail(out, err)
         if rc != 0 or 'Setup Complete.' not in (out or '') + (err or ''):
             self.record_after()
             last = self.result['setup_output_tail'][-1] if self.result['setup_output_tail'] else ''
             raise LifeKeeperError('setup failed (rc=%s, no "Setup Complete."): %s' % (rc, last), rc=rc)
+
+    def note_killed(self, exc, what):
+        """Record in the result (and the message) that setup or rmlk was killed; the node's
+        version and packages as they are now."""
+        if not exc.details.get('kill_signal'):
+            return
+        self.result['killed'] = True
+        self.result['timed_out'] = bool(exc.timed_out)
+        self.result['kill_signal'] = exc.details['kill_signal']
+        if exc.timed_out:
+            exc.msg = '%s was killed at its deadline (timeout %s s, kill_grace %s s): %s' % (
+                what, _seconds(self.params['timeout']), _seconds(self.params['kill_grace']), exc.msg)
+        try:
+            self.record_after()
+        except LifeKeeperError as again:
+            exc.msg += '; the installed version could not be read afterwards: %s' % again.msg
+        else:
+            exc.msg += '; installed now: steeleye-lk %s' % (self.result['version_after'] or 'none')
 
     def record_after(self):
         after = self.lk.version()
         self.set_versions(self.result['version_before'], after, packages_after=self.lk.packages() if after else [])
         return after
 
-    def verify(self, target):
+    def verify_packages(self, target):
+        """rpm: the core at the target, and every kit the node had and every kit requested too."""
         after = self.record_after()
         if after is None or not _same_version(after, target):
             raise LifeKeeperError('setup reported success, but the installed steeleye-lk version is %s, expected %s'
                                   % (after, target))
         kits_after = installed_kits(self.result['packages_after'])
-        missing = pending_kits(self.params['kits'], kits_after, target)
+        had = self.kits_before if self.result.get('setup_args') is not None else []   # setup updates them
+        wanted = list(had) + [kit for kit in self.params['kits'] if kit not in had]
+        missing = pending_kits(wanted, kits_after, target)
         if missing:
             raise LifeKeeperError('setup reported success, but these recovery kits are missing or older than %s: %s '
-                                  '(installed: %s)' % (target, ', '.join(missing), ', '.join(
-                                      '%s %s' % item for item in sorted(kits_after.items())) or 'none'))
+                                  '(installed: %s)%s' % (target, ', '.join(missing), ', '.join(
+                                      '%s %s' % item for item in sorted(kits_after.items())) or 'none',
+                                      '; for a 9.x target select them in config_file (lk_setup_config_file)'
+                                      if version_major(target) >= 9 else ''))
+
+    def verify_licenses(self):
         sums = installed_license_sums(LICENSE_KEY_DIR)
         absent = [f for f in self.pending['licenses'] if files.sha256_of(f) not in sums]
         if absent:
-            raise LifeKeeperError('setup reported success, but these licence key files are not in %s: %s'
+            raise LifeKeeperError('lkkeyins ended, but these licence key files are not in %s: %s'
                                   % (LICENSE_KEY_DIR, ', '.join(absent)))
 
     def state_absent(self):
@@ -739,9 +805,11 @@ class LkSetup(LkModule):
         if self.check_mode:
             return
         try:
-            rc, out, err = self.lk.run(['rmlk'], check=False, data='y\n', timeout=self.params['timeout'])
+            rc, out, err = self.lk.run(['rmlk'], check=False, data='y\n', timeout=self.params['timeout'],
+                                       kill_grace=self.params['kill_grace'])
         except LifeKeeperError as exc:
             self.result['setup_output_tail'] = _tail(exc.stdout, exc.stderr)
+            self.note_killed(exc, 'rmlk')
             self.record_after()
             raise
         self.result['setup_output_tail'] = _tail(out, err)

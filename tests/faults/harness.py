@@ -25,6 +25,8 @@ MEDIA_DATE = "010126"
 REFUSED = "Pre-flight refused the update; nothing was changed on any node"
 # lk_backup_node_dir by default: where the collection keeps the lkbackup archives on a node
 BACKUP_DIR = "/var/lib/hatools-lifekeeper/backups"
+# the configuration saved from the 9.x setup menu on every simulated node (lksim setup_tool.SAVED_CONFIG)
+SAVED_SETUP_CONFIG = "/etc/lksim/saved-setup.conf"
 
 # The final message of a stopped run starts so; the time the failure was caught follows
 # "stopped" once the rescue recorded it.
@@ -304,7 +306,9 @@ class Cluster(object):
         # the simulated Generic ARK scripts run under any Perl: accepted, as an operator would after
         # checking them (tests/faults/test_preflight_checks.py runs without it)
         variables = {"lk_report_file": self.report_file, "lk_artifacts_dir": self.artifacts,
-                     "lk_media_access": "extract", "lk_accept_perl_change": True}
+                     "lk_media_access": "extract", "lk_accept_perl_change": True,
+                     # the configuration each node's operator saved from the 9.x setup menu (lksim)
+                     "lk_setup_config_file": SAVED_SETUP_CONFIG}
         variables.update(extra_vars or {})
         # one file per run: runs started side by side must not read each other's variables
         handle_fd, vars_file = tempfile.mkstemp(prefix="extra-vars-", suffix=".json", dir=self.workdir)

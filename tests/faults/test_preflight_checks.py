@@ -181,8 +181,8 @@ def test_a_skipped_check_is_listed_and_does_not_refuse(cluster):
      "lk_media_hops[0].version is 9.9.1: every hop must be below the target 9.9.0"),
     ("hop media missing", {"lk_media_hops": [{"version": "9.8.0", "media": "/srv/LKL_V9.8.0_010126.iso"}]},
      "/srv/LKL_V9.8.0_010126.iso"),
-    ("setup arguments with kits", {"lk_setup_args": ["-f", "/root/c"], "lk_setup_kits": ["steeleye-lkNFS"]},
-     "lk_setup_args (['-f', '/root/c']) cannot be combined with lk_setup_kits"),
+    ("9.x setup without the saved configuration", {"lk_setup_config_file": ""},
+     "setup of 9.9.0 needs lk_setup_config_file: the path on the nodes of the setup configuration file saved"),
 ])
 def test_bad_input_of_the_new_options_is_refused(cluster, case, extra, says):
     output, dummy = cluster.refused(dict(TARGET, lk_run_id="check-input", **extra), refused=says)

@@ -252,25 +252,31 @@ def test_corrupt_backup_copy_setup_hangs_status_hangs(make_cluster):
     assert no_locks(cluster) == []
 
     # (b) setup hangs on node1 (second in order: app-web is evacuated to the updated node2 first)
-    cluster.knob("node1", setup_hangs=True)
+    # after closing its stdout and stderr (issue 18: like a setup that logs to a file and waits
+    # on a lock; the deadline used to end only when the pipes did, so this run never ended)
+    cluster.knob("node1", setup_hangs_closed=True)
     started = time.time()
-    hang = cluster.playbook("rolling_update.yml", run_vars("9.9.0", "hang", lk_update_setup_timeout=8))
+    hang = cluster.playbook("rolling_update.yml", run_vars("9.9.0", "hang", lk_update_setup_timeout=8,
+                                                           lk_setup_kill_grace=5))
     took = time.time() - started
     message = failure_message(hang.stdout)
     assert "%s failed at 'update'" % c("node1") in message, message
-    assert "setup" in message and "did not finish within 8 s: its process group was killed" in message, message
+    assert "setup was killed at its deadline (timeout 8 s, kill_grace 5 s)" in message, message
+    assert "did not finish within 8 s: its process group was killed" in message, message
+    assert "installed now: steeleye-lk 9.7.0" in message, message
     assert "lost: none" in message
     assert cluster.rpm_version("node1") == "9.7.0" and cluster.rpm_version("node2") == "9.9.0"
     assert cluster.switchovers(since=started) == [("app-web", "node1", "node2")]
     assert cluster.placement() == {"app-web": "node2"}
+    assert cluster.states("node2").get("app-web") == "ISP"       # in service, on the updated node
     assert cluster.exec("node1", "pgrep", "-f", "/setup -f", check=False).returncode != 0   # nothing left running
     assert cluster.report()["hierarchies_lost"] == []
     assert no_locks(cluster) == []           # node1 runs its old version: not left mid-update
-    print("setup hangs: run %.1f s" % took)
+    print("setup hangs with its output closed: run %.1f s" % took)
 
     # (c) the rerun: node1's setup works, then its lcdstatus hangs: the gate fails within
     # lk_update_ready_timeout (10) plus one command deadline (lk_command_timeout 4)
-    cluster.knob("node1", setup_hangs=False)
+    cluster.knob("node1", setup_hangs_closed=False)
     before = cluster.progress("node1")["time"]
     proc = cluster.playbook("rolling_update.yml", run_vars("9.9.0", "hang", lk_command_timeout=4), background=True)
     try:

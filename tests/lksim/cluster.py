@@ -10,7 +10,7 @@ import shutil
 import signal
 import time
 
-from lksim import daemon, defaults, knobs, lcd, packaging
+from lksim import daemon, defaults, knobs, lcd, packaging, setup_tool
 from lksim.paths import NodePaths
 
 LKSIM_PATH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -125,6 +125,7 @@ def node_init(root, name, spec, version=None, lksim_path=None, installer=packagi
         "LKCHECKINTERVAL": 120,
     })
     lcd.save(paths, data)
+    setup_tool.write_saved_config(paths, kits)
     if node_knobs:
         knobs.update(paths, node_knobs)
     if version and installer is not None:

@@ -25,6 +25,7 @@ DEFAULTS = {
     "resync_never_ends": False,   # mirrors targeting this node never finish resynchronising
     "hang_commands": [],          # these $LKROOT/bin commands print nothing and hang until killed
     "setup_hangs": False,         # setup prints its banner, then hangs until killed
+    "setup_hangs_closed": False,  # setup prints its banner, closes stdout/stderr, hangs until killed
     "rmlk_leaves_packages": False,  # rmlk says it removed LifeKeeper but the rpms stay
     "fail_lksupport": False,      # lksupport fails (stderr, exit 1, no bundle)
     "lcm_refuse_from": [],        # the daemon neither accepts from nor connects to these addresses

@@ -75,6 +75,18 @@ CONFIG_KEYS = {
     "START_AFTER_INSTALL": "yes|no (default: start again only if LifeKeeper ran before)",
 }
 YES_NO_KEYS = ("INSTALL_JAVA", "USE_QUORUM", "START_AFTER_INSTALL")
+# Where a provisioned node keeps "the operator's" configuration saved from the 9.x setup menu
+# (the tests pass it as lk_setup_config_file): the node's recovery kits selected.
+SAVED_CONFIG = "etc/lksim/saved-setup.conf"
+
+
+def write_saved_config(paths, kits):
+    """The configuration an operator saved from this node's setup menu (9.x), kits selected."""
+    target = os.path.join(paths.root, SAVED_CONFIG)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "w") as handle:
+        handle.write("# saved from the setup menu (Save)\nRECOVERY_KITS=%s\n" % " ".join(kits))
+    return target
 
 
 class SetupError(Exception):
@@ -358,14 +370,27 @@ def _choose_9x(args, config, facts, record):
     return choices
 
 
-def _choose_8x(args, facts, record):
+def _choose_8x(args, facts, record, stop):
+    """The 8.x dialogue (setup_prompts.ask_8x); LifeKeeper is stopped in its middle."""
     prompter = prompts.Prompter(args.assume_yes)
     try:
-        return prompts.ask_8x(prompter, facts)
+        return prompts.ask_8x(prompter, facts, stop=stop)
     except prompts.Aborted as exc:
         raise Aborted(str(exc))
     finally:
         record["answers"] = dict(prompter.answers)
+        record["screens"] = list(prompter.screens)
+
+
+def _stop_lifekeeper(paths, record):
+    """setup stops a running LifeKeeper (lkstop -f: protected resources stay in service)."""
+    _say("Stopping LifeKeeper (lkstop -f: protected resources stay in service)")
+    rc, out = run_bin(paths, "lkstop", ["-f"])
+    if out.strip():
+        _say(out.rstrip())
+    if rc != 0:
+        raise SetupError("could not stop LifeKeeper (lkstop -f exit %d); nothing was changed" % rc)
+    record["stopped_lifekeeper"] = True
 
 
 def _run(parser, args, paths, media_dir, record):
@@ -420,6 +445,11 @@ def _run(parser, args, paths, media_dir, record):
         _say("LifeKeeper %s is installed: recovery kits and license keys." % target)
     if knobs.load(paths).get("setup_hangs"):
         knobs.hang()      # knob setup_hangs: the banner, then nothing until killed; no change
+    if knobs.load(paths).get("setup_hangs_closed"):
+        # knob setup_hangs_closed: like a setup that logs to a file and waits on a lock: its
+        # output closed, nothing changed, it never ends (the caller's deadline must kill it)
+        os.closerange(0, 3)
+        knobs.hang()
     was_running = lifekeeper_running(paths)
 
     # Collect every choice before anything changes.
@@ -427,23 +457,20 @@ def _run(parser, args, paths, media_dir, record):
              "kits_only": kind == "kits", "java_current": _java_current(paths, target),
              "media_kits": sorted(kit_rpms), "installed_kits": installed_kits,
              "kit_summaries": dict((k, v[0]) for k, v in packaging.KITS.items())}
+    # updating the core stops a running LifeKeeper; kits and licences alone do not
+    stop_first = was_running and kind != "kits"
     if menu_generation:
         choices = _choose_9x(args, config, facts, record)
     else:
-        choices = _choose_8x(args, facts, record)
+        # 8.x: the stop comes in the middle of the dialogue (8.4.1 guide step 4); an abort
+        # after it leaves LifeKeeper stopped (ASSUMED)
+        choices = _choose_8x(args, facts, record, lambda: _stop_lifekeeper(paths, record))
     _check_license_files(choices["licenses"])
     start_after = choices.get("start_after", was_running)
-    # updating the core stops a running LifeKeeper; kits and licences alone do not
-    stop_first = was_running and kind != "kits"
 
-    # Changes start here.
-    if stop_first:
-        _say("Stopping LifeKeeper (lkstop -f: protected resources stay in service)")
-        rc, out = run_bin(paths, "lkstop", ["-f"])
-        if out.strip():
-            _say(out.rstrip())
-        if rc != 0:
-            raise SetupError("could not stop LifeKeeper (lkstop -f exit %d); nothing was changed" % rc)
+    # Changes start here (8.x: LifeKeeper is already stopped).
+    if stop_first and menu_generation:
+        _stop_lifekeeper(paths, record)
     try:
         _install(paths, target, kind, core + [kit_rpms[k] for k in choices["kits"]], choices,
                  config, record)

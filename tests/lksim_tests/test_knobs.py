@@ -58,6 +58,21 @@ def test_setup_hangs_after_its_banner_and_changes_nothing(tmp_path):
     assert not os.path.exists(paths.setup_log)       # killed: no record
 
 
+def test_setup_hangs_closed_closes_its_output_then_hangs(tmp_path):
+    """Like a setup that logs to a file and waits on a lock: EOF on its pipes, still running."""
+    paths = h.make_node(tmp_path, version="8.3.0")
+    knobs.update(paths, {"setup_hangs_closed": True})
+    proc = start_in_group([h.PYTHON, os.path.join(h.media_dir("8.4.1"), "setup")],
+                          env=dict(os.environ, LKSIM_ROOT=paths.root))
+    assert proc.stdout.readline() == "LifeKeeper 8.3.0 is installed: updating to 8.4.1.\n"
+    assert proc.stdout.read() == ""          # stdout closed by setup
+    time.sleep(0.5)
+    assert proc.poll() is None
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=5)
+    assert h.rpm_qa(paths) == ["steeleye-lk-8.3.0", "steeleye-lkDR-8.3.0"]
+
+
 def test_rmlk_leaves_packages(tmp_path):
     paths = h.make_node(tmp_path, version="9.9.0")
     h.write(paths.lcd_file, "{}")

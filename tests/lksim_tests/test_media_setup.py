@@ -228,10 +228,43 @@ def test_8x_setup_y_accepts_defaults(tmp_path):
 
 def test_8x_setup_prompts_answered_with_defaults_on_stdin(tmp_path):
     paths = h.make_node(tmp_path, version="8.4.0")
-    result = h.run_setup(paths, h.media_dir("8.4.1"), [], stdin="\n" * 10)
+    result = h.run_setup(paths, h.media_dir("8.4.1"), [], stdin="\n" * 20)
     assert result.returncode == 0, result.stderr
     assert "(y/n) [y]" in result.stdout
     assert h.rpm_q(paths) == (0, "8.4.1")
+    record = _last_setup_record(paths)
+    # the guide's order: Enter screens between the questions, the kit list and its confirmation
+    assert [screen["id"] for screen in record["screens"]] == [
+        "intro", "base_packages", "java", "datakeeper", "nfs_utils", "nfs_restart",
+        "required_packages", "core_packages", "gui_users", "license", "kit_selection", "kit_confirm"]
+    out = result.stdout
+    assert out.index("Press ENTER to continue...") < out.index("base packages") < out.index("DataKeeper") \
+        < out.index("required packages") < out.index("core packages will be updated (8.4.0 -> 8.4.1)") \
+        < out.index("  [u] steeleye-lkDR") < out.index("The following recovery kits will be installed or updated:")
+
+
+def _last_setup_record(paths):
+    import json
+    with open(paths.setup_log) as handle:
+        return json.loads(handle.read().splitlines()[-1])
+
+
+def test_8x_java_current_is_an_enter_screen(tmp_path):
+    paths = h.make_node(tmp_path, version="8.4.0")
+    first = h.run_setup(paths, h.media_dir("8.4.1"), ["-y"])
+    assert first.returncode == 0, first.stderr
+    again = h.run_setup(paths, h.media_dir("8.4.1"), ["-k", "-y"])
+    assert again.returncode == 0
+    # a node whose Java is current (the marker of this media): the verbatim line and Enter
+    other = h.make_node(tmp_path, "node2", version="8.4.0")
+    os.makedirs(os.path.dirname(other.java_marker), exist_ok=True)
+    with open(other.java_marker, "w") as handle:
+        handle.write("8.4.1\n")
+    result = h.run_setup(other, h.media_dir("8.4.1"), [], stdin="\n" * 20)
+    assert result.returncode == 0, result.stderr
+    assert "Java is already properly installed on this system.\nPress ENTER to continue... " in result.stdout
+    ids = [screen["id"] for screen in _last_setup_record(other)["screens"]]
+    assert "java_current" in ids and "java" not in ids
 
 
 @pytest.mark.parametrize("stdin", ["", "y\n", "n\n"])
@@ -365,12 +398,16 @@ def test_8x_update_with_lifekeeper_running_asks_to_stop_and_restarts_it(tmp_path
     paths = h.init_running_node(tmp_path, "8.3.0")
     try:
         assert _wait(lambda: os.path.exists(paths.initdone))
-        refused = h.run_setup(paths, h.media_dir("8.4.1"), [], stdin="n\n")
-        assert refused.returncode != 0 and "must be stopped" in refused.stderr
+        refused = h.run_setup(paths, h.media_dir("8.4.1"), [], stdin="\n")   # input ends at the stop screen
+        assert refused.returncode != 0 and "Press ENTER to stop LifeKeeper" in refused.stderr
         assert h.run_bin(paths, "lktest").returncode == 0
         result = h.run_setup(paths, h.media_dir("8.4.1"), ["-y"])
         assert result.returncode == 0, result.stdout + result.stderr
-        assert "Stop LifeKeeper now" in result.stdout and "Setup Complete." in result.stdout
+        out = result.stdout
+        # the stop comes in the middle of the dialogue, with an Enter screen once it completed
+        assert out.index("Press ENTER to stop LifeKeeper...") < out.index("Stopping LifeKeeper") \
+            < out.index("The stop of LifeKeeper has completed.") < out.index("base packages")
+        assert "Setup Complete." in out
         assert h.rpm_q(paths) == (0, "8.4.1")
         assert _wait(lambda: h.run_bin(paths, "lktest").returncode == 0)
         assert _wait(lambda: _status_states(paths).get("app-web") == "ISP")

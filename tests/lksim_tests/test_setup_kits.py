@@ -86,19 +86,29 @@ def test_refused_runs_are_recorded_as_failed(tmp_path):
 # --- 8.x ------------------------------------------------------------------------------------
 
 GUIDE_ORDER_Y = [
+    "LifeKeeper for Linux 8.4.1 setup.",
+    "This will install or update LifeKeeper for Linux on this system.",
+    "Press ENTER to continue... ",
+    "Checking the distribution and kernel: supported.",
+    "The LifeKeeper base packages will be installed or updated.",
+    "Press ENTER to continue... ",
     "Install the Java Runtime for the GUI client? (y/n) [y] y",
     "Update the DataKeeper kernel module? Answer n if DataKeeper is not used. (y/n) [y] y",
     "Enable the NFS utilities (nfs-utils) for protected NFS exports? Answer n if NFS is not used."
     " (y/n) [y] y",
     "Restart the NFS daemons now? (y/n) [y] y",
-    "Update the required packages? (y/n) [y] y",
-    "Update the LifeKeeper core packages (8.3.0 -> 8.4.1)? (y/n) [y] y",
+    "The required packages will be updated: bzip2 lsof net-tools patch redhat-lsb-core",
+    "Press ENTER to continue... ",
+    "The LifeKeeper core packages will be updated (8.3.0 -> 8.4.1).",
+    "Press ENTER to continue... ",
     "GUI group and login users (space separated) [keep]: keep",
     "Install license keys now? (y/n) [n] n",
     "  [u] steeleye-lkDR   LifeKeeper DataKeeper recovery kit (installed 8.3.0)",
     "  [ ] steeleye-lkNFS  LifeKeeper NFS Server recovery kit",
     "  [ ] steeleye-lkORA  LifeKeeper Oracle recovery kit",
     "Recovery kits to select (space separated names, Enter keeps the marks): ",
+    "The following recovery kits will be installed or updated:",
+    "  steeleye-lkDR",
     "Install/update the selected recovery kits? (y/n) [y] y",
 ]
 
@@ -114,15 +124,16 @@ def test_8x_setup_y_asks_in_the_guides_order_and_restarts_nfs(tmp_path):
     (record,) = records(paths)
     assert record["nfs_restarted"] is True and record["result"] == "complete"
     assert record["answers"] == {
-        "java": "y", "datakeeper": "y", "nfs_utils": "y", "nfs_restart": "y",
-        "required_packages": "y", "core_packages": "y", "gui_users": "keep", "license": "n",
+        "intro": "", "base_packages": "", "java": "y", "datakeeper": "y", "nfs_utils": "y", "nfs_restart": "y",
+        "required_packages": "", "core_packages": "", "gui_users": "keep", "license": "n",
         "kit_selection": "", "kit_confirm": "y"}
 
 
 def test_8x_answered_from_facts(tmp_path):
     paths = h.make_node(tmp_path, version="8.4.0")
     key = h.write(str(tmp_path / "k" / "node1.lic"), "KEY\n")
-    answers = ["n", "n", "n", "y", "", "", "y", key, "%s %s" % (DR, NFS), "y"]
+    # intro, base, java, datakeeper, nfs, required, core, gui users, licence, files, kits, confirm
+    answers = ["", "", "n", "n", "n", "", "", "", "y", key, "%s %s" % (DR, NFS), "y"]
     result = h.run_setup(paths, h.media_dir("8.4.1"), [], stdin="\n".join(answers) + "\n")
     assert result.returncode == 0, result.stdout + result.stderr
     assert setup_prompts.PROMPTS["nfs_restart"] not in result.stdout
@@ -140,22 +151,22 @@ def test_8x_java_current_is_not_asked(tmp_path):
     paths = h.make_node(tmp_path)
     first = h.run_setup(paths, h.media_dir("8.4.1"), ["-y"])
     assert first.returncode == 0, first.stderr
-    assert "Install the LifeKeeper core packages (8.4.1)? (y/n) [y] y" in first.stdout
+    assert "The LifeKeeper core packages will be installed (8.4.1).\nPress ENTER to continue... " in first.stdout
     assert records(paths)[0]["answers"]["java"] == "y"
     assert h.run_bin(paths, "rmlk", stdin="y\n").returncode == 0
     again = h.run_setup(paths, h.media_dir("8.4.1"), ["-y"])
     assert again.returncode == 0, again.stderr
-    assert setup_prompts.JAVA_CURRENT in again.stdout
+    assert setup_prompts.JAVA_CURRENT + "\nPress ENTER to continue... " in again.stdout
     assert setup_prompts.PROMPTS["java"] not in again.stdout
-    assert "java" not in records(paths)[1]["answers"]
+    assert "java" not in records(paths)[1]["answers"] and records(paths)[1]["answers"]["java_current"] == ""
 
 
 def test_8x_fresh_install_question_and_kit_abort(tmp_path):
     paths = h.make_node(tmp_path)
-    answers = ["", "", "", "", "", "", "", "", "steeleye-lkSAP", "nope", "steeleye-lkXX"]
+    answers = [""] * 10 + ["steeleye-lkSAP", "nope", "steeleye-lkXX"]
     result = h.run_setup(paths, h.media_dir("8.4.1"), [], stdin="\n".join(answers) + "\n")
     assert result.returncode == 1
-    assert "Install the LifeKeeper core packages (8.4.1)? (y/n) [y]" in result.stdout
+    assert "The LifeKeeper core packages will be installed (8.4.1)." in result.stdout
     assert "Unknown recovery kit(s): steeleye-lkSAP" in result.stdout
     assert "aborted" in result.stderr and "nothing was changed" in result.stderr
     assert h.rpm_qa(paths) == []

@@ -45,6 +45,8 @@ SURVEY_ANSWERS = {
     "lk_evacuate_timeout": "900",
     "lk_update_setup_timeout": "1800",
     "lk_update_ready_timeout": "900",
+    # the configuration saved from the 9.x setup menu on every simulated node
+    "lk_setup_config_file": "/etc/lksim/saved-setup.conf",
 }
 
 

@@ -90,18 +90,26 @@ def fixture_text(name):
         return handle.read()
 
 
-# The 8.x setup questions of CONTRACTS.md section 4, as the simulator prints them (no newline
-# after a question); core_update/core_fresh take the versions.
+# The 8.x setup screens as the simulator prints them (tests/lksim/setup_prompts.py; assumed
+# texts but the Java line, see ASSUMPTIONS.md): an Enter screen ends with "Press ENTER ...",
+# a question with its default; no newline after either. core_update/core_fresh take versions.
+ENTER_LINE = '\nPress ENTER to continue... '
 SETUP8_QUESTIONS = {
-    'stop_lifekeeper': 'LifeKeeper is running and must be stopped to continue. Stop LifeKeeper now? (y/n) [y] ',
+    'intro': 'LifeKeeper for Linux %s setup.\nThis will install or update LifeKeeper for Linux on this system.'
+             + ENTER_LINE,
+    'stop_lifekeeper': 'LifeKeeper is running. It must be stopped before the update continues.\n'
+                       'Press ENTER to stop LifeKeeper... ',
+    'stop_done': 'The stop of LifeKeeper has completed.' + ENTER_LINE,
+    'base_packages': 'The LifeKeeper base packages will be installed or updated.' + ENTER_LINE,
+    'java_current': 'Java is already properly installed on this system.' + ENTER_LINE,
     'java': 'Install the Java Runtime for the GUI client? (y/n) [y] ',
     'datakeeper': 'Update the DataKeeper kernel module? Answer n if DataKeeper is not used. (y/n) [y] ',
     'nfs_utils': 'Enable the NFS utilities (nfs-utils) for protected NFS exports? Answer n if NFS is not used. '
                  '(y/n) [y] ',
     'nfs_restart': 'Restart the NFS daemons now? (y/n) [y] ',
-    'required_packages': 'Update the required packages? (y/n) [y] ',
-    'core_update': 'Update the LifeKeeper core packages (%s -> %s)? (y/n) [y] ',
-    'core_fresh': 'Install the LifeKeeper core packages (%s)? (y/n) [y] ',
+    'required_packages': 'The required packages will be updated: bzip2 lsof net-tools patch' + ENTER_LINE,
+    'core_update': 'The LifeKeeper core packages will be updated (%s -> %s).' + ENTER_LINE,
+    'core_fresh': 'The LifeKeeper core packages will be installed (%s).' + ENTER_LINE,
     'gui_users': 'GUI group and login users (space separated) [keep]: ',
     'license': 'Install license keys now? (y/n) [n] ',
     'license_files': 'License key file(s), space separated: ',
@@ -144,7 +152,7 @@ class Hang(object):
         self.deadlines.append(timeout)
         if self.clock is not None:
             self.clock.advance(timeout)
-        raise lkrunner.CommandInterrupted(argv, 'timeout', timeout, self.stdout, '')
+        raise lkrunner.CommandInterrupted(argv, 'timeout', timeout, self.stdout, '', signal_name='SIGTERM')
 
 
 def with_kwargs(func):
@@ -192,11 +200,12 @@ class FakeCli(object):
     def argvs(self):
         return [argv for argv, _kw in self.calls]
 
-    def __call__(self, args, timeout, data=None, env_update=None, conversation=None, **_ignored):
+    def __call__(self, args, timeout, data=None, env_update=None, conversation=None, **more):
         assert isinstance(args, list), 'run_command got %r, not an argument list' % (args,)
         assert timeout is not None and 0 < timeout < float('inf'), 'no deadline for %r: %r' % (args, timeout)
         argv = tuple(args)
         kwargs = dict(timeout=timeout, data=data, env_update=env_update, conversation=conversation)
+        kwargs.update((key, more[key]) for key in ('cwd', 'kill_grace') if more.get(key) is not None)
         self.calls.append((argv, kwargs))
         if argv not in self.responses:
             raise AssertionError('unexpected command %r; recorded: %r' % (argv, sorted(self.responses)))

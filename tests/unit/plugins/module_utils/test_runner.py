@@ -169,6 +169,7 @@ def test_a_slow_line_without_a_question_mark_is_not_a_question():
 @pytest.mark.parametrize('text,shaped', [
     ('Stop LifeKeeper now? (y/n) [y] ', True), ('License key file(s), space separated: ', True),
     ('Continue?', True), ('Installing...', False), ('', False), ('   ', False),
+    ('Press ENTER to continue...', True), ('press enter when the stop has completed', True),
 ])
 def test_prompt_shape(text, shaped):
     assert is_prompt_shaped(text) is shaped
@@ -178,3 +179,80 @@ def test_messages_name_the_command_and_seconds():
     assert command_text(['/opt/LifeKeeper/bin/lcdstatus', '-e']) == 'lcdstatus -e'
     assert len(command_text(['x'] + ['y' * 50] * 10)) == 200
     assert (format_seconds(60.0), format_seconds(0.25), format_seconds(1e-9)) == ('60', '0.25', '0')
+
+
+def test_a_command_that_closed_its_output_is_killed_at_its_deadline():
+    """Issue 18: once both pipes closed, the wait for the command had no deadline."""
+    started = time.monotonic()
+    with pytest.raises(CommandInterrupted) as info:
+        run_command(['sh', '-c', 'exec >/dev/null 2>&1; sleep 6'], 1)
+    elapsed = time.monotonic() - started
+    assert 1 <= elapsed < 2.5, elapsed
+    assert info.value.why == 'timeout' and info.value.signal == 'SIGTERM'
+
+
+def test_a_grandchild_that_closed_the_pipes_dies_with_the_group(tmp_path):
+    pidfile = tmp_path / 'pid'
+    script = ('import subprocess, sys, os, time\n'
+              'p = subprocess.Popen(["sleep", "60"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n'
+              'open(%r, "w").write(str(p.pid))\n'
+              'os.close(1); os.close(2)\n'
+              'time.sleep(60)\n' % str(pidfile))
+    with pytest.raises(CommandInterrupted):
+        run_command([PY, '-c', script], 1)
+    assert wait_gone(int(pidfile.read_text()))
+
+
+def test_the_grace_lets_a_child_finish_its_work_after_sigterm(tmp_path):
+    """setup gets SIGTERM; rpm (a child that finishes its transaction) is not cut by SIGKILL."""
+    done = tmp_path / 'done'
+    script = ('import signal, subprocess, sys, time\n'
+              'child = subprocess.Popen([sys.executable, "-c", "import signal, time; '
+              'signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(1.2); open(%r, \\"w\\").write(\\"ok\\")"])\n'
+              'signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))\n'
+              'print("installing", flush=True)\n'
+              'time.sleep(60)\n' % str(done))
+    started = time.monotonic()
+    with pytest.raises(CommandInterrupted) as info:
+        run_command([PY, '-c', script], 0.5, kill_grace=10)
+    elapsed = time.monotonic() - started
+    assert done.read_text() == 'ok'          # the child finished within the grace
+    assert info.value.signal == 'SIGTERM' and elapsed < 5
+    assert str(info.value).endswith('its process group was killed')
+
+
+def test_sigkill_after_the_grace_is_named():
+    script = 'import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)'
+    started = time.monotonic()
+    with pytest.raises(CommandInterrupted) as info:
+        run_command([PY, '-c', script], 0.3, kill_grace=0.5)
+    assert time.monotonic() - started < 3
+    assert info.value.signal == 'SIGKILL'
+    assert str(info.value).endswith('its process group was killed (SIGKILL after a grace of 0.5 s)')
+
+
+def test_the_command_runs_in_the_given_directory(tmp_path):
+    rc, out, dummy = run_command([PY, '-c', 'import os; print(os.getcwd())'], 5, cwd=str(tmp_path))
+    assert rc == 0 and out.strip() == str(tmp_path)
+
+
+class EnterScreens(object):
+    """Answers a screen that names 'base packages' with Enter, nothing else."""
+
+    def reply(self, screen, transcript):
+        return '' if 'base packages' in screen and 'Press ENTER' in screen else None
+
+
+def test_enter_screens_are_answered_and_an_unknown_one_is_named():
+    script = ('import sys\n'
+              'sys.stdout.write("The base packages will be installed.\\nPress ENTER to continue... "); sys.stdout.flush()\n'
+              'sys.stdin.readline()\n'
+              'sys.stdout.write("Warning: disk full.\\nPress ENTER to continue... "); sys.stdout.flush()\n'
+              'sys.stdin.readline()\nprint("changed")\n')
+    with pytest.raises(CommandInterrupted) as info:
+        run_command([PY, '-c', script], 10, conversation=EnterScreens(), prompt_idle=0.3)
+    exc = info.value
+    assert exc.why == 'prompt' and exc.prompt == 'Press ENTER to continue...'
+    assert exc.screen == 'Warning: disk full.\nPress ENTER to continue...'
+    assert 'changed' not in exc.stdout
+    assert 'the screen was:\nWarning: disk full.' in str(exc)
