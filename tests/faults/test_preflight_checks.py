@@ -251,8 +251,8 @@ def test_support_data_from_every_node_takes_the_system_log(cluster):
         assert proc.returncode == 0, proc.stdout[-4000:]
         on_node = cluster.exec("node1", "sh", "-c", "cat /var/lib/hatools-lifekeeper/support/lk_support.*/messages").stdout
         assert on_node == marker
-        assert cluster.exec("node2", "sh", "-c", "ls /var/lib/hatools-lifekeeper/support/lk_support.*/").stdout.split() \
-            == [n for n in os.listdir(os.path.join(cluster.artifacts, "check-support", c("node2")))]
+        assert sorted(cluster.exec("node2", "sh", "-c", "ls /var/lib/hatools-lifekeeper/support/lk_support.*/").stdout.split()) \
+            == sorted(os.listdir(os.path.join(cluster.artifacts, "check-support", c("node2"))))
     finally:
         for node in cluster.names:
             cluster.exec(node, "rm", "-rf", "/var/lib/hatools-lifekeeper", "/var/log/messages")
