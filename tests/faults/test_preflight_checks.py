@@ -297,6 +297,10 @@ SUPPORT_ALL_NODES = """---
      "/srv/LKL_V9.8.0_010126.iso"),
     ("setup arguments with kits", {"lk_setup_args": ["-f", "/root/c"], "lk_setup_kits": ["steeleye-lkNFS"]},
      "lk_setup_args (['-f', '/root/c']) cannot be combined with lk_setup_kits"),
+    ("mirror number out of range", {"lk_mirror_numbers": {"datarep-data": 300}},
+     "lk_mirror_numbers[datarep-data] is 300: a mirror number is a whole number from 0 to 255"),
+    ("empty kernel pattern", {"lk_supported_kernels": [""]},
+     "lk_supported_kernels has '': each entry is a kernel release (uname -r) or a pattern with * and ?"),
 ])
 def test_bad_input_of_the_new_options_is_refused(cluster, case, extra, says):
     output, dummy = cluster.refused(dict(TARGET, lk_run_id="check-input", **extra), refused=says)
