@@ -128,8 +128,14 @@ def lk_checks(clusters, statuses, facts, target_version, options=None, hops=None
 @_refuse_bad_values
 def lk_check_targets(host, statuses, hosts, options=None):
     checks.skip_list((options or {}).get('skip'))
-    targets = checks.peer_targets(host, _statuses(statuses, 'lk_check_targets'), hosts)
+    statuses = _statuses(statuses, 'lk_check_targets')
+    targets = checks.peer_targets(host, statuses, hosts)
     targets['paths'] = sorted(checks.disk_paths(options))
+    numbers = checks.mirror_numbers((options or {}).get('mirror_numbers'))
+    checks.supported_kernels((options or {}).get('supported_kernels'))
+    targets['connect'] += [target for target in checks.sync_connect(host, statuses, hosts, numbers)
+                           if target not in targets['connect']]
+    targets['packages'] = [checks.SG3_UTILS]
     return targets
 
 

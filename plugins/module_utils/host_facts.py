@@ -107,3 +107,31 @@ def connect(address, port, timeout):
     ok, error = _bounded(attempt, timeout + 1)
     return {'address': address, 'port': port, 'ok': bool(ok), 'error': None if ok else error,
             'seconds': round(time.monotonic() - started, 3)}
+
+
+def os_release(text):
+    """{name, id, version_id} from /etc/os-release (shell-style KEY=value lines, quotes removed);
+    name is PRETTY_NAME, else NAME VERSION; None values for what the file does not say."""
+    values = {}
+    for line in (text or '').splitlines():
+        line = line.strip()
+        if not line or line.startswith('#') or '=' not in line:
+            continue
+        key, value = line.split('=', 1)
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in '"\'':
+            value = value[1:-1]
+        values[key.strip()] = value
+    name = values.get('PRETTY_NAME') or ' '.join(v for v in (values.get('NAME'), values.get('VERSION')) if v) or None
+    return {'name': name, 'id': values.get('ID'), 'version_id': values.get('VERSION_ID')}
+
+
+def rpm_query(text, names):
+    """[{name, installed, version}] for names from ``rpm -q --qf '%{NAME}\\t%{VERSION}\\n' NAMES`` output
+    (a name rpm does not list, for example "package X is not installed", is not installed)."""
+    found = {}
+    for line in (text or '').splitlines():
+        words = line.split('\t')
+        if len(words) == 2 and words[0] in names:
+            found[words[0]] = words[1].strip()
+    return [{'name': name, 'installed': name in found, 'version': found.get(name), 'error': None} for name in names]

@@ -71,6 +71,12 @@ options:
       - Seconds each connection attempt and each name lookup may take (more than 0, at most 7 days).
     type: float
     default: 3
+  packages:
+    description:
+      - rpm package names to query (RV(packages)), for example C(sg3_utils); C(rpm -q) bounded by O(command_timeout).
+    type: list
+    elements: str
+    default: []
 seealso:
   - module: hatools.lifekeeper.lk_status
 """
@@ -82,6 +88,7 @@ EXAMPLES = r"""
     names: "{{ ansible_play_hosts_all }}"
     connect:
       - {address: 10.0.0.12, port: 7365}
+    packages: [sg3_utils]
   register: host
 
 - name: SELinux must be disabled for an 8.x target (the controller decides)
@@ -116,6 +123,22 @@ resolve:
   elements: dict
   returned: always
   sample: [{name: node2, addresses: [10.0.0.12], error: null}, {name: localhost, addresses: [127.0.0.1], error: null}]
+os:
+  description:
+    - C(name) (PRETTY_NAME of C(/etc/os-release)), C(id), C(version_id), C(kernel) (the running kernel's release,
+      C(uname -r)) and C(error) (why C(/etc/os-release) could not be read, else null).
+  type: dict
+  returned: always
+  sample: {name: Red Hat Enterprise Linux 8.6 (Ootpa), id: rhel, version_id: '8.6', kernel: 4.18.0-372.9.1.el8.x86_64,
+           error: null}
+packages:
+  description:
+    - One entry per O(packages) element - C(name), C(installed), C(version) (null when not installed) and C(error)
+      (why rpm could not be asked, else null).
+  type: list
+  elements: dict
+  returned: always
+  sample: [{name: sg3_utils, installed: true, version: '1.44', error: null}]
 connect:
   description: One entry per O(connect) element - C(address), C(port), C(ok), C(error) and C(seconds) taken.
   type: list
@@ -132,6 +155,7 @@ from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper impo
 
 # Read here when getenforce is not there (module-level so that tests can point it elsewhere).
 SELINUX_CONFIG = '/etc/selinux/config'
+OS_RELEASE = '/etc/os-release'
 
 
 class LkHostInfo(LkModule):
@@ -143,6 +167,7 @@ class LkHostInfo(LkModule):
             port=dict(type='int', required=True),
         )),
         connect_timeout=dict(type='float', default=3),
+        packages=dict(type='list', elements='str', default=[]),
     )
     state_option = None
     seconds_options = ('connect_timeout',)
@@ -173,6 +198,31 @@ class LkHostInfo(LkModule):
                 return {'mode': mode, 'source': SELINUX_CONFIG}
         return {'mode': 'absent', 'source': None}
 
+    def os_info(self):
+        found = {'name': None, 'id': None, 'version_id': None, 'error': None}
+        try:
+            with open(OS_RELEASE) as handle:
+                found.update(host_facts.os_release(handle.read()))
+        except (IOError, OSError) as exc:
+            found['error'] = '%s: %s' % (OS_RELEASE, exc.strerror or exc)
+        found['kernel'] = os.uname()[2]
+        return found
+
+    def packages(self):
+        names = self.params['packages']
+        if not names:
+            return []
+        rpm = self.module.get_bin_path('rpm')
+        error = None if rpm else 'rpm is not installed'
+        if rpm:
+            try:
+                dummy, out, dummy2 = self.lk.run([rpm, '-q', '--qf', '%{NAME}\t%{VERSION}\n'] + names, check=False)
+            except LifeKeeperError as exc:
+                error = exc.msg
+            else:
+                return host_facts.rpm_query(out, names)
+        return [{'name': name, 'installed': False, 'version': None, 'error': error} for name in names]
+
     def run_module(self):
         seconds = self.params['connect_timeout']
         machine = os.uname()[4]
@@ -185,6 +235,8 @@ class LkHostInfo(LkModule):
             disk=[host_facts.disk_free(path) for path in self.params['paths']],
             resolve=[host_facts.resolve(name, seconds) for name in names],
             connect=[host_facts.connect(t['address'], t['port'], seconds) for t in self.params['connect']],
+            os=self.os_info(),
+            packages=self.packages(),
         )
 
 

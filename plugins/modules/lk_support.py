@@ -21,6 +21,12 @@ description:
     user or root, and written after the module started; anything else fails naming the file.
     The original is removed once it is copied, so the configuration it holds does not stay in
     a shared temporary directory.
+  - With O(system_log) (the default) the system log goes into the same private directory
+    beside the bundle, as the v8.4.1 update guide asks support data to include
+    C(/var/log/messages) - a copy of C(/var/log/messages) (C(messages), mode 0600) or, on a node
+    without that file, C(journalctl --no-pager -o short-iso) from O(since) (else the current
+    boot) to now (C(journal.txt), mode 0600). A node with neither is reported in RV(system_log)
+    (C(error)); that does not fail the module.
   - Fetch the bundle to the controller with M(ansible.builtin.fetch).
 author:
   - hatools developers (@hatools)
@@ -49,6 +55,16 @@ options:
         and must not be writable by other users (unless sticky).
     type: path
     default: /var/lib/hatools-lifekeeper/support
+  system_log:
+    description:
+      - Also copy the system log into the private directory (RV(system_log)).
+    type: bool
+    default: true
+  since:
+    description:
+      - Start of the journal's window, in seconds since the epoch (the run's start), used when the node has no
+        C(/var/log/messages); without it the journal of the current boot is taken. Must not be negative.
+    type: float
 notes:
   - C(lksupport) runs within O(timeout) (collecting logs can take minutes on a busy node).
   - Every run writes a new bundle, so the module always reports a change.
@@ -94,6 +110,15 @@ private_dir:
   returned: when a bundle was collected
   type: str
   sample: /var/lib/hatools-lifekeeper/support/lk_support.k2j4x9
+system_log:
+  description:
+    - What was taken of the system log - C(source) (C(/var/log/messages), C(journalctl), or null when the node has
+      neither), C(path) (its private copy beside the bundle, mode 0600, null when none), C(size) in bytes and
+      C(error) (why there is none, else null).
+  returned: when a bundle was collected and O(system_log) is true
+  type: dict
+  sample: {source: /var/log/messages, path: /var/lib/hatools-lifekeeper/support/lk_support.k2j4x9/messages, size: 52100,
+           error: null}
 cmd:
   description: The command run (or that would run in check mode).
   returned: always
@@ -129,6 +154,9 @@ from ansible_collections.hatools.lifekeeper.plugins.module_utils.constants impor
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import LifeKeeperError
 
 _BUNDLE_RE = re.compile(r'(/\S*lksupport\S*\.tar\.gz)')
+# The v8.4.1 update guide: support wants /var/log/messages with the bundle (module-level so
+# that tests can point it elsewhere); the journal where a node has no such file.
+MESSAGES = '/var/log/messages'
 
 
 def printed_bundles(text):
@@ -159,11 +187,45 @@ class LkSupport(LkModule):
     argument_spec = dict(
         bundle_dir=dict(type='path', default='/tmp/lksupport'),
         dest=dict(type='path', default='/var/lib/hatools-lifekeeper/support'),
+        system_log=dict(type='bool', default=True),
+        since=dict(type='float'),
     )
     state_option = None
 
     def validate(self):
         files.check_creatable_dir(self.params['dest'], 'dest')
+        if self.params['since'] is not None and self.params['since'] < 0:
+            raise LifeKeeperError('since must be seconds since the epoch (0 or more), not %r' % self.params['since'])
+
+    def copy_system_log(self, private_dir):
+        """{source, path, size, error}: /var/log/messages, else the journal, copied into private_dir."""
+        if os.path.lexists(MESSAGES):
+            path = os.path.join(private_dir, 'messages')
+            try:
+                files.private_copy(MESSAGES, path)
+            except (LifeKeeperError, OSError, IOError) as exc:
+                return {'source': MESSAGES, 'path': None, 'size': None,
+                        'error': getattr(exc, 'msg', None) or '%s: %s' % (MESSAGES, getattr(exc, 'strerror', exc))}
+            return {'source': MESSAGES, 'path': path, 'size': os.path.getsize(path), 'error': None}
+        journalctl = self.module.get_bin_path('journalctl')
+        if not journalctl:
+            return {'source': None, 'path': None, 'size': None,
+                    'error': 'neither %s nor journalctl on this node' % MESSAGES}
+        since = self.params['since']
+        argv = [journalctl, '--no-pager', '-o', 'short-iso'] + (
+            ['--since', '@%d' % int(since)] if since is not None else ['-b'])
+        try:
+            rc, out, err = self.lk.run(argv, check=False, timeout=self.params['timeout'])
+        except LifeKeeperError as exc:
+            return {'source': 'journalctl', 'path': None, 'size': None, 'error': exc.msg}
+        if rc != 0:
+            return {'source': 'journalctl', 'path': None, 'size': None,
+                    'error': 'journalctl exited %d: %s' % (rc, (err or out).strip()[-300:])}
+        path = os.path.join(private_dir, 'journal.txt')
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0), 0o600)
+        with os.fdopen(handle, 'w') as stream:
+            stream.write(out)
+        return {'source': 'journalctl', 'path': path, 'size': os.path.getsize(path), 'error': None}
 
     def run_module(self):
         lk = self.lk
@@ -192,6 +254,10 @@ class LkSupport(LkModule):
         self.result.update(bundle=bundle, size=os.path.getsize(bundle), source_bundle=source)
         if not files.remove_quietly(source):
             self.module.warn('the bundle was copied, but %s could not be removed' % source)
+        if self.params['system_log']:
+            self.result['system_log'] = self.copy_system_log(private_dir)
+            if self.result['system_log']['error']:
+                self.module.warn('no system log beside the bundle: %s' % self.result['system_log']['error'])
 
     def find_bundle(self, out, err, not_before):
         """(path, lstat) of the bundle this run wrote; LifeKeeperError when none can be trusted."""

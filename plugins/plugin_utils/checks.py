@@ -8,10 +8,16 @@ paths, resource types; lk_host_info: SELinux, machine, free space, name lookups,
 connects) and gives one row per node: {name, node, result, value, why}, result ``pass``,
 ``fail`` or ``skipped``. A failed check refuses the run before any change (the plan names it);
 ``lk_preflight_skip`` turns named checks into ``skipped`` rows that still show what was seen.
+
+The checks of the v8.4.1 update guide's preparation (section 2): DataKeeper sync ports between
+mirror peers (datakeeper_ports), sg3_utils with a multipath recovery kit (multipath_sg3_utils),
+the distribution and kernel against the release notes (kernel).
 """
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
+
+import fnmatch
 
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import (
     PERL_CHANGE_VERSION, crosses_perl_change, parse_version)
@@ -19,7 +25,7 @@ from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.cluster import 
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.values import to_bool
 
 CHECKS = ('selinux', 'name_resolution', 'lcm_port', 'heartbeat_settings', 'arch', 'disk_space', 'licence',
-          'perl_crossing')
+          'perl_crossing', 'datakeeper_ports', 'multipath_sg3_utils', 'kernel')
 PASS, FAIL, SKIPPED = 'pass', 'fail', 'skipped'
 # The heartbeat settings that must be identical on every node, with the value LifeKeeper uses
 # when /etc/default/LifeKeeper does not set them (LCMPORT: lk_status reports the effective port).
@@ -28,6 +34,20 @@ GENERIC_ARK = 'gen/app'
 LOCALHOST = '127.0.0.1'
 # Where lk_setup unpacks the media (media_access=extract): the node's temporary directory.
 EXTRACT_DIR = '/tmp'
+# DataKeeper's sync port of a mirror (v8.4.1 update guide 2.3; "Running LifeKeeper With a Firewall"):
+# 10001 + mirror number + 256 x i, i from 0 up to the first port not in use on the target, which
+# listens; the source connects. The first SYNC_PORT_TRIES values of i are tried.
+SYNC_PORT_BASE = 10001
+SYNC_PORT_STEP = 256
+SYNC_PORT_TRIES = 4
+MIRROR_TYPE = 'scsi/netraid'
+# The multipath recovery kits that need sg3_utils (v8.4.1 update guide, required packages), by rpm.
+MULTIPATH_KITS = (('steeleye-lkDMMP', 'Device Mapper Multipath (DMMP)'), ('steeleye-lkPPATH', 'PowerPath'),
+                  ('steeleye-lkHDLM', 'Hitachi Dynamic Link Manager (HDLM)'),
+                  ('steeleye-lkNECSPS', 'NEC iStorage StoragePathSavior'))
+SG3_UTILS = 'sg3_utils'
+RELEASE_NOTES = ('the release notes of LifeKeeper %s list the supported distributions and kernels (DataKeeper '
+                 'and setup install kernel modules for the running kernel)')
 
 
 def skip_list(value):
@@ -270,6 +290,181 @@ def _perl(host, status, versions, generic, unknown_types, accepted):
                 % (change, what))
 
 
+# ---- the v8.4.1 guide's preparation: sync ports, sg3_utils, kernels ------------------------------
+
+def mirror_numbers(value):
+    """lk_mirror_numbers as {mirror tag: number}; ValueError naming a bad entry and what is allowed."""
+    if value in (None, ''):
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError('lk_mirror_numbers must be a mapping of mirror tag to mirror number, not %r' % (value,))
+    numbers = {}
+    for tag, number in value.items():
+        if isinstance(number, bool) or not isinstance(number, (int, str)) or not str(number).strip().isdigit() \
+                or not 0 <= int(number) < SYNC_PORT_STEP:
+            raise ValueError('lk_mirror_numbers[%s] is %r: a mirror number is a whole number from 0 to %d'
+                             % (tag, number, SYNC_PORT_STEP - 1))
+        numbers[str(tag)] = int(number)
+    return numbers
+
+
+def supported_kernels(value):
+    """lk_supported_kernels as a list of patterns; ValueError naming a bad entry."""
+    if value in (None, ''):
+        return []
+    if not isinstance(value, (list, tuple)):
+        raise ValueError('lk_supported_kernels must be a list of kernel releases (uname -r) or patterns, not %r'
+                         % (value,))
+    bad = [item for item in value if not isinstance(item, str) or not item.strip()]
+    if bad:
+        raise ValueError('lk_supported_kernels has %s: each entry is a kernel release (uname -r) or a pattern with '
+                         '* and ?' % ', '.join(repr(item) for item in bad))
+    return [item.strip() for item in value]
+
+
+def sync_ports(number):
+    """The ports a mirror of this number may use on its target: 10001 + number + 256 x i."""
+    return [port for port in (SYNC_PORT_BASE + number + SYNC_PORT_STEP * i for i in range(SYNC_PORT_TRIES))
+            if port <= 65535]
+
+
+def _in_service(state):
+    return state in ('ISP', 'ISU')
+
+
+def sync_targets(host, statuses, hosts, numbers):
+    """The mirrors in service on host (it is their source) and, for each, the targets to reach:
+    [{mirror, number (None when not given), target, target_name, running, addresses, ports}].
+    The target is every other node that was read and has the mirror; its addresses are the
+    remote addresses of host's TCP communication paths to it."""
+    status = statuses.get(host) or {}
+    if not is_known(status):
+        return []
+    found = []
+    for resource in status.get('resources') or []:
+        if resource.get('type') != MIRROR_TYPE or not _in_service(resource.get('state')):
+            continue
+        tag = resource['tag']
+        number = numbers.get(tag)
+        for peer in hosts:
+            peer_status = statuses.get(peer) or {}
+            if peer == host or not is_known(peer_status) or \
+                    tag not in [r.get('tag') for r in peer_status.get('resources') or []]:
+                continue
+            name = lk_name(peer, peer_status)
+            addresses = []
+            for path in status.get('comm_paths') or []:
+                remote = str(path.get('addresses') or '').rsplit('/', maxsplit=1)[-1]
+                if path.get('machine') == name and path.get('network', 'TCP') == 'TCP' and remote \
+                        and remote not in addresses:
+                    addresses.append(remote)
+            found.append({'mirror': tag, 'number': number, 'target': peer, 'target_name': name,
+                          'running': bool(peer_status.get('running')), 'addresses': addresses,
+                          'ports': sync_ports(number) if number is not None else []})
+    return found
+
+
+def sync_connect(host, statuses, hosts, numbers):
+    """[{address, port}] host (a mirror source) tries for the datakeeper_ports check."""
+    connect = []
+    for target in sync_targets(host, statuses, hosts, numbers):
+        if not target['running']:
+            continue
+        for address in target['addresses']:
+            for port in target['ports']:
+                if {'address': address, 'port': port} not in connect:
+                    connect.append({'address': address, 'port': port})
+    return connect
+
+
+def _datakeeper_ports(host, info, statuses, hosts, numbers):
+    results = dict(((entry.get('address'), entry.get('port')), entry) for entry in info.get('connect') or [])
+    targets = sync_targets(host, statuses, hosts, numbers)
+    if not targets:
+        return _row('datakeeper_ports', host, PASS, None, 'no mirror in service here with a target that was read (the '
+                    'source connects to the sync port its targets listen on)')
+    seen, bad, unknown, down = [], [], [], []
+    for target in targets:
+        where = 'mirror %s -> %s' % (target['mirror'], target['target_name'])
+        if target['number'] is None:
+            unknown.append(target['mirror'])
+            continue
+        if not target['running']:
+            down.append(where)
+            continue
+        formula = '%d + %d + 256 x i' % (SYNC_PORT_BASE, target['number'])
+        if not target['addresses']:
+            bad.append('%s: no communication path from %s to the target %s to try its sync port %s'
+                       % (target['mirror'], host, target['target_name'], formula))
+            continue
+        tried = [(address, port, results.get((address, port))) for address in target['addresses']
+                 for port in target['ports']]
+        answered = ['%s:%s' % (address, port) for address, port, entry in tried if entry and entry.get('ok')]
+        if answered:
+            seen.append('%s %s ok' % (where, answered[0]))
+            continue
+        errors = sorted(set((entry or {}).get('error') or ('not tried' if entry is None else 'refused')
+                            for dummy, dummy2, entry in tried))
+        seen.append('%s no answer' % where)
+        bad.append('%s: the target %s does not answer %s on its sync port %s (tried %s on %s: %s)'
+                   % (target['mirror'], target['target_name'], host, formula,
+                      ', '.join(str(port) for port in target['ports']), ', '.join(target['addresses']),
+                      '; '.join(errors)))
+    value = ', '.join(seen) or None
+    if bad:
+        return _row('datakeeper_ports', host, FAIL, value,
+                    'mirror %s: the source must reach each target on the mirror\'s DataKeeper sync port (10001 + mirror '
+                    'number + 256 x i, v8.4.1 guide 2.3): open it in the target\'s firewall' % '; mirror '.join(bad))
+    notes = []
+    if down:
+        notes.append('not tried, LifeKeeper not running on the target: %s' % ', '.join(down))
+    if unknown:
+        notes.append('mirror number not given in lk_mirror_numbers: %s' % ', '.join(sorted(set(unknown))))
+    if unknown and not seen:
+        return _row('datakeeper_ports', host, SKIPPED, value,
+                    'the sync port of a mirror is 10001 + its mirror number + 256 x i, and no status command shows '
+                    'the number: %s' % '; '.join(notes))
+    return _row('datakeeper_ports', host, PASS, value, 'every mirror target answers on its sync port%s'
+                % (' (%s)' % '; '.join(notes) if notes else ''))
+
+
+def _multipath(host, info, status):
+    installed = dict((pkg.get('name'), pkg.get('version')) for pkg in status.get('packages') or [])
+    kits = ['%s (%s)' % (label, name) for name, label in MULTIPATH_KITS if name in installed]
+    queried = dict((pkg.get('name'), pkg) for pkg in info.get('packages') or [])
+    sg3 = queried.get(SG3_UTILS) or {}
+    have = '%s %s' % (SG3_UTILS, sg3.get('version')) if sg3.get('installed') else '%s not installed' % SG3_UTILS
+    value = '%s; %s' % (', '.join(kits) or 'no multipath recovery kit', have)
+    if not kits:
+        return _row('multipath_sg3_utils', host, PASS, value, 'no multipath recovery kit installed')
+    if sg3.get('error') or not sg3:
+        return _row('multipath_sg3_utils', host, FAIL, value, 'the multipath recovery kit %s needs the package %s, '
+                    'which could not be queried (%s)' % (', '.join(kits), SG3_UTILS, sg3.get('error') or 'not asked'))
+    if not sg3.get('installed'):
+        return _row('multipath_sg3_utils', host, FAIL, value,
+                    'the multipath recovery kit %s needs the package %s (v8.4.1 guide, required packages): install it'
+                    % (', '.join(kits), SG3_UTILS))
+    return _row('multipath_sg3_utils', host, PASS, value, '%s is installed, as the multipath kit needs' % SG3_UTILS)
+
+
+def _kernel(host, info, versions, patterns):
+    found = info.get('os') or {}
+    kernel = found.get('kernel')
+    value = '%s, kernel %s' % (found.get('name') or 'distribution unknown', kernel or 'unknown')
+    note = RELEASE_NOTES % versions[-1]
+    if not patterns:
+        return _row('kernel', host, PASS, value, '%s: check them (lk_supported_kernels is empty: not compared)' % note)
+    if not kernel:
+        return _row('kernel', host, FAIL, value, 'the kernel release could not be read (%s)'
+                    % (found.get('error') or 'no uname -r'))
+    matched = [pattern for pattern in patterns if fnmatch.fnmatchcase(kernel, pattern)]
+    if matched:
+        return _row('kernel', host, PASS, value, 'kernel %s matches %s of lk_supported_kernels; %s'
+                    % (kernel, matched[0], note))
+    return _row('kernel', host, FAIL, value, 'kernel %s matches none of lk_supported_kernels (%s); %s'
+                % (kernel, ', '.join(patterns), note))
+
+
 def cluster_checks(hosts, statuses, facts, target_version, options=None, hops=None):
     """The rows of every check for one cluster.
 
@@ -283,6 +478,8 @@ def cluster_checks(hosts, statuses, facts, target_version, options=None, hops=No
     skip = skip_list(options.get('skip'))
     versions = [parse_version(v) for v in list(hops or []) + [target_version]]
     accepted = to_bool(options.get('accept_perl_change', False), 'lk_accept_perl_change')
+    numbers = mirror_numbers(options.get('mirror_numbers'))
+    kernels = supported_kernels(options.get('supported_kernels'))
     license_files = [str(f) for f in options.get('license_files') or []]
     needs = disk_paths(options)
     known = [h for h in hosts if is_known(statuses.get(h))]
@@ -301,12 +498,18 @@ def cluster_checks(hosts, statuses, facts, target_version, options=None, hops=No
         targets = peer_targets(host, statuses, hosts)
         if problem:
             rows.extend(_row(name, host, FAIL, None, problem)
-                        for name in ('selinux', 'name_resolution', 'lcm_port', 'arch', 'disk_space'))
+                        for name in ('selinux', 'name_resolution', 'lcm_port', 'arch', 'disk_space', 'datakeeper_ports',
+                                     'multipath_sg3_utils', 'kernel'))
         else:
             rows.extend([_selinux(host, info, versions), _name_resolution(host, info, targets['names']),
                          _lcm_port(host, info, targets['connect'], statuses, hosts) if read
                          else _row('lcm_port', host, FAIL, None, unread),
-                         _arch(host, info), _disk(host, info, needs)])
+                         _arch(host, info), _disk(host, info, needs),
+                         _datakeeper_ports(host, info, statuses, hosts, numbers) if read
+                         else _row('datakeeper_ports', host, FAIL, None, unread),
+                         _multipath(host, info, status) if read
+                         else _row('multipath_sg3_utils', host, FAIL, None, unread),
+                         _kernel(host, info, versions, kernels)])
         if read:
             rows.append(_licence(host, status, versions, license_files, node_facts.get('license_missing') or []))
             rows.append(_perl(host, status, versions, generic, unknown_types, accepted))

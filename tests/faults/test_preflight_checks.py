@@ -8,15 +8,19 @@ logs, the same versions and placement, no backup on a node, no artifacts):
 harness.Cluster.refused. 32-bit is produced with the kernel's personality (setarch i686:
 uname -m answers i686 in the modules of that node); the unit tests also cover it with
 recorded lk_host_info output. The 8.x cases (SELinux, licence keys from 8.1.x) run after the
-nodes are provisioned again at 8.1.2.
+nodes are provisioned again at 8.1.2. Issue 17: the DataKeeper sync port (the simulator's
+target listener blocked by a knob), a multipath kit without sg3_utils (an empty
+steeleye-lkDMMP rpm installed), a kernel outside lk_supported_kernels, and the system log
+beside the support bundles.
 """
 import json
 import os
 import re
+import tempfile
 
 import pytest
 
-from harness import TwoPathCluster, wait_for
+from harness import TwoPathCluster, run, wait_for
 
 TARGET = {"lk_target_version": "9.9.0", "lk_media": "/srv/LKL_V9.9.0_010126.iso", "lk_confirm": "true",
           "lk_preflight_mirror_timeout": 10}
@@ -172,6 +176,116 @@ def test_a_skipped_check_is_listed_and_does_not_refuse(cluster):
     assert "skipped by lk_preflight_skip (evaluated: fail, crossing 9.8.0" in " ".join(output.split())
 
 
+def test_a_blocked_datakeeper_sync_port(cluster):
+    """node2, the target of datarep-data (in service on node1), rejects its sync port (knob
+    sync_port_blocked): the source node1 cannot reach it on 10001 + 0 + 256 x i."""
+    c = cluster.container
+    listening = "ss -Htln 'sport = :10001' | grep -c LISTEN || true"
+    assert cluster.exec("node2", "sh", "-c", listening).stdout.strip() != "0"
+    cluster.knob("node2", sync_port_blocked=["datarep-data"])
+    try:
+        wait_for(lambda: cluster.exec("node2", "sh", "-c", listening).stdout.strip() == "0", 10,
+                 "node2 to stop listening on 10001")
+        dummy, problems = _run(cluster, "check-sync-port", lk_mirror_numbers={"datarep-data": 0})
+    finally:
+        cluster.knob("node2", sync_port_blocked=[])
+    problem = _only(problems, "datakeeper_ports")
+    assert "%s: mirror datarep-data: the target node2 does not answer %s on its sync port 10001 + 0 + 256 x i (tried " \
+           "10001, 10257, 10513, 10769 on " % (c("node1"), c("node1")) in problem, problem
+    # over both communication paths to node2
+    tried = problem.split("10769 on ", 1)[1].split(":", 1)[0]
+    assert sorted(tried.split(", ")) == sorted([cluster.address("node2"), cluster.network_address("node2", cluster.network)])
+    assert ": Connection refused)" in problem
+    assert "(seen: mirror datarep-data -> node2 no answer)" in problem
+
+
+def _empty_rpm(name, version, workdir):
+    """An empty noarch rpm NAME-VERSION-1 built on the host (rpmbuild, as the media are)."""
+    top = tempfile.mkdtemp(dir=workdir)
+    spec = os.path.join(top, "%s.spec" % name)
+    with open(spec, "w") as handle:
+        handle.write("Name: %s\nVersion: %s\nRelease: 1\nSummary: test kit\nLicense: GPL\nBuildArch: noarch\n"
+                     "%%description\ntest kit\n%%files\n" % (name, version))
+    run(["rpmbuild", "-bb", "--define", "_topdir %s" % top, spec])
+    return os.path.join(top, "RPMS", "noarch", "%s-%s-1.noarch.rpm" % (name, version))
+
+
+def test_a_multipath_kit_without_sg3_utils(cluster):
+    c = cluster.container
+    kit = _empty_rpm("steeleye-lkDMMP", "9.7.0", cluster.workdir)
+    run(["docker", "cp", kit, "%s:/tmp/kit.rpm" % c("node1")])
+    cluster.exec("node1", "rpm", "-i", "--nodeps", "/tmp/kit.rpm")
+    try:
+        assert cluster.exec("node1", "rpm", "-q", "sg3_utils", check=False).returncode != 0
+        dummy, problems = _run(cluster, "check-sg3")
+    finally:
+        cluster.exec("node1", "rpm", "-e", "steeleye-lkDMMP")
+    assert _only(problems, "multipath_sg3_utils") == (
+        "pre-flight check multipath_sg3_utils failed: %s: the multipath recovery kit Device Mapper Multipath (DMMP) "
+        "(steeleye-lkDMMP) needs the package sg3_utils (v8.4.1 guide, required packages): install it (seen: Device "
+        "Mapper Multipath (DMMP) (steeleye-lkDMMP); sg3_utils not installed)" % c("node1"))
+
+
+def test_a_kernel_outside_the_supported_list(cluster):
+    c = cluster.container
+    kernel = cluster.exec("node1", "uname", "-r").stdout.strip()
+    dummy, problems = _run(cluster, "check-kernel", lk_supported_kernels=["2.6.32-*.el6.x86_64"])
+    problem = _only(problems, "kernel")
+    for node in ("node1", "node2"):
+        assert "%s: kernel %s matches none of lk_supported_kernels (2.6.32-*.el6.x86_64); the release notes of " \
+               "LifeKeeper 9.9.0 list the supported distributions and kernels" % (c(node), kernel) in problem, problem
+    assert "(seen: Debian GNU/Linux 12 (bookworm), kernel %s)" % kernel in problem
+
+
+def test_support_data_from_every_node_takes_the_system_log(cluster):
+    """The support role's all_nodes entry (what the rescue runs after a failure): node1 has a
+    /var/log/messages, node2 neither that nor journalctl (minimal container)."""
+    c = cluster.container
+    marker = "Dec  6 09:01:03 node1 kernel: nbd0: Receive control failed (result -32) lkf-checks-marker\n"
+    cluster.exec("node1", "sh", "-c", "cat > /var/log/messages", stdin=marker)
+    playbook = os.path.join(cluster.workdir, "support-all-nodes.yml")
+    with open(playbook, "w") as handle:
+        handle.write(SUPPORT_ALL_NODES)
+    try:
+        proc = cluster.playbook(playbook, {"lk_run_id": "check-support"})
+        assert proc.returncode == 0, proc.stdout[-4000:]
+        on_node = cluster.exec("node1", "sh", "-c", "cat /var/lib/hatools-lifekeeper/support/lk_support.*/messages").stdout
+        assert on_node == marker
+        assert sorted(cluster.exec("node2", "sh", "-c", "ls /var/lib/hatools-lifekeeper/support/lk_support.*/").stdout.split()) \
+            == sorted(os.listdir(os.path.join(cluster.artifacts, "check-support", c("node2"))))
+    finally:
+        for node in cluster.names:
+            cluster.exec(node, "rm", "-rf", "/var/lib/hatools-lifekeeper", "/var/log/messages")
+    folder = os.path.join(cluster.artifacts, "check-support")
+    with open(os.path.join(folder, c("node1"), "messages")) as handle:
+        assert handle.read() == marker
+    assert oct(os.stat(os.path.join(folder, c("node1"), "messages")).st_mode & 0o777) == "0o600"
+    node2 = sorted(os.listdir(os.path.join(folder, c("node2"))))
+    assert len(node2) == 1 and re.match(r"node2\.lksupport\.\d{14}\.tar\.gz$", node2[0]), node2
+    assert "no system log beside the bundle: neither /var/log/messages nor journalctl on this node" in \
+        " ".join(proc.stdout.split())
+
+
+SUPPORT_ALL_NODES = """---
+- name: Support data from every node, as the rescue collects it
+  hosts: lifekeeper
+  gather_facts: false
+  roles:
+    - role: hatools.lifekeeper.defaults
+  tasks:
+    - name: Name this run
+      ansible.builtin.include_role:
+        name: hatools.lifekeeper.run
+    - name: Support bundles and system logs from every node
+      ansible.builtin.include_role:
+        name: hatools.lifekeeper.support
+        tasks_from: all_nodes.yml
+      run_once: true
+      vars:
+        lk_cluster_hosts: "{{ ansible_play_hosts_all }}"
+"""
+
+
 @pytest.mark.parametrize("case, extra, says", [
     ("unknown check name", {"lk_preflight_skip": ["selinx"]},
      "lk_preflight_skip names unknown check(s) 'selinx'; the checks are: selinux, name_resolution, lcm_port, "),
@@ -183,6 +297,10 @@ def test_a_skipped_check_is_listed_and_does_not_refuse(cluster):
      "/srv/LKL_V9.8.0_010126.iso"),
     ("9.x setup without the saved configuration", {"lk_setup_config_file": ""},
      "setup of 9.9.0 needs lk_setup_config_file: the path on the nodes of the setup configuration file saved"),
+    ("mirror number out of range", {"lk_mirror_numbers": {"datarep-data": 300}},
+     "lk_mirror_numbers[datarep-data] is 300: a mirror number is a whole number from 0 to 255"),
+    ("empty kernel pattern", {"lk_supported_kernels": [""]},
+     "lk_supported_kernels has '': each entry is a kernel release (uname -r) or a pattern with * and ?"),
 ])
 def test_bad_input_of_the_new_options_is_refused(cluster, case, extra, says):
     output, dummy = cluster.refused(dict(TARGET, lk_run_id="check-input", **extra), refused=says)

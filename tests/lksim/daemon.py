@@ -25,6 +25,7 @@ from lksim.paths import NodePaths
 from lksim.process import (daemon_pid, is_daemon, kill, lksim_path, read_pid, spawn,
                            wait_stopped)
 from lksim.resources import Resources
+from lksim.sync_ports import SyncPorts
 
 __all__ = ["Lcm", "main", "daemon_pid", "is_daemon", "kill", "lksim_path", "read_pid", "spawn",
            "wait_stopped"]
@@ -222,6 +223,7 @@ class Lcm(object):
                              daemon=True).start()
         self.membership.start_beating()
         threading.Thread(target=self.membership.monitor_loop, daemon=True).start()
+        SyncPorts(self).start()     # DataKeeper sync ports of the mirrors this node is a target of
         delay = float(knobs.load(self.paths).get("start_seconds", 0))
         if not self.stop_event.wait(max(0.0, delay - (_now() - self.started_at))):
             self.starting = False

@@ -29,6 +29,7 @@ DEFAULTS = {
     "rmlk_leaves_packages": False,  # rmlk says it removed LifeKeeper but the rpms stay
     "fail_lksupport": False,      # lksupport fails (stderr, exit 1, no bundle)
     "lcm_refuse_from": [],        # the daemon neither accepts from nor connects to these addresses
+    "sync_port_blocked": [],      # no DataKeeper sync port listener here for these mirror tags (sync_ports.py)
 }
 COMMANDS = generations.COMMON_COMMANDS + generations.LKCLI_COMMANDS
 

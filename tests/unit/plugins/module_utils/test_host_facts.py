@@ -84,3 +84,39 @@ def test_a_hanging_connect_is_bounded(monkeypatch):
     started = time.monotonic()
     result = host_facts.connect('10.255.255.1', 7365, 0.2)
     assert result['ok'] is False and 'no answer within' in result['error'] and time.monotonic() - started < 2
+
+
+# /etc/os-release as RHEL 8.6 and SLES 15 SP4 ship it (os-release(5): shell-style, values may be quoted)
+RHEL_86 = '''NAME="Red Hat Enterprise Linux"
+VERSION="8.6 (Ootpa)"
+ID="rhel"
+ID_LIKE="fedora"
+VERSION_ID="8.6"
+PLATFORM_ID="platform:el8"
+PRETTY_NAME="Red Hat Enterprise Linux 8.6 (Ootpa)"
+ANSI_COLOR="0;31"
+'''
+SLES_15 = '''NAME="SLES"
+VERSION="15-SP4"
+VERSION_ID="15.4"
+PRETTY_NAME="SUSE Linux Enterprise Server 15 SP4"
+ID="sles"
+ID_LIKE="suse"
+'''
+
+
+def test_os_release():
+    assert host_facts.os_release(RHEL_86) == {'name': 'Red Hat Enterprise Linux 8.6 (Ootpa)', 'id': 'rhel',
+                                              'version_id': '8.6'}
+    assert host_facts.os_release(SLES_15)['name'] == 'SUSE Linux Enterprise Server 15 SP4'
+    assert host_facts.os_release("NAME=Debian\nVERSION='12 (bookworm)'\n# comment\n\n") == {
+        'name': 'Debian 12 (bookworm)', 'id': None, 'version_id': None}
+    assert host_facts.os_release('') == {'name': None, 'id': None, 'version_id': None}
+
+
+def test_rpm_query():
+    out = 'sg3_utils\t1.44\npackage steeleye-lkPPATH is not installed\n'
+    assert host_facts.rpm_query(out, ['sg3_utils', 'steeleye-lkPPATH']) == [
+        {'name': 'sg3_utils', 'installed': True, 'version': '1.44', 'error': None},
+        {'name': 'steeleye-lkPPATH', 'installed': False, 'version': None, 'error': None}]
+    assert host_facts.rpm_query('', ['sg3_utils'])[0]['installed'] is False

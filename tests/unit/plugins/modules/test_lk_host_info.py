@@ -100,3 +100,44 @@ def test_check_mode_reads_the_same(getenforce, run):
     getenforce.set((GETENFORCE,), (0, 'Enforcing\n', ''))
     failed, result = run(lk_host_info.main, {}, check_mode=True)
     assert not failed and result['changed'] is False and result['selinux']['mode'] == 'enforcing'
+
+
+RPM = '/usr/bin/rpm'
+QF = '%{NAME}\t%{VERSION}\n'
+
+
+@pytest.fixture
+def rpm_tools(monkeypatch, fake_cli, tmp_path):
+    tools = {'getenforce': GETENFORCE, 'rpm': RPM}
+    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path',
+                        lambda self, arg, required=False, opt_dirs=None: tools.get(arg))
+    release = tmp_path / 'os-release'
+    release.write_text('NAME="Red Hat Enterprise Linux"\nVERSION="8.6 (Ootpa)"\nID="rhel"\nVERSION_ID="8.6"\n'
+                       'PRETTY_NAME="Red Hat Enterprise Linux 8.6 (Ootpa)"\n')
+    monkeypatch.setattr(lk_host_info, 'OS_RELEASE', str(release))
+    fake_cli.set((GETENFORCE,), (0, 'Disabled\n', ''))
+    return fake_cli
+
+
+def test_the_distribution_the_kernel_and_the_packages(rpm_tools, run):
+    # rpm -q prints the installed ones with the query format, a sentence for the others (exit 1)
+    rpm_tools.set((RPM, '-q', '--qf', QF, 'sg3_utils', 'steeleye-lkDMMP'),
+                  (1, 'sg3_utils\t1.44\npackage steeleye-lkDMMP is not installed\n', ''))
+    failed, result = run(lk_host_info.main, {'packages': ['sg3_utils', 'steeleye-lkDMMP']})
+    assert not failed, result
+    assert result['os'] == {'name': 'Red Hat Enterprise Linux 8.6 (Ootpa)', 'id': 'rhel', 'version_id': '8.6',
+                            'kernel': os.uname()[2], 'error': None}
+    assert result['packages'] == [{'name': 'sg3_utils', 'installed': True, 'version': '1.44', 'error': None},
+                                  {'name': 'steeleye-lkDMMP', 'installed': False, 'version': None, 'error': None}]
+
+
+def test_no_os_release_and_no_rpm_are_results(monkeypatch, rpm_tools, run, tmp_path):
+    monkeypatch.setattr(lk_host_info, 'OS_RELEASE', str(tmp_path / 'missing'))
+    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path',
+                        lambda self, arg, required=False, opt_dirs=None: GETENFORCE if arg == 'getenforce' else None)
+    failed, result = run(lk_host_info.main, {'packages': ['sg3_utils']})
+    assert not failed, result
+    assert result['os']['name'] is None and result['os']['kernel'] == os.uname()[2]
+    assert result['os']['error'].startswith('%s: ' % (tmp_path / 'missing'))
+    assert result['packages'] == [{'name': 'sg3_utils', 'installed': False, 'version': None,
+                                   'error': 'rpm is not installed'}]

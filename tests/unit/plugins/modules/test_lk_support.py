@@ -14,6 +14,16 @@ import pytest
 from ansible_collections.hatools.lifekeeper.plugins.modules import lk_support
 
 
+@pytest.fixture(autouse=True)
+def no_system_log(monkeypatch, tmp_path):
+    """Not the test machine's /var/log/messages or journal: each test says what the node has."""
+    from ansible.module_utils import basic
+    monkeypatch.setattr(lk_support, 'MESSAGES', str(tmp_path / 'no-var-log-messages'))
+    real = basic.AnsibleModule.get_bin_path
+    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda self, arg, required=False, opt_dirs=None:
+                        None if arg == 'journalctl' else real(self, arg, required, opt_dirs))
+
+
 def mode(path):
     return stat.S_IMODE(os.stat(str(path)).st_mode)
 
@@ -190,4 +200,96 @@ def test_not_installed(lkroot, fake_cli, run, dest):
     os.remove(str(lkroot / 'bin' / 'lksupport'))
     failed, result = run(lk_support.main, args(lkroot, dest))
     assert failed and 'not installed' in result['msg'] and result['changed'] is False
+    assert fake_cli.calls == []
+
+
+# ---- the system log beside the bundle (v8.4.1 guide: /var/log/messages in v8) -------------------
+
+JOURNALCTL = '/usr/bin/journalctl'
+MESSAGES_LINES = ('Dec  6 09:01:02 node1 lcm[812]: ERROR:lcm:restore:000002:resource app-web changed from OSU to OSF\n'
+                  'Dec  6 09:01:03 node1 kernel: nbd0: Receive control failed (result -32)\n')
+
+
+@pytest.fixture
+def bundle_written(lkroot, fake_cli, tmp_path):
+    bundle = tmp_path / 'out' / 'node1.lksupport.2612060901.tar.gz'
+    bundle.parent.mkdir()
+
+    def lksupport(argv):
+        bundle.write_bytes(b'tgz')
+        return 0, 'Support bundle: %s\n' % bundle, ''
+    fake_cli.set((str(lkroot) + '/bin/lksupport',), lksupport)
+    return fake_cli
+
+
+def tools(monkeypatch, journalctl):
+    from ansible.module_utils import basic
+    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda self, arg, required=False, opt_dirs=None:
+                        JOURNALCTL if (arg == 'journalctl' and journalctl) else None)
+
+
+def test_var_log_messages_is_copied_beside_the_bundle(monkeypatch, bundle_written, lkroot, run, tmp_path, dest):
+    messages = tmp_path / 'messages'
+    messages.write_text(MESSAGES_LINES)
+    monkeypatch.setattr(lk_support, 'MESSAGES', str(messages))
+    tools(monkeypatch, journalctl=True)
+    failed, result = run(lk_support.main, args(lkroot, dest, bundle_dir=str(tmp_path / 'empty')))
+    assert not failed, result
+    log = result['system_log']
+    assert log == {'source': str(messages), 'path': os.path.join(result['private_dir'], 'messages'),
+                   'size': len(MESSAGES_LINES), 'error': None}
+    with open(log['path']) as handle:
+        assert handle.read() == MESSAGES_LINES
+    assert mode(log['path']) == 0o600
+    assert [argv[0] for argv in bundle_written.argvs()] == [str(lkroot) + '/bin/lksupport']   # no journalctl
+
+
+def test_without_var_log_messages_the_journal_of_the_run_is_taken(monkeypatch, bundle_written, lkroot, run, tmp_path,
+                                                                  dest):
+    monkeypatch.setattr(lk_support, 'MESSAGES', str(tmp_path / 'no-messages'))
+    tools(monkeypatch, journalctl=True)
+    journal = '2026-12-06T09:01:02+0000 node1 lcm[812]: ERROR:lcm:restore:000002:resource app-web changed\n'
+    bundle_written.set((JOURNALCTL, '--no-pager', '-o', 'short-iso', '--since', '@1796547600'), (0, journal, ''))
+    failed, result = run(lk_support.main, args(lkroot, dest, bundle_dir=str(tmp_path / 'empty'), since=1796547600.7))
+    assert not failed, result
+    assert result['system_log']['source'] == 'journalctl' and result['system_log']['error'] is None
+    with open(result['system_log']['path']) as handle:
+        assert handle.read() == journal
+    assert mode(result['system_log']['path']) == 0o600
+    # without since: the current boot
+    bundle_written.set((JOURNALCTL, '--no-pager', '-o', 'short-iso', '-b'), (0, journal, ''))
+    failed, result = run(lk_support.main, args(lkroot, dest, bundle_dir=str(tmp_path / 'empty')))
+    assert not failed and result['system_log']['path'].endswith('/journal.txt'), result
+
+
+def test_a_node_with_neither_is_reported_not_failed(monkeypatch, bundle_written, lkroot, run, tmp_path, dest):
+    monkeypatch.setattr(lk_support, 'MESSAGES', str(tmp_path / 'no-messages'))
+    tools(monkeypatch, journalctl=False)
+    failed, result = run(lk_support.main, args(lkroot, dest, bundle_dir=str(tmp_path / 'empty')))
+    assert not failed and result['bundle'], result
+    assert result['system_log'] == {'source': None, 'path': None, 'size': None,
+                                    'error': 'neither %s nor journalctl on this node' % (tmp_path / 'no-messages')}
+    assert os.listdir(result['private_dir']) == ['node1.lksupport.2612060901.tar.gz']
+
+
+def test_a_failing_journalctl_is_reported(monkeypatch, bundle_written, lkroot, run, tmp_path, dest):
+    monkeypatch.setattr(lk_support, 'MESSAGES', str(tmp_path / 'no-messages'))
+    tools(monkeypatch, journalctl=True)
+    bundle_written.set((JOURNALCTL, '--no-pager', '-o', 'short-iso', '-b'), (1, '', 'No journal files were found.\n'))
+    failed, result = run(lk_support.main, args(lkroot, dest, bundle_dir=str(tmp_path / 'empty')))
+    assert not failed
+    assert result['system_log']['error'] == 'journalctl exited 1: No journal files were found.'
+
+
+def test_system_log_false_takes_only_the_bundle(monkeypatch, bundle_written, lkroot, run, tmp_path, dest):
+    messages = tmp_path / 'messages'
+    messages.write_text(MESSAGES_LINES)
+    monkeypatch.setattr(lk_support, 'MESSAGES', str(messages))
+    failed, result = run(lk_support.main, args(lkroot, dest, bundle_dir=str(tmp_path / 'empty'), system_log=False))
+    assert not failed and 'system_log' not in result
+
+
+def test_a_negative_since_is_refused_before_lksupport_runs(fake_cli, lkroot, run, dest):
+    failed, result = run(lk_support.main, args(lkroot, dest, since=-5))
+    assert failed and result['msg'] == 'since must be seconds since the epoch (0 or more), not -5.0'
     assert fake_cli.calls == []

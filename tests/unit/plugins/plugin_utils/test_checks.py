@@ -4,6 +4,7 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import copy
+import re
 
 import pytest
 
@@ -24,14 +25,25 @@ def statuses(version='9.7.0', app_type='gen/app'):
                                       dict(res('data', state, depth=1), type='scsi/netraid', mirror=True)])
         status['comm_paths'] = [dict(TCP, machine=peer, addresses='%s/%s' % (address, peer_address))]
         status['settings'] = {'LCMPORT': '0', 'LCMHBEATTIME': '5', 'LCMNUMHBEATS': '3', 'lcm_port': 7365}
+        status['packages'] = [{'name': 'steeleye-lk', 'version': version}, {'name': 'steeleye-lkDR', 'version': version}]
         result[host] = status
     return result
 
 
+RHEL = {'name': 'Red Hat Enterprise Linux 8.6 (Ootpa)', 'id': 'rhel', 'version_id': '8.6',
+        'kernel': '4.18.0-372.9.1.el8.x86_64', 'error': None}
+
+
 def host_info(peer, peer_address, selinux='absent', machine='x86_64', bits=64, free_mb=50000, connect_ok=True,
-              localhost=('127.0.0.1', '::1')):
-    """An lk_host_info result shaped like the module's RETURN."""
+              localhost=('127.0.0.1', '::1'), sync_ok=True, sg3=True, os_info=None):
+    """An lk_host_info result shaped like the module's RETURN (the source n1 also tried its
+    target's sync port 10001 of mirror number 0)."""
+    sync = [{'address': '10.0.0.2', 'port': port, 'ok': sync_ok and port == 10001,
+             'error': None if sync_ok and port == 10001 else 'Connection refused', 'seconds': 0.001}
+            for port in (10001, 10257, 10513, 10769)] if peer == 'node2' else []
     return {
+        'os': dict(os_info or RHEL),
+        'packages': [{'name': 'sg3_utils', 'installed': sg3, 'version': '1.44' if sg3 else None, 'error': None}],
         'changed': False,
         'selinux': {'mode': selinux, 'source': None if selinux == 'absent' else '/etc/selinux/config'},
         'arch': {'machine': machine, 'bits': bits},
@@ -40,7 +52,7 @@ def host_info(peer, peer_address, selinux='absent', machine='x86_64', bits=64, f
         'resolve': [{'name': peer, 'addresses': [peer_address], 'error': None},
                     {'name': 'localhost', 'addresses': list(localhost), 'error': None}],
         'connect': [{'address': peer_address, 'port': 7365, 'ok': connect_ok,
-                     'error': None if connect_ok else 'Connection refused', 'seconds': 0.001}],
+                     'error': None if connect_ok else 'Connection refused', 'seconds': 0.001}] + sync,
     }
 
 
@@ -53,7 +65,7 @@ def facts(**changes):
 
 
 OPTIONS = {'media_access': 'extract', 'media_mb': 700, 'min_free_mb': 256, 'backup_dir': '/var/lib/hatools-lifekeeper/backups',
-           'accept_perl_change': 'true'}
+           'accept_perl_change': 'true', 'mirror_numbers': {'data': 0}}
 
 
 def rows(node_statuses=None, node_facts=None, target='9.9.0', options=None, hops=None):
@@ -273,7 +285,7 @@ def test_an_unread_node_fails_every_check_that_needs_its_status():
     node_statuses['n2'] = unknown('LifeKeeper did not answer: lcdstatus timed out')
     found = rows(node_statuses)
     assert sorted(r['name'] for r in found if r['node'] == 'n2' and r['result'] == 'fail') == [
-        'heartbeat_settings', 'lcm_port', 'licence', 'perl_crossing']
+        'datakeeper_ports', 'heartbeat_settings', 'lcm_port', 'licence', 'multipath_sg3_utils', 'perl_crossing']
     assert only(found, 'lcm_port', 'n2')[0]['why'] == 'the node could not be read: LifeKeeper did not answer: lcdstatus timed out'
     assert only(found, 'heartbeat_settings', 'n1')[0]['result'] == 'pass'
 
@@ -281,7 +293,7 @@ def test_an_unread_node_fails_every_check_that_needs_its_status():
 def test_evaluate_by_cluster_and_the_table():
     clusters = [{'name': 'erp', 'hosts': HOSTS}]
     found = checks.evaluate(clusters, statuses(), facts(), '9.9.0', OPTIONS)
-    assert list(found) == ['erp'] and len(found['erp']) == 16
+    assert list(found) == ['erp'] and len(found['erp']) == 2 * len(checks.CHECKS)
     lines = checks.check_lines(found['erp'])
     assert lines[0] == 'pre-flight checks:'
     assert lines[1].split()[:3] == ['selinux', 'n1', 'PASS']
@@ -298,3 +310,133 @@ def test_a_failed_check_refuses_the_plan_and_is_printed():
     assert lines[-1].startswith('REFUSED: pre-flight check perl_crossing failed')
     # the plan's own Perl warning is superseded by the check
     assert not [w for w in result['warnings'] if 'Perl' in w]
+
+
+# ---- the v8.4.1 guide's preparation: sync ports, sg3_utils, kernels ------------------------------
+
+def test_the_mirror_source_reaches_its_target_on_the_sync_port():
+    found = rows()
+    source = only(found, 'datakeeper_ports', 'n1')[0]
+    assert source['result'] == 'pass' and source['value'] == 'mirror data -> node2 10.0.0.2:10001 ok', source
+    # the target connects to nothing: it listens
+    target = only(found, 'datakeeper_ports', 'n2')[0]
+    assert target['result'] == 'pass' and target['why'].startswith('no mirror in service here'), target
+
+
+def test_the_sync_ports_follow_the_guides_formula():
+    assert checks.sync_ports(0) == [10001, 10257, 10513, 10769]
+    assert checks.sync_ports(3) == [10004, 10260, 10516, 10772]
+    assert checks.sync_connect('n1', statuses(), HOSTS, {'data': 2}) == [
+        {'address': '10.0.0.2', 'port': port} for port in (10003, 10259, 10515, 10771)]
+    assert checks.sync_connect('n2', statuses(), HOSTS, {'data': 2}) == []
+
+
+def test_a_blocked_sync_port_fails_naming_the_mirror_the_nodes_and_the_port():
+    found = rows(node_facts=facts(n1={'sync_ok': False}))
+    row = only(found, 'datakeeper_ports', 'n1')[0]
+    assert row['result'] == 'fail'
+    assert row['why'].startswith('mirror data: the target node2 does not answer n1 on its sync port 10001 + 0 + 256 x i '
+                                 '(tried 10001, 10257, 10513, 10769 on 10.0.0.2: Connection refused)'), row['why']
+    problems = checks.check_problems(found)
+    assert problems == ['pre-flight check datakeeper_ports failed: n1: %s (seen: mirror data -> node2 no answer)'
+                        % row['why']]
+
+
+def test_a_mirror_without_a_number_is_listed_as_not_checked():
+    found = rows(options={'mirror_numbers': {}})
+    row = only(found, 'datakeeper_ports', 'n1')[0]
+    assert row['result'] == 'skipped' and 'mirror number not given in lk_mirror_numbers: data' in row['why'], row
+    assert checks.check_problems(found) == []
+
+
+def test_a_target_whose_lifekeeper_does_not_run_is_not_tried():
+    node_statuses = statuses()
+    node_statuses['n2']['running'] = False
+    assert checks.sync_connect('n1', node_statuses, HOSTS, {'data': 0}) == []
+    row = only(rows(node_statuses), 'datakeeper_ports', 'n1')[0]
+    assert row['result'] == 'pass' and 'not tried, LifeKeeper not running on the target: mirror data -> node2' in row['why']
+
+
+@pytest.mark.parametrize('value, says', [
+    ({'data': 256}, "lk_mirror_numbers[data] is 256: a mirror number is a whole number from 0 to 255"),
+    ({'data': -1}, "lk_mirror_numbers[data] is -1"),
+    ({'data': 'md0'}, "lk_mirror_numbers[data] is 'md0'"),
+    (['data'], "lk_mirror_numbers must be a mapping"),
+])
+def test_bad_mirror_numbers_are_refused(value, says):
+    with pytest.raises(ValueError, match=re.escape(says)):
+        checks.mirror_numbers(value)
+
+
+def test_mirror_numbers_given_as_text_are_read():
+    assert checks.mirror_numbers({'data': '3'}) == {'data': 3}
+    assert checks.mirror_numbers(None) == {}
+
+
+def test_a_multipath_kit_needs_sg3_utils():
+    node_statuses = statuses()
+    node_statuses['n2']['packages'].append({'name': 'steeleye-lkDMMP', 'version': '9.7.0'})
+    found = rows(node_statuses, facts(n2={'sg3': False}))
+    row = only(found, 'multipath_sg3_utils', 'n2')[0]
+    assert row['result'] == 'fail'
+    assert row['why'] == ('the multipath recovery kit Device Mapper Multipath (DMMP) (steeleye-lkDMMP) needs the package '
+                          'sg3_utils (v8.4.1 guide, required packages): install it')
+    assert row['value'] == 'Device Mapper Multipath (DMMP) (steeleye-lkDMMP); sg3_utils not installed'
+    # n1 has no multipath kit: sg3_utils does not matter there
+    assert only(rows(node_statuses, facts(n1={'sg3': False})), 'multipath_sg3_utils', 'n1')[0]['result'] == 'pass'
+    # installed: passes
+    assert only(rows(node_statuses), 'multipath_sg3_utils', 'n2')[0]['result'] == 'pass'
+
+
+@pytest.mark.parametrize('kit', ['steeleye-lkPPATH', 'steeleye-lkHDLM', 'steeleye-lkNECSPS'])
+def test_every_multipath_kit_needs_sg3_utils(kit):
+    node_statuses = statuses()
+    node_statuses['n1']['packages'].append({'name': kit, 'version': '9.7.0'})
+    row = only(rows(node_statuses, facts(n1={'sg3': False})), 'multipath_sg3_utils', 'n1')[0]
+    assert row['result'] == 'fail' and '(%s) needs the package sg3_utils' % kit in row['why']
+
+
+def test_sg3_utils_that_could_not_be_queried_fails_with_a_multipath_kit():
+    node_statuses = statuses()
+    node_statuses['n1']['packages'].append({'name': 'steeleye-lkHDLM', 'version': '9.7.0'})
+    node_facts = facts()
+    node_facts['n1']['host_info']['packages'] = [{'name': 'sg3_utils', 'installed': False, 'version': None,
+                                                  'error': 'rpm is not installed'}]
+    row = only(rows(node_statuses, node_facts), 'multipath_sg3_utils', 'n1')[0]
+    assert row['result'] == 'fail' and row['why'].endswith('which could not be queried (rpm is not installed)')
+
+
+def test_the_kernel_is_printed_with_the_release_notes_note():
+    row = only(rows(), 'kernel', 'n1')[0]
+    assert row['result'] == 'pass'
+    assert row['value'] == 'Red Hat Enterprise Linux 8.6 (Ootpa), kernel 4.18.0-372.9.1.el8.x86_64'
+    assert row['why'] == ('the release notes of LifeKeeper 9.9.0 list the supported distributions and kernels (DataKeeper '
+                          'and setup install kernel modules for the running kernel): check them (lk_supported_kernels '
+                          'is empty: not compared)')
+
+
+@pytest.mark.parametrize('patterns, result', [
+    (['4.18.0-372.9.1.el8.x86_64'], 'pass'),
+    (['4.18.0-*.el8.x86_64'], 'pass'),
+    (['5.14.0-*', '4.18.0-372.?.1.el8.x86_64'], 'pass'),
+    (['4.18.0-372.9.1.el8'], 'fail'),          # the whole release must match
+    (['4.18.0-372.9.1.EL8.X86_64'], 'fail'),   # case-sensitive
+    (['5.14.0-*'], 'fail'),
+])
+def test_supported_kernels_match_the_whole_release(patterns, result):
+    row = only(rows(options={'supported_kernels': patterns}), 'kernel', 'n1')[0]
+    assert row['result'] == result, row
+
+
+def test_a_kernel_outside_the_list_fails_naming_it_and_the_list():
+    found = rows(options={'supported_kernels': ['5.14.0-*']})
+    row = only(found, 'kernel', 'n2')[0]
+    assert row['why'].startswith('kernel 4.18.0-372.9.1.el8.x86_64 matches none of lk_supported_kernels (5.14.0-*); '
+                                 'the release notes of LifeKeeper 9.9.0 list'), row['why']
+
+
+def test_bad_supported_kernels_are_refused():
+    with pytest.raises(ValueError, match="lk_supported_kernels has '', 3"):
+        checks.supported_kernels(['', 3])
+    with pytest.raises(ValueError, match='must be a list'):
+        checks.supported_kernels('5.14.0-*')
