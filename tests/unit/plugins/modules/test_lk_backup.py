@@ -262,3 +262,23 @@ def test_restored_requires_archive(lkroot, fake_cli, run):
     failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'state': 'restored'})
     assert failed
     assert 'archive' in result['msg']
+
+
+def test_keep_new_puts_the_new_defaults_back_and_returns_the_old_values_for_review(lkroot, fake_cli, run, tmp_path):
+    archive = tmp_path / 'archive.tar.gz'
+    archive.write_bytes(CONTENT)
+    defaults = tmp_path / 'default-LifeKeeper'
+    defaults.write_text('LCMHBEATTIME=5\nLCMNUMHBEATS=3\n')
+
+    def restoring(argv):      # lkbackup -x writes the archive's (old) defaults file back
+        defaults.write_text('LCMHBEATTIME=1\nLCMNUMHBEATS=5\nOLDPARAM=x\n')
+        return 0, 'Restoring archive %s\n' % argv[-1], ''
+    fake_cli.set(lkbackup_argv(lkroot, '-x', '-f', str(archive)), restoring)
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'state': 'restored', 'archive': str(archive),
+                                          'defaults': 'keep_new', 'defaults_carry': ['LCMNUMHBEATS'],
+                                          'defaults_file': str(defaults)})
+    assert not failed, result
+    assert defaults.read_text() == 'LCMHBEATTIME=5\nLCMNUMHBEATS=5\n'
+    assert result['defaults_changes'] == [{'key': 'LCMNUMHBEATS', 'new': '3', 'old': '5', 'action': 'kept old value'}]
+    assert result['defaults_review'] == [{'key': 'LCMHBEATTIME', 'new': '5', 'old': '1'},
+                                         {'key': 'OLDPARAM', 'new': None, 'old': 'x'}]
