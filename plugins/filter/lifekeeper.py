@@ -118,6 +118,11 @@ def lk_plans(clusters, statuses, target_version, allow_reinstall=False, restore_
 
 
 @_refuse_bad_values
+def lk_reinstall_mode(target_version, restore_archive=False):
+    return reinstall.reinstall_mode(target_version, values.to_bool(restore_archive, 'lk_reinstall_restore_archive'))
+
+
+@_refuse_bad_values
 def lk_hops(hops, target_version, media, media_sha256=None):
     return values.media_hops(hops, target_version, media, media_sha256)
 
@@ -195,6 +200,8 @@ class FilterModule(object):
             'lk_reinstall_caveat': reinstall.caveat,
             'lk_rebuild_missing': reinstall.rebuild_missing,
             'lk_peers_missing': reinstall.peers_missing,
+            'lk_reinstall_mode': lk_reinstall_mode,
+            'lk_defaults_note': reinstall.defaults_note,
             # the report and the messages
             'lk_switch_records': report.switch_records,
             'lk_report': report.build_report,

@@ -212,3 +212,21 @@ def resume_warnings(resuming_records):
                 '' if record.get('mode') == 'rebuild' else
                 ', the configuration restored from this run\'s archive %s' % record.get('archive'))
             for host, record in sorted((resuming_records or {}).items())]
+
+
+def reinstall_mode(target_version, restore_archive=False):
+    """'rebuild' (the 9.9.0 guide: the structure is rebuilt) or 'archive' (the node's own archive
+    restored: the 8.4.1 guide, or lk_reinstall_restore_archive)."""
+    return 'rebuild' if rebuild_guide_mode(target_version, restore_archive) else 'archive'
+
+
+def defaults_note(host, restored):
+    """The report's note on /etc/default/LifeKeeper after a restore (restored: lk_backup's result
+    with defaults=keep_new): the new release's file was kept; each old value that differs is
+    listed for review, and what lk_defaults_carry carried over."""
+    def value(text):
+        return 'absent' if text is None else text
+    review = ['%s=%s (new: %s)' % (c['key'], value(c['old']), value(c['new'])) for c in restored.get('defaults_review') or []]
+    carried = ['%s=%s' % (c['key'], c['old']) for c in restored.get('defaults_changes') or []]
+    return ('%s: /etc/default/LifeKeeper: the new release\'s file was kept; old values to review: %s; carried over '
+            '(lk_defaults_carry): %s' % (host, ', '.join(review) or 'none', ', '.join(carried) or 'none'))

@@ -7,9 +7,11 @@ import json
 import os
 import time
 
+import pytest
+
 import lksim_b_helpers as h
 from conftest import install_launchers, wait_for
-from lksim import journal
+from lksim import cluster, journal
 
 
 def lcd_of(lk, node):
@@ -109,6 +111,18 @@ def test_stopped_rmlk_then_fresh_install_knows_no_peer(make_cluster):
     assert comm_rows(lk, "node2") == {}
     assert comm_rows(lk, "node1") == {"node2": "DEAD"}
     assert lk.states("node2") == {}
+    # the stand-in for the guide's rebuild (step 7): refused while LifeKeeper runs, then the
+    # spec's paths and resources, out of service; the paths come ALIVE on both ends
+    spec = cluster.preset("default", 2, lk.port)
+    with pytest.raises(cluster.ClusterError, match="stop it before the rebuild"):
+        cluster.node_rebuild(lk.roots["node2"], spec)
+    assert lk.run("node2", "lkcli", "stop").returncode == 0
+    assert cluster.node_rebuild(lk.roots["node2"], spec) == "node2"
+    assert lk.run("node2", "lkcli", "start").returncode == 0
+    assert lk.ready("node2")
+    assert wait_for(lambda: comm_rows(lk, "node1") == {"node2": "ALIVE"}
+                    and comm_rows(lk, "node2") == {"node1": "ALIVE"}, 10)
+    assert set(lk.states("node2").values()) == {"OSU"} and lk.states("node1")["app-web"] == "ISP"
 
 
 def test_commands_journal_records_argv_and_exit_code(make_cluster):

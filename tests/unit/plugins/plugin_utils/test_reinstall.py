@@ -121,3 +121,19 @@ def test_reinstall_problem_8x_points_at_the_archive_restore():
     assert 'lk_media_hops' in text and 'the archive is restored' in text
     assert reinstall.reinstall_problem('n1', update_path('8.1.2', '8.4.1'), '8.4.1', 1, True, None) is None
     assert reinstall.reinstall_problem('n1', update_path('9.6.0', '9.9.0'), '9.9.0', 1, True, 'r.yml') is None
+
+
+def test_reinstall_mode_follows_the_guides():
+    assert reinstall.reinstall_mode('9.9.0') == 'rebuild'
+    assert reinstall.reinstall_mode('9.9.0', True) == 'archive'
+    assert reinstall.reinstall_mode('8.4.1') == 'archive'
+
+
+def test_defaults_note_lists_the_old_values_for_review():
+    restored = {'defaults_review': [{'key': 'LCMHBEATTIME', 'new': '5', 'old': '1'},
+                                    {'key': 'OLDPARAM', 'new': None, 'old': 'x'}],
+                'defaults_changes': [{'key': 'LCMNUMHBEATS', 'new': '3', 'old': '5', 'action': 'kept old value'}]}
+    assert reinstall.defaults_note('n2', restored) == (
+        "n2: /etc/default/LifeKeeper: the new release's file was kept; old values to review: LCMHBEATTIME=1 (new: 5), "
+        "OLDPARAM=x (new: absent); carried over (lk_defaults_carry): LCMNUMHBEATS=5")
+    assert reinstall.defaults_note('n2', {}).endswith('to review: none; carried over (lk_defaults_carry): none')
