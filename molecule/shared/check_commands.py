@@ -17,43 +17,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from lksim import journal  # noqa: E402
 
 
-def is_stop(argv):
-    return argv[:2] == ["lkcli", "stop"] or argv[:1] == ["lkstop"]
-
-
-def is_restore(argv):
-    return argv[:2] == ["lkbackup", "-x"]
-
-
-def problems(entries, max_restores=None, no_restore=False):
-    rmlks = [e for e in entries if e["argv"][:1] == ["rmlk"]]
-    setups = [e for e in entries if e["argv"][:1] == ["setup"]]
-    end = max(e["end"] for e in setups) if setups else None
-    found = []
-    for entry in entries:
-        argv, node = entry["argv"], entry["node"]
-        if end is not None and entry["time"] <= end and is_stop(argv):
-            following = [r for r in rmlks if r["time"] >= entry["time"]]
-            if not following or following[0]["node"] != node:
-                found.append("%s: %s at %.3f while %s was being reinstalled"
-                             % (node, " ".join(argv), entry["time"], following[0]["node"] if following else "no node"))
-        if end is not None and entry["time"] <= end and is_restore(argv):
-            before = [r for r in rmlks if r["time"] <= entry["time"]]
-            if not before or before[-1]["node"] != node:
-                found.append("%s: %s at %.3f, a node that was not being reinstalled"
-                             % (node, " ".join(argv), entry["time"]))
-    restores = {}
-    for entry in entries:
-        if is_restore(entry["argv"]):
-            restores[entry["node"]] = restores.get(entry["node"], 0) + 1
-    for node, count in sorted(restores.items()):
-        if no_restore:
-            found.append("%s: %d archive restore(s) (lkbackup -x); none expected" % (node, count))
-        elif max_restores is not None and count > max_restores:
-            found.append("%s: %d archive restores (lkbackup -x), at most %d expected" % (node, count, max_restores))
-    return found, restores, rmlks
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-restores-per-node", type=int)
@@ -61,7 +24,7 @@ def main(argv=None):
     parser.add_argument("journals", nargs="+")
     args = parser.parse_args(argv)
     entries = journal.read(args.journals)
-    found, restores, rmlks = problems(entries, args.max_restores_per_node, args.no_restore)
+    found, restores, rmlks = journal.reinstall_problems(entries, args.max_restores_per_node, args.no_restore)
     print(json.dumps({"problems": found, "restores": restores, "rmlk": [r["node"] for r in rmlks],
                       "commands": len(entries)}, sort_keys=True))
     return 1 if found else 0

@@ -47,3 +47,57 @@ def read(files):
             entries.extend(json.loads(line) for line in handle if line.strip())
     entries.sort(key=lambda entry: entry["time"])
     return entries
+
+
+def is_stop(argv):
+    return argv[:2] == ["lkcli", "stop"] or argv[:1] == ["lkstop"]
+
+
+def is_start(argv):
+    return argv[:2] == ["lkcli", "start"] or argv[:1] == ["lkstart"]
+
+
+def is_restore(argv):
+    return argv[:2] == ["lkbackup", "-x"]
+
+
+def reinstall_problems(entries, max_restores=None, no_restore=False):
+    """What a reinstall did to nodes other than the one being reinstalled, from the merged
+    journals of a cluster: (problems, {node: restores}, rmlk entries in order).
+
+    Before the end of the last setup, a stop on a node is its reinstall's when the node's next
+    start or rmlk is an rmlk (a peer stopped to be restored is started again first); an archive
+    restore (lkbackup -x) is its reinstall's when the node's last rmlk or start before it is an
+    rmlk. Commands a setup runs itself (inside its own run on the node) are not judged.
+    max_restores caps the restores per node; no_restore allows none."""
+    rmlks = [e for e in entries if e["argv"][:1] == ["rmlk"]]
+    setups = [e for e in entries if e["argv"][:1] == ["setup"]]
+    end = max(e["end"] for e in setups) if setups else None
+    found = []
+    for entry in entries:
+        argv, node, when = entry["argv"], entry["node"], entry["time"]
+        if end is None or when > end or not (is_stop(argv) or is_restore(argv)):
+            continue
+        if any(s["node"] == node and s["time"] <= when <= s["end"] for s in setups):
+            continue
+        mine = [e for e in entries if e["node"] == node and (e["argv"][:1] == ["rmlk"] or is_start(e["argv"]))]
+        if is_stop(argv):
+            following = [e for e in mine if e["time"] > when]
+            if not following or following[0]["argv"][:1] != ["rmlk"]:
+                found.append("%s: %s at %.3f, not before its own rmlk (a node not being reinstalled)"
+                             % (node, " ".join(argv), when))
+        else:
+            before = [e for e in mine if e["time"] < when]
+            if not before or before[-1]["argv"][:1] != ["rmlk"]:
+                found.append("%s: %s at %.3f, not after its own rmlk (a node not being reinstalled)"
+                             % (node, " ".join(argv), when))
+    restores = {}
+    for entry in entries:
+        if is_restore(entry["argv"]):
+            restores[entry["node"]] = restores.get(entry["node"], 0) + 1
+    for node, count in sorted(restores.items()):
+        if no_restore:
+            found.append("%s: %d archive restore(s) (lkbackup -x); none expected" % (node, count))
+        elif max_restores is not None and count > max_restores:
+            found.append("%s: %d archive restores (lkbackup -x), at most %d expected" % (node, count, max_restores))
+    return found, restores, rmlks

@@ -158,3 +158,26 @@ def test_lkbackup_x_keeps_the_states_of_a_cleanly_stopped_node(tmp_path):
     os.remove(paths.lcd_file)       # a fresh install: no LCD, everything out of service
     assert h.run_bin(paths, "lkbackup", ["-x", "-f", archive]).returncode == 0
     assert [r["state"] for r in json.loads(h.read(paths.lcd_file))["resources"]] == ["OSU"] * 3
+
+
+def test_reinstall_problems_of_the_journals():
+    def e(t, node, *argv):
+        return {"time": t, "end": t + 0.5, "node": node, "argv": list(argv), "rc": 0}
+    clean = [e(1, "node2", "lkcli", "stop"), e(2, "node2", "rmlk"), e(3, "node2", "setup", "-f", "c"),
+             e(4, "node2", "lkbackup", "-x", "-f", "a"), e(5, "node1", "lkcli", "stop"), e(6, "node1", "rmlk"),
+             e(7, "node1", "setup", "-f", "c"), e(8, "node1", "lkbackup", "-x", "-f", "b"),
+             e(9, "node2", "lkcli", "stop")]     # after the last setup: the operator's rebuild
+    assert journal.reinstall_problems(clean, max_restores=1)[0] == []
+    assert journal.reinstall_problems(clean, no_restore=True)[0] == [
+        "node1: 1 archive restore(s) (lkbackup -x); none expected",
+        "node2: 1 archive restore(s) (lkbackup -x); none expected"]
+    # the former re-learning of node2 by node1: stop -f, restore, start, before node1's own turn
+    relearn = clean[:4] + [e(4.2, "node1", "lkcli", "stop", "-f"), e(4.4, "node1", "lkbackup", "-x", "-f", "p"),
+                           e(4.6, "node1", "lkcli", "start")] + clean[4:]
+    assert journal.reinstall_problems(relearn, max_restores=1)[0] == [
+        "node1: lkcli stop -f at 4.200, not before its own rmlk (a node not being reinstalled)",
+        "node1: lkbackup -x -f p at 4.400, not after its own rmlk (a node not being reinstalled)",
+        "node1: 2 archive restores (lkbackup -x), at most 1 expected"]
+    # what a setup runs itself (inside its run on the node) is not judged
+    inside = clean[:2] + [e(3.1, "node2", "lkstop")] + clean[2:]
+    assert journal.reinstall_problems(inside, max_restores=1)[0] == []
