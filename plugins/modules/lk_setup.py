@@ -769,7 +769,6 @@ class LkSetup(LkModule):
             raise LifeKeeperError('rmlk ended, but these packages are still installed: %s'
                                   % ', '.join('%s %s' % (p['name'], p['version']) for p in left))
 
-
     def erase_legacy_packages(self, before):
         """Before 7.5 there is no rmlk: the guides remove the steeleye and HADR packages with rpm -e."""
         rpm = self.module.get_bin_path('rpm', required=True)

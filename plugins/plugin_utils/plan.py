@@ -21,6 +21,8 @@ from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.reinstall impor
     caveat, rebuild_guide_mode, reinstall_problem, reinstall_warning, resume_warnings)
 
 ACTIONS = {'none': 'skip', 'direct': 'update', 'fresh': 'install', 'reinstall': 'reinstall'}
+
+
 class _View(object):
     """What the standby rule looks at, per node: can it take a hierarchy, the local state
     of each root, its priority for each. The plan changes the states as it simulates."""

@@ -168,10 +168,11 @@ def manual_steps(host, record, lkroot='/opt/LifeKeeper'):
                          record.get('target_version'), REBUILD_ORDER, record.get('archive'),
                          record.get('controller_copy') or 'none'))
     else:
-        steps.extend(['%s/lkbackup -x -f %s (or its controller copy %s)' % (
-                          bin_dir, record.get('archive'), record.get('controller_copy') or 'none'),
-                      'keep the new /etc/default/LifeKeeper and review the old values (%s)' % (
-                          record.get('defaults_copy') or 'in the archive')])
+        restore = '%s/lkbackup -x -f %s (or its controller copy %s)' % (
+            bin_dir, record.get('archive'), record.get('controller_copy') or 'none')
+        review = 'keep the new /etc/default/LifeKeeper and review the old values (%s)' % (
+            record.get('defaults_copy') or 'in the archive')
+        steps.extend([restore, review])
     steps.append('start LifeKeeper on %s' % host)
     return '; '.join('%d. %s' % (i, step) for i, step in enumerate(steps, 1))
 
