@@ -61,6 +61,11 @@ def is_restore(argv):
     return argv[:2] == ["lkbackup", "-x"]
 
 
+def _in_setup(entry, setups):
+    """True for a command a setup ran itself (inside that setup's run on the same node)."""
+    return any(s["node"] == entry["node"] and s["time"] <= entry["time"] <= s["end"] and s is not entry for s in setups)
+
+
 def reinstall_problems(entries, max_restores=None, no_restore=False):
     """What a reinstall did to nodes other than the one being reinstalled, from the merged
     journals of a cluster: (problems, {node: restores}, rmlk entries in order).
@@ -78,9 +83,10 @@ def reinstall_problems(entries, max_restores=None, no_restore=False):
         argv, node, when = entry["argv"], entry["node"], entry["time"]
         if end is None or when > end or not (is_stop(argv) or is_restore(argv)):
             continue
-        if any(s["node"] == node and s["time"] <= when <= s["end"] for s in setups):
+        if _in_setup(entry, setups):
             continue
-        mine = [e for e in entries if e["node"] == node and (e["argv"][:1] == ["rmlk"] or is_start(e["argv"]))]
+        mine = [e for e in entries if e["node"] == node and (e["argv"][:1] == ["rmlk"] or is_start(e["argv"]))
+                and not _in_setup(e, setups)]
         if is_stop(argv):
             following = [e for e in mine if e["time"] > when]
             if not following or following[0]["argv"][:1] != ["rmlk"]:

@@ -179,5 +179,5 @@ def test_reinstall_problems_of_the_journals():
         "node1: lkbackup -x -f p at 4.400, not after its own rmlk (a node not being reinstalled)",
         "node1: 2 archive restores (lkbackup -x), at most 1 expected"]
     # what a setup runs itself (inside its run on the node) is not judged
-    inside = clean[:2] + [e(3.1, "node2", "lkstop")] + clean[2:]
+    inside = clean[:2] + [e(3.1, "node2", "lkstop"), e(3.2, "node2", "lkstart")] + clean[2:]
     assert journal.reinstall_problems(inside, max_restores=1)[0] == []
