@@ -108,11 +108,18 @@ def lk_unchanged_result(plan_, result, reason, statuses, run_id=None, artifacts=
 
 @_refuse_bad_values
 def lk_plans(clusters, statuses, target_version, allow_reinstall=False, restore_placement=True,
-             placement_records=None, operation='rolling update', hops=None, checks=None, resuming=None):
+             placement_records=None, operation='rolling update', hops=None, checks=None, resuming=None, rebuild=None,
+             restore_archive=False):
     return plan.build_plans(clusters, _statuses(statuses, 'lk_plans'), target_version,
                             values.to_bool(allow_reinstall, 'lk_allow_reinstall'),
                             values.to_bool(restore_placement, 'lk_restore_placement'), placement_records, operation,
-                            hops, checks, resuming)
+                            hops, checks, resuming, rebuild or None,
+                            values.to_bool(restore_archive, 'lk_reinstall_restore_archive'))
+
+
+@_refuse_bad_values
+def lk_reinstall_mode(target_version, restore_archive=False):
+    return reinstall.reinstall_mode(target_version, values.to_bool(restore_archive, 'lk_reinstall_restore_archive'))
 
 
 @_refuse_bad_values
@@ -198,6 +205,10 @@ class FilterModule(object):
             'lk_reinstall_steps': reinstall.manual_steps,
             'lk_kits': reinstall.kits,
             'lk_reinstall_caveat': reinstall.caveat,
+            'lk_rebuild_missing': reinstall.rebuild_missing,
+            'lk_peers_missing': reinstall.peers_missing,
+            'lk_reinstall_mode': lk_reinstall_mode,
+            'lk_defaults_note': reinstall.defaults_note,
             # the report and the messages
             'lk_switch_records': report.switch_records,
             'lk_report': report.build_report,

@@ -90,3 +90,37 @@ def merge(new_text, old_text, owned=OWNED_BY_SETUP):
             lines.append('%s=%s' % (key, old[key]))
             changes.append({'key': key, 'new': None, 'old': old[key], 'action': 'added'})
     return '\n'.join(lines) + '\n', changes
+
+
+def keep_new(new_text, old_text, carry=(), owned=OWNED_BY_SETUP):
+    """(text, review, carried): the new file as both update guides keep it after a restore.
+
+    Only the keys in carry (the operator's lk_defaults_carry) take their old value, in place,
+    or appended under a comment when the new file lacks them; no other key changes (no silent
+    merge). review lists every other key whose old value differs or that only the old file has,
+    [{key, new, old}] (new None: not in the new file), for the operator to look at. carried
+    lists what was carried over, [{key, new, old, action}]. Keys in owned are never carried.
+    """
+    old = parse(old_text)
+    new = parse(new_text)
+    carry = [key for key in (carry or []) if key not in owned]
+    lines, carried, seen = [], [], set()
+    for line in (new_text or '').splitlines():
+        match = None if line.lstrip().startswith('#') else _ASSIGNMENT.match(line)
+        if match:
+            key, value = match.group(1), match.group(2).strip()
+            seen.add(key)
+            if key in carry and key in old and old[key] != value:
+                carried.append({'key': key, 'new': value, 'old': old[key], 'action': 'kept old value'})
+                prefix = 'export ' if line.lstrip().startswith('export ') else ''
+                line = '%s%s=%s' % (prefix, key, old[key])
+        lines.append(line)
+    added = [key for key in carry if key in old and key not in seen]
+    if added:
+        lines.append(CARRIED_HEADER)
+        for key in added:
+            lines.append('%s=%s' % (key, old[key]))
+            carried.append({'key': key, 'new': None, 'old': old[key], 'action': 'added'})
+    review = [{'key': key, 'new': new.get(key), 'old': value} for key, value in sorted(old.items())
+              if key not in carry and new.get(key) != value]
+    return '\n'.join(lines) + '\n', review, carried

@@ -39,7 +39,7 @@ attributes:
   diff_mode:
     support: partial
     details:
-      - With O(state=restored) and O(defaults=merge), the defaults file before and after the merge.
+      - With O(state=restored) and O(defaults=merge) or O(defaults=keep_new), the defaults file before and after.
   platform:
     platforms: posix
 options:
@@ -71,9 +71,20 @@ options:
         carries over from the archive's file the values that differ and the parameters it lacks,
         as the v8.4.1 update guide describes for the reinstall path; C(LK_SERV_ENV) (owned by setup)
         keeps the new value. Added parameters follow a comment line, as they may be obsolete.
+      - V(keep_new) keeps the file that was there before the restore (both update guides keep the new
+        release's file) and carries over from the archive's file only the keys listed in
+        O(defaults_carry); every other old value that differs is returned in RV(defaults_review)
+        for the operator to look at, nothing else changes.
     type: str
-    choices: [archive, merge]
+    choices: [archive, merge, keep_new]
     default: archive
+  defaults_carry:
+    description:
+      - With O(defaults=keep_new), the keys whose old value (from the archive's defaults file) is
+        carried over into the new file. C(LK_SERV_ENV) (owned by setup) is never carried over.
+    type: list
+    elements: str
+    default: []
   defaults_file:
     description:
       - The LifeKeeper defaults file.
@@ -131,8 +142,16 @@ defaults_changes:
   description: With O(defaults=merge), each value carried over from the archive's defaults file.
   type: list
   elements: dict
-  returned: when O(state=restored) and O(defaults=merge)
+  returned: when O(state=restored) and O(defaults) is V(merge) or V(keep_new)
   sample: [{key: LCMHBEATTIME, new: '5', old: '2', action: kept old value}]
+defaults_review:
+  description:
+    - With O(defaults=keep_new), each key of the archive's defaults file whose value differs from the new
+      file's (C(new) null when the new file lacks it) and that was not carried over, for review.
+  type: list
+  elements: dict
+  returned: when O(state=restored) and O(defaults=keep_new)
+  sample: [{key: LCMHBEATTIME, new: '5', old: '2'}]
 stdout:
   description: Output of lkbackup.
   type: str
@@ -163,7 +182,8 @@ def _inside(path, directory):
 class LkBackup(LkModule):
     argument_spec = dict(
         state=dict(type='str', default='present', choices=['present', 'restored']),
-        defaults=dict(type='str', default='archive', choices=['archive', 'merge']),
+        defaults=dict(type='str', default='archive', choices=['archive', 'merge', 'keep_new']),
+        defaults_carry=dict(type='list', elements='str', default=[]),
         defaults_file=dict(type='path', default=DEFAULTS_FILE),
         archive=dict(type='path'),
         dest=dict(type='path'),
@@ -271,16 +291,50 @@ class LkBackup(LkModule):
             return
         defaults_file = self.params['defaults_file']
         new_text = None
-        if self.params['defaults'] == 'merge':
+        if self.params['defaults'] in ('merge', 'keep_new'):
             try:
                 new_text = defaults_file_utils.read(defaults_file)
             except (IOError, OSError) as exc:
-                raise LifeKeeperError('defaults=merge needs the new %s: %s' % (defaults_file, exc.strerror or exc))
+                raise LifeKeeperError('defaults=%s needs the new %s: %s' % (
+                    self.params['defaults'], defaults_file, exc.strerror or exc))
             except defaults_file_utils.DefaultsFileError as exc:
-                raise LifeKeeperError('defaults=merge needs the new %s: %s; nothing was restored' % (defaults_file, exc))
+                raise LifeKeeperError('defaults=%s needs the new %s: %s; nothing was restored' % (
+                    self.params['defaults'], defaults_file, exc))
         self.run_lkbackup(['-x', '-f', archive])
-        if new_text is not None:
+        if new_text is not None and self.params['defaults'] == 'keep_new':
+            self.keep_new_defaults(defaults_file, new_text)
+        elif new_text is not None:
             self.merge_defaults(defaults_file, new_text)
+
+    def keep_new_defaults(self, defaults_file, new_text):
+        """Put the new defaults file back (the restore wrote the archive's), with only the keys of
+        defaults_carry carried over; the other old values that differ are returned for review."""
+        try:
+            old_text = defaults_file_utils.read(defaults_file)
+        except (IOError, OSError):
+            old_text = ''
+        except defaults_file_utils.DefaultsFileError as exc:
+            try:
+                files.write_atomic(defaults_file, new_text, mode=0o644)
+            except (IOError, OSError) as write_exc:
+                raise LifeKeeperError('the archive was restored (lkbackup -x ran); the %s it put back cannot be '
+                                      'read (%s) and putting the new one back failed: %s; the new release\'s '
+                                      'text is in defaults_new_text' % (defaults_file, exc, write_exc.strerror or write_exc),
+                                      defaults_new_text=new_text)
+            raise LifeKeeperError('the archive was restored (lkbackup -x ran) and the new release\'s %s put back, '
+                                  'but the archive\'s version cannot be read (%s): nothing of lk_defaults_carry was '
+                                  'carried over and its old values were not compared; review them in the archive'
+                                  % (defaults_file, exc))
+        kept, review, carried = defaults_file_utils.keep_new(new_text, old_text, self.params['defaults_carry'])
+        try:
+            files.write_atomic(defaults_file, kept, mode=0o644)
+        except (IOError, OSError) as exc:
+            raise LifeKeeperError('the archive was restored, but putting the new %s back failed: %s; it holds '
+                                  'the archive\'s version now' % (defaults_file, exc.strerror or exc))
+        self.result['defaults_changes'] = carried
+        self.result['defaults_review'] = review
+        self.set_diff(old_text, kept, before_header='%s (from the archive)' % defaults_file,
+                      after_header='%s (new, lk_defaults_carry carried over)' % defaults_file)
 
     def merge_defaults(self, defaults_file, new_text):
         """Keep the new defaults file (written by setup) with the old values carried over."""

@@ -60,7 +60,8 @@ description:
     rpm that the installed C(steeleye-lk) version equals O(version) and that every recovery kit the node
     had and every kit of O(kits) is installed at O(version) (naming the missing ones), then installs
     O(license_files) with C(lkkeyins) and checks they are in C(/var/LifeKeeper/license).
-  - With O(state=absent), runs C(rmlk) and answers its confirmation prompt with C(y). This removes
+  - With O(state=absent), runs C(rmlk) and answers its confirmation prompt with C(y) (before 7.5, which has no
+    C(rmlk), removes the C(steeleye*) and C(HADR*) packages with C(rpm -e), as the update guides say). This removes
     everything under C($LKROOT), including lkbackup archives kept there.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
@@ -319,6 +320,14 @@ setup_output_tail:
   type: list
   elements: str
   returned: when setup or rmlk ran
+erased_packages:
+  description:
+    - With O(state=absent) on a LifeKeeper older than 7.5 (no C(rmlk)), the C(steeleye*) and C(HADR*) packages removed
+      with C(rpm -e), as the update guides say for those versions.
+  type: list
+  elements: str
+  returned: when O(state=absent) and the installed version is older than 7.5
+  sample: [HADR-generic-2.6, steeleye-lk, steeleye-lkDR]
 media_sha256:
   description: SHA-256 checksum of O(media).
   type: str
@@ -343,6 +352,7 @@ import stat
 import tempfile
 
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import files
+from ansible_collections.hatools.lifekeeper.plugins.module_utils import legacy_removal
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import setup_answers
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import versions
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.base import LkModule, check_seconds
@@ -798,6 +808,9 @@ class LkSetup(LkModule):
         rmlk = self.lk.bin('rmlk')
         if before is None and not os.path.exists(rmlk):
             return
+        if before is not None and legacy_removal.removes_with_rpm(before):
+            self.erase_legacy_packages(before)
+            return
         if not os.path.exists(rmlk):
             raise LifeKeeperError('steeleye-lk %s is installed but %s is missing; remove the packages by hand' % (before, rmlk))
         self.set_versions(before, None, packages_after=[])
@@ -823,6 +836,26 @@ class LkSetup(LkModule):
             self.result['packages_after'] = left
             raise LifeKeeperError('rmlk ended, but these packages are still installed: %s'
                                   % ', '.join('%s %s' % (p['name'], p['version']) for p in left))
+
+    def erase_legacy_packages(self, before):
+        """Before 7.5 there is no rmlk: the guides remove the steeleye and HADR packages with rpm -e."""
+        rpm = self.module.get_bin_path('rpm', required=True)
+        dummy, out, dummy_err = self.lk.run(legacy_removal.query_argv(rpm, self.lk.rpm_root), check=False,
+                                            timeout=self.params['timeout'])
+        names = legacy_removal.packages_to_erase(out)
+        self.result['erased_packages'] = names
+        self.set_versions(before, None, packages_after=[])
+        self.result['changed'] = True
+        if self.check_mode:
+            return
+        rc, out, err = self.lk.run(legacy_removal.erase_argv(rpm, names, self.lk.rpm_root), check=False,
+                                   timeout=self.params['timeout'])
+        self.result['setup_output_tail'] = _tail(out, err)
+        after = self.record_after()
+        if rc != 0:
+            raise LifeKeeperError('rpm -e %s failed (rc=%s)' % (' '.join(names), rc), rc=rc)
+        if after is not None:
+            raise LifeKeeperError('rpm -e ended, but steeleye-lk %s is still installed' % after)
 
 
 def main():

@@ -17,12 +17,10 @@ from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.checks import c
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.cluster import (
     IN_SERVICE, STANDBY, health_problems, hierarchy_mirrors, is_known, known, lk_name, packages, placement,
     priority, roots, usable)
-from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.reinstall import caveat, resume_warnings
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.reinstall import (
+    caveat, rebuild_guide_mode, reinstall_problem, reinstall_warning, resume_warnings)
 
 ACTIONS = {'none': 'skip', 'direct': 'update', 'fresh': 'install', 'reinstall': 'reinstall'}
-# The v9.9.0 guide on the reinstall path (update-procedure.md).
-REINSTALL_CAVEAT = ('The v9.9.0 guide: after a reinstall, communication paths and resource hierarchies are normally '
-                    'rebuilt; the lkbackup archive is for going back')
 
 
 class _View(object):
@@ -75,17 +73,9 @@ def _hop_list(hops, target):
     return result
 
 
-def _refuse_reinstall(host, path, target, hop_count):
-    text = '%s: %s; set lk_allow_reinstall=true to take the reinstall path' % (host, path.reason)
-    if hop_count == 1:
-        text += ', or list intermediate versions in lk_media_hops (one rolling pass each)'
-    if target.major >= 9:
-        text += '. %s' % REINSTALL_CAVEAT
-    return text
-
-
 def build_plan(statuses, target_version, allow_reinstall=False, restore_placement=True, order=None,
-               placement_record=None, cluster=None, hops=None, checks=None, resuming=None):
+               placement_record=None, cluster=None, hops=None, checks=None, resuming=None, rebuild=None,
+               restore_archive=False):
     """The plan of one cluster.
 
     statuses: {host: node status} read in pre-flight; order: the hosts in inventory order;
@@ -96,7 +86,12 @@ def build_plan(statuses, target_version, allow_reinstall=False, restore_placemen
     of the pre-flight checks of this cluster (plugin_utils/checks.py): each failed check is a
     problem; resuming: {host: progress record} of nodes this run left mid-reinstall (see
     reinstall.resuming): reinstalled first, from the record, their own health and the
-    standbys they were are not judged now.
+    standbys they were are not judged now; rebuild: the operator's task file that rebuilds
+    the communication paths and hierarchies after a 9.x reinstall (lk_reinstall_rebuild);
+    restore_archive: restore each node's old archive instead (lk_reinstall_restore_archive,
+    outside the 9.9.0 guide). A node reinstalled the 9.9.0 guide's way (rebuild_guide_mode)
+    is not evacuated: no node keeps the structure, its hierarchies go out of service when
+    LifeKeeper stops there, until the rebuild (plan 'rebuild').
     """
     target = parse_version(target_version)   # ValueError names the bad value
     hop_list = _hop_list(hops, target)
@@ -130,12 +125,18 @@ def build_plan(statuses, target_version, allow_reinstall=False, restore_placemen
             else:
                 path = update_path(version, hop['version'])
                 kind, reason = path.kind, path.reason
-                if kind == 'reinstall' and not allow_reinstall:
-                    problems.append(_refuse_reinstall(host, path, hop['version'], len(hop_list)))
-                elif kind == 'reinstall' and caveat(host, hop['version']):
-                    warnings.append(caveat(host, hop['version']))
+                if kind == 'reinstall':
+                    problem = reinstall_problem(host, path, hop['version'], len(hop_list), allow_reinstall,
+                                                rebuild, restore_archive)
+                    if problem:
+                        problems.append(problem)
+                    elif caveat(host, hop['version'], restore_archive):
+                        warnings.append(caveat(host, hop['version'], restore_archive))
             in_service = sorted(t for t, h in now.items() if h == host)
             nodes[host] = _node(host, status, kind, reason, ACTIONS.get(kind, 'skip'), in_service, version)
+            if kind == 'reinstall':
+                nodes[host]['reinstall_mode'] = (
+                    'rebuild' if rebuild_guide_mode(hop['version'], restore_archive) else 'archive')
             if host in resuming and hop is hop_list[0]:
                 nodes[host].update(version_before=version, resume=resuming[host].get('step'))
         # Order: nodes to skip first (nothing to do), then a reinstall to complete, then by
@@ -160,9 +161,16 @@ def build_plan(statuses, target_version, allow_reinstall=False, restore_placemen
                 for tag, host in sorted(before.items()) if tag in now and now[tag] != host]
     if checks:
         problems.extend(check_problems(checks))
-    return _plan(cluster, 'rolling update', str(target), hop_plans[0]['order'], _summary(hop_plans, readable),
-                 before, back, problems, sorted(set(warnings)), hop_plans, checks or [],
-                 hierarchy_mirrors(cluster_statuses))
+    rebuilt = [node['name'] for hop in hop_plans for node in hop['nodes'] if node.get('reinstall_mode') == 'rebuild']
+    if rebuilt:
+        warnings.append(reinstall_warning(sorted(set(rebuilt)), sorted(before), target, rebuild))
+    result = _plan(cluster, 'rolling update', str(target), hop_plans[0]['order'], _summary(hop_plans, readable),
+                   before, back, problems, sorted(set(warnings)), hop_plans, checks or [],
+                   hierarchy_mirrors(cluster_statuses))
+    # the 9.9.0 guide's reinstall: the operator's rebuild runs once after the last pass, then
+    # the hierarchies of placement_before must be back and in service
+    result['rebuild'] = rebuild if rebuilt else None
+    return result
 
 
 def _mixed_versions(version, versions, nodes, hosts):
@@ -201,6 +209,9 @@ def _summary(hop_plans, readable):
             'moves': [move for dummy, node in passes for move in node['moves']],
             'hops': [version for version, dummy in done],
         })
+        modes = [node['reinstall_mode'] for dummy, node in done if node.get('reinstall_mode')]
+        if modes:
+            entry['reinstall_mode'] = modes[0]
         summary.append(entry)
     return summary
 
@@ -235,7 +246,8 @@ def build_rollback_plan(statuses, version=None, order=None, restore_placement=Tr
 
 
 def build_plans(clusters, statuses, target_version, allow_reinstall=False, restore_placement=True,
-                placement_records=None, operation='rolling update', hops=None, checks=None, resuming=None):
+                placement_records=None, operation='rolling update', hops=None, checks=None, resuming=None,
+                rebuild=None, restore_archive=False):
     """{cluster name: plan} for clusters [{'name', 'hosts'}] (see cluster.group_clusters).
 
     statuses: {host: node status} of every node; placement_records: {cluster name:
@@ -257,7 +269,7 @@ def build_plans(clusters, statuses, target_version, allow_reinstall=False, resto
             plans[one['name']] = build_plan(statuses, str(target_version), allow_reinstall, restore_placement,
                                             one['hosts'], records.get(one['name']), one['name'], hops,
                                             None if checks is None else (checks or {}).get(one['name'], []),
-                                            resuming)
+                                            resuming, rebuild, restore_archive)
     return plans
 
 
@@ -279,7 +291,8 @@ def _pass(statuses, view, now, hosts, run_order, skipped, updated, nodes):
     """One rolling pass on paper: each node in turn is emptied with the run's own rule (its
     moves go into nodes[host]['moves'], view and now follow them), then counts as updated."""
     for host in run_order:
-        if host not in skipped:
+        # a node reinstalled the 9.9.0 guide's way is not evacuated: no standby keeps the structure
+        if host not in skipped and nodes[host].get('reinstall_mode') != 'rebuild':
             for tag in sorted(t for t, h in now.items() if h == host):
                 best = choose_standby(tag, host, view, updated, hosts)
                 if best is None:
@@ -326,7 +339,8 @@ def _node_lines(nodes, version):
     for step, node in enumerate(nodes, 1):
         lines.append('%d. %s (%s): %s %s -> %s [%s]' % (
             step, node['name'], node['node_name'], node['action'], node['version_before'],
-            version or node['version_before'], node['update_path']))
+            version or node['version_before'], node['update_path'] + (
+                ', %s' % node['reinstall_mode'] if node.get('reinstall_mode') else '')))
         for move in node['moves']:
             lines.append('     before: switch %s from %s to %s' % (move['tag'], move['from'], move['to']))
     return lines
@@ -345,6 +359,10 @@ def render_plan(plan):
             lines.extend(_node_lines(hop['nodes'], hop['version']))
     else:
         lines.extend(_node_lines(plan['nodes'], plan['target_version']))
+    if plan.get('rebuild'):
+        lines.append('   after the last node: the rebuild (lk_reinstall_rebuild: %s) runs once, then every hierarchy '
+                     'of before the update must be back and in service: %s' % (
+                         plan['rebuild'], ', '.join(sorted(plan.get('placement_before') or {})) or 'none'))
     for move in plan['restore_moves']:
         lines.append('   at the end: switch %s back from %s to %s' % (move['tag'], move['from'], move['to']))
     for root, tags in sorted((plan.get('mirrors') or {}).items()):

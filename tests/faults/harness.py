@@ -269,6 +269,15 @@ class Cluster(object):
         with open(path) as handle:
             return json.load(handle)
 
+    def commands(self):
+        """Every node's commands journal (the product commands it ran), merged and sorted by time."""
+        merged = []
+        for node in self.names:
+            text = self.exec(node, "sh", "-c", "cat /var/log/lksim/commands.jsonl 2>/dev/null || true").stdout
+            merged.extend(json.loads(line) for line in text.splitlines() if line.strip())
+        merged.sort(key=lambda entry: entry["time"])
+        return merged
+
     def progress(self, node):
         return self.json_file(node, "/var/lib/hatools-lifekeeper/update-progress.json")
 

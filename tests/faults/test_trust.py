@@ -22,6 +22,7 @@ import subprocess
 import time
 
 from harness import stopped_message, wait_for
+from lksim import journal as lksim_journal
 
 FAST = {"lk_update_ready_timeout": 10, "lk_evacuate_timeout": 60, "lk_placement_timeout": 60,
         "lk_verify_timeout": 30, "lk_preflight_mirror_timeout": 30, "lk_update_setup_timeout": 120,
@@ -302,10 +303,11 @@ def test_corrupt_backup_copy_setup_hangs_status_hangs(make_cluster):
 def test_8x_reinstall_rmlk_leaves_packages_resume_then_rollback(make_cluster):
     """8.1.2 -> 8.4.1 is outside the direct window (8.2.x, 8.3.x, 8.4.0): the reinstall path.
     On node2 (first: it holds nothing) rmlk answers and exits 0 but leaves the packages: the
-    run stops there, node2 without a working LifeKeeper, its peer told to forget it. Another
-    run is refused with the manual steps; the same run id completes the reinstall from its own
-    archives (the node copy gone: the controller copy is used). Then rollback.yml takes both
-    nodes back to 8.1.2 and their archives (8.x rmlk, fresh install and re-learn again)."""
+    run stops there, node2 without a working LifeKeeper (rmlk ran with LifeKeeper stopped: its
+    peer was not told and keeps it). Another run is refused with the manual steps; the same run
+    id completes the reinstall from its own archive (the node copy gone: the controller copy is
+    used), the 8.4.1 guide's way: no peer stopped or restored, one archive restore per node
+    (commands journals). Then rollback.yml takes both nodes back to 8.1.2 and their archives."""
     cluster = make_cluster(nodes=2, version="8.1.2", media=("8.4.1", "8.1.2"))
     c = cluster.container
     cluster.knob("node2", rmlk_leaves_packages=True)
@@ -324,7 +326,7 @@ def test_8x_reinstall_rmlk_leaves_packages_resume_then_rollback(make_cluster):
     assert cluster.placement() == {"app-web": "node1"} and cluster.switchovers(since=started) == []
     record = cluster.progress("node2")
     assert (record["run_id"], record["step"], record["version_before"]) == (run_id, "removing", "8.1.2"), record
-    assert record["kits"] == ["steeleye-lkDR"] and list(record["peer_archives"]) == [c("node1")], record
+    assert record["kits"] == ["steeleye-lkDR"] and record["mode"] == "archive" and "peer_archives" not in record, record
     assert os.stat(record["controller_copy"]).st_mode & 0o777 == 0o600
     assert os.stat(os.path.join(cluster.artifacts, run_id)).st_mode & 0o777 == 0o700
 
@@ -335,7 +337,8 @@ def test_8x_reinstall_rmlk_leaves_packages_resume_then_rollback(make_cluster):
     assert other.returncode != 0 and "Stage 2" not in other.stdout, other.stdout[-3000:]
     assert ("%s: run r8 stopped while reinstalling LifeKeeper here (step removing, after its backups): rerun with "
             "-e lk_run_id=r8 to complete it, or by hand: 1. install LifeKeeper 8.4.1" % c("node2")) in other.stdout
-    assert "/opt/LifeKeeper/bin/lkstop -f" in other.stdout and len(cluster.events()) == events
+    assert "lkstop -f" not in other.stdout and "/opt/LifeKeeper/bin/lkbackup -x -f" in other.stdout
+    assert len(cluster.events()) == events
 
     # the same run id completes it, from the controller copy when the node copy is gone
     cluster.exec("node2", "rm", record["archive"])
@@ -347,8 +350,12 @@ def test_8x_reinstall_rmlk_leaves_packages_resume_then_rollback(make_cluster):
     for node in cluster.names:
         kit = cluster.exec(node, "rpm", "-q", "--qf", "%{VERSION}", "steeleye-lkDR").stdout.strip()
         assert kit == "8.4.1", (node, kit)
-    cluster.wait_healthy(timeout=60)          # every path ALIVE on both ends: the peers re-learnt
+    cluster.wait_healthy(timeout=60)          # every path ALIVE on both ends: the peers kept the nodes
     assert cluster.placement() == {"app-web": "node1"}
+    # ground truth: only the node being reinstalled was stopped or restored, at most once each
+    journal = [e for e in cluster.commands() if e["time"] >= started]
+    assert lksim_journal.reinstall_problems(journal, max_restores=1)[0] == [], journal
+    assert sorted(e["node"] for e in journal if e["argv"][:2] == ["lkbackup", "-x"]) == ["node1", "node2"]
     assert cluster.switchovers(since=resumed) == [("app-web", "node1", "node2"), ("app-web", "node2", "node1")]
     assert all(e["cause"].startswith("switchover ") for e in cluster.events() if e["time"] >= resumed)
     report = cluster.report()

@@ -4,6 +4,7 @@
   cluster destroy --dir DIR
   node kill|start (--dir DIR NODE | --root ROOT)
   node init --root ROOT --name NODE --spec FILE --version V [--lksim-path P]
+  node rebuild --root ROOT --spec FILE   (a reinstalled node's structure, LifeKeeper stopped)
   knob set (--dir DIR [--node N] | --root ROOT) key=value...
   events (--dir DIR | --root ROOT ...) [--downtime] [--tag TAG] [--since EPOCH]
   media ...                      (lksim.media)
@@ -47,6 +48,10 @@ def _parser():
     p_init.add_argument("--spec", required=True)
     p_init.add_argument("--version", required=True)
     p_init.add_argument("--lksim-path")
+    p_rebuild = nsub.add_parser("rebuild", help="re-create a reinstalled node's comm paths and "
+                                "hierarchies from the spec (LifeKeeper stopped; everything OSU)")
+    p_rebuild.add_argument("--root", required=True)
+    p_rebuild.add_argument("--spec", required=True)
 
     p_knob = sub.add_parser("knob", help="timing and fault knobs")
     ksub = p_knob.add_subparsers(dest="action")
@@ -127,6 +132,10 @@ def run(argv):
         spec = cluster.load_spec(args.spec)
         paths = cluster.node_init(args.root, args.name, spec, args.version, args.lksim_path)
         print("initialised %s at %s" % (args.name, paths.root))
+        return 0
+    if args.area == "node" and args.action == "rebuild":
+        name = cluster.node_rebuild(args.root, cluster.load_spec(args.spec))
+        print("rebuilt %s at %s" % (name, args.root))
         return 0
     if args.area == "knob" and args.action == "set":
         changes = {}

@@ -133,6 +133,24 @@ def node_init(root, name, spec, version=None, lksim_path=None, installer=packagi
     return paths
 
 
+def node_rebuild(root, spec):
+    """Stand-in for the 9.9.0 guide's step 7 after a reinstall (the operator re-creates the
+    communication paths and hierarchies with the GUI or lkcli, which the simulator does not
+    implement): the node's LCD gets the spec's comm paths, systems and resources, every
+    resource out of service (OSU). Refused while LifeKeeper runs there (its daemon holds the
+    LCD). The node's name, defaults file and packages stay."""
+    from lksim.setup_tool import lifekeeper_running   # late: only the rebuild asks lktest
+    paths = NodePaths(root)
+    name = paths.node_info()["name"]
+    if lifekeeper_running(paths):
+        raise ClusterError("LifeKeeper runs on %s: stop it before the rebuild" % name)
+    data = lcd.from_spec(spec, name)
+    for res in data["resources"]:
+        res["state"] = "OSU"
+    lcd.save(paths, data)
+    return name
+
+
 def node_roots(directory):
     """{node name: ROOT} of a local cluster directory."""
     result = {}

@@ -36,8 +36,11 @@ except (IOError, OSError, ValueError, KeyError) as _exc:
     sys.stderr.write("setup: this host is not a simulated LifeKeeper node (%s: %s)\\n" % (_node, _exc))
     sys.exit(1)
 from lksim.setup_tool import main  # noqa: E402
+from lksim import journal, paths  # noqa: E402
 
-sys.exit(main(sys.argv[1:], _root, _media))
+# recorded in the node's commands journal (lksim/journal.py), like the $LKROOT/bin commands
+sys.exit(journal.journaled(paths.NodePaths(_root), ["setup"] + sys.argv[1:],
+                           lambda: main(sys.argv[1:], _root, _media)))
 '''
 
 

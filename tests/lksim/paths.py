@@ -91,6 +91,11 @@ class NodePaths(object):
         return self._at("var", "log", "lksim", "events.jsonl")
 
     @property
+    def commands_file(self):
+        """The commands journal (lksim/journal.py)."""
+        return self._at("var", "log", "lksim", "commands.jsonl")
+
+    @property
     def rpm_cache(self):
         return self._at("var", "cache", "lksim", "rpms")
 

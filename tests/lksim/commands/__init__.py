@@ -7,7 +7,7 @@ exit 2; no traceback ever reaches the user.
 import importlib
 import sys
 
-from lksim import knobs
+from lksim import journal, knobs
 from lksim.paths import NodePaths
 
 # command name -> module under lksim.commands that implements it
@@ -32,7 +32,15 @@ COMMAND_MODULES = {
 
 
 def run(name, argv, root):
-    """Run command name with argv on the node at root; returns the exit code."""
+    """Run command name with argv on the node at root; returns the exit code. Every run is
+    recorded in the node's commands journal (lksim/journal.py)."""
+    if COMMAND_MODULES.get(name) is None:
+        return _run(name, argv, root)
+    paths = NodePaths(root)
+    return journal.journaled(paths, [name] + list(argv), lambda: _run(name, argv, root))
+
+
+def _run(name, argv, root):
     module_name = COMMAND_MODULES.get(name)
     if module_name is None:
         sys.stderr.write("%s: command not found\n" % name)

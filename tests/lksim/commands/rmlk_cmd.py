@@ -1,15 +1,19 @@
 """rmlk: remove LifeKeeper (every steeleye-* rpm and everything under $LKROOT).
 
-Output lines are the vendor's (9.9.0 update guide) where the guide shows them: the three
-warning lines, the "Note" block naming the systems where LifeKeeper does not appear to run
-(only when there is one), the question, `Removing <node> from the cluster` (when LifeKeeper
-runs on a peer: each running peer drops this node's comm paths and equivalencies), the GUI
-server lines, the package removal lines.
+Output lines are the vendor's where the 9.9.0 update guide shows them, in its two samples,
+which differ by the node's state:
+- LifeKeeper stopped on this node (section 5 step 4, as the update procedure runs it): the
+  three warning lines, the "Note" block naming this node (and any peer that does not answer),
+  the question, then `The LifeKeeper GUI server is not running.` and the four `Removing ...`
+  lines. No `Removing <node> from the cluster` line: the peers are not told and keep the node
+  (its systems entry, comm paths and equivalencies).
+- LifeKeeper running (section 6.5): no Note, the question, `Removing <node> from the
+  cluster` (each running peer drops this node's comm paths and equivalencies), the three GUI
+  Server lines, the four `Removing ...` lines. LifeKeeper is stopped with a plain `lkstop`
+  first (resources taken out of service; its output is not shown: the sample shows none).
 Anything but y/yes (empty line, end of input) aborts with exit 1 and nothing changed
-(ASSUMED exit code). On y: a running LifeKeeper is stopped with a plain `lkstop` (resources
-taken out of service), the GUI server is disabled, the kits then the core are erased,
-$LKROOT is deleted (lkbackup archives in $LKROOT/config included). /etc/default/LifeKeeper
-and the license keys stay (ASSUMED).
+(ASSUMED exit code). The kits then the core are erased, $LKROOT is deleted (lkbackup archives
+in $LKROOT/config included). /etc/default/LifeKeeper and the license keys stay (ASSUMED).
 """
 import argparse
 import os
@@ -85,14 +89,6 @@ def remove_from_cluster(paths, node, peers):
     return missed
 
 
-def _disable_gui_server(paths):
-    if os.path.exists(paths.gui_server_file):
-        _say(*GUI_RUNNING)
-        os.unlink(paths.gui_server_file)
-    else:
-        _say(GUI_NOT_RUNNING)
-
-
 def main(name, argv, paths):
     parser = argparse.ArgumentParser(prog=name, description="remove LifeKeeper from this node")
     parser.parse_args(argv)
@@ -115,19 +111,22 @@ def main(name, argv, paths):
         _say("Removal aborted; nothing was changed.")
         return 1
     if running:
-        _say("Stopping LifeKeeper (resources are taken out of service)")
+        # the 6.5 sample: the node leaves the cluster (the running peers forget it), then the
+        # GUI server is disabled
         rc, out = run_bin(paths, "lkstop")
-        if out.strip():
-            _say(out.rstrip())
         if rc != 0:
-            sys.stderr.write("%s: lkstop failed (exit %d); nothing was removed\n" % (name, rc))
+            sys.stderr.write("%s: lkstop failed (exit %d); nothing was removed\n%s" % (name, rc, out))
             return 1
-    running_peers = dict((p, a) for p, a in peers.items() if p not in absent)
-    if running_peers:
         _say("Removing %s from the cluster" % node)
+        running_peers = dict((p, a) for p, a in peers.items() if p not in absent)
         for peer in remove_from_cluster(paths, node, running_peers):
             _say("Warning: %s could not be told; it still knows %s" % (peer, node))
-    _disable_gui_server(paths)
+        _say(*GUI_RUNNING)
+    else:
+        # the section 5 sample (LifeKeeper stopped here): nothing tells the peers
+        _say(GUI_NOT_RUNNING)
+    if os.path.exists(paths.gui_server_file):
+        os.unlink(paths.gui_server_file)
     # knob rmlk_leaves_packages: the same lines and exit 0, but no rpm is erased (their files
     # under $LKROOT stay with them; only what no package owns, $LKROOT/config, goes)
     leave = knobs.load(paths).get("rmlk_leaves_packages")

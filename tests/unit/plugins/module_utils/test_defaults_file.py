@@ -71,3 +71,20 @@ def test_lcm_port(value, port):
 def test_lcm_port_that_is_not_a_port_names_key_value_and_file(value):
     with pytest.raises(ValueError, match=re.escape(u'LCMPORT=%s in /f is not a port number' % value)):
         defaults_file.lcm_port(value, '/f')
+
+
+def test_keep_new_changes_only_the_keys_named_and_lists_the_rest():
+    """Both guides keep the new release's file; only lk_defaults_carry keys take their old value."""
+    text, review, carried = defaults_file.keep_new(NEW, OLD, ['LCMHBEATTIME', 'LKCHECKINTERVAL', 'LK_SERV_ENV'])
+    assert text == NEW.replace('LCMHBEATTIME=5', 'LCMHBEATTIME=2') + defaults_file.CARRIED_HEADER + '\nLKCHECKINTERVAL=120\n'
+    assert carried == [{'key': 'LCMHBEATTIME', 'new': '5', 'old': '2', 'action': 'kept old value'},
+                       {'key': 'LKCHECKINTERVAL', 'new': None, 'old': '120', 'action': 'added'}]
+    # LK_SERV_ENV is setup's: never carried, listed for review like any other difference
+    assert review == [{'key': 'CUSTOM_FLAG', 'new': None, 'old': '"a b"'},
+                      {'key': 'LK_SERV_ENV', 'new': '/opt/LifeKeeper/new', 'old': '/opt/LifeKeeper/old'}]
+
+
+def test_keep_new_without_keys_is_the_new_file_unchanged():
+    text, review, carried = defaults_file.keep_new(NEW, OLD)
+    assert text == NEW and carried == []
+    assert [entry['key'] for entry in review] == ['CUSTOM_FLAG', 'LCMHBEATTIME', 'LKCHECKINTERVAL', 'LK_SERV_ENV']

@@ -293,3 +293,45 @@ def test_an_archived_defaults_file_that_is_not_utf8_says_lkbackup_already_ran(lk
     assert result['msg'].startswith('the archive was restored (lkbackup -x ran), but the %s it put back cannot be '
                                     'merged: %s is not UTF-8 text: byte 0xe9 on line 2' % (defaults, defaults))
     assert result['defaults_new_text'] == 'LCMPORT=0\n'
+
+
+def test_keep_new_puts_the_new_defaults_back_and_returns_the_old_values_for_review(lkroot, fake_cli, run, tmp_path):
+    archive = tmp_path / 'archive.tar.gz'
+    archive.write_bytes(CONTENT)
+    defaults = tmp_path / 'default-LifeKeeper'
+    defaults.write_text('LCMHBEATTIME=5\nLCMNUMHBEATS=3\n')
+
+    def restoring(argv):      # lkbackup -x writes the archive's (old) defaults file back
+        defaults.write_text('LCMHBEATTIME=1\nLCMNUMHBEATS=5\nOLDPARAM=x\n')
+        return 0, 'Restoring archive %s\n' % argv[-1], ''
+    fake_cli.set(lkbackup_argv(lkroot, '-x', '-f', str(archive)), restoring)
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'state': 'restored', 'archive': str(archive),
+                                          'defaults': 'keep_new', 'defaults_carry': ['LCMNUMHBEATS'],
+                                          'defaults_file': str(defaults)})
+    assert not failed, result
+    assert defaults.read_text() == 'LCMHBEATTIME=5\nLCMNUMHBEATS=5\n'
+    assert result['defaults_changes'] == [{'key': 'LCMNUMHBEATS', 'new': '3', 'old': '5', 'action': 'kept old value'}]
+    assert result['defaults_review'] == [{'key': 'LCMHBEATTIME', 'new': '5', 'old': '1'},
+                                         {'key': 'OLDPARAM', 'new': None, 'old': 'x'}]
+
+
+def test_keep_new_with_an_archived_defaults_file_that_is_not_utf8_puts_the_new_one_back_and_fails(
+        lkroot, fake_cli, run, tmp_path):
+    archive = tmp_path / 'archive.tar.gz'
+    archive.write_bytes(CONTENT)
+    defaults = tmp_path / 'default-LifeKeeper'
+    defaults.write_text('LCMHBEATTIME=5\n')
+
+    def restoring(argv):      # the archive's copy is Latin-1
+        defaults.write_bytes(b'LCMHBEATTIME=1\n# \xe9t\xe9\n')
+        return 0, 'Restoring archive %s\n' % argv[-1], ''
+    fake_cli.set(lkbackup_argv(lkroot, '-x', '-f', str(archive)), restoring)
+    failed, result = run(lk_backup.main, {'lkroot': str(lkroot), 'state': 'restored', 'archive': str(archive),
+                                          'defaults': 'keep_new', 'defaults_carry': ['LCMHBEATTIME'],
+                                          'defaults_file': str(defaults)})
+    assert failed
+    assert defaults.read_text() == 'LCMHBEATTIME=5\n'      # the new release's file, as both guides say
+    assert result['msg'].startswith('the archive was restored (lkbackup -x ran) and the new release\'s %s put back, '
+                                    'but the archive\'s version cannot be read (%s is not UTF-8 text: byte 0xe9 on '
+                                    'line 2' % (defaults, defaults))
+    assert 'nothing of lk_defaults_carry was carried over' in result['msg']

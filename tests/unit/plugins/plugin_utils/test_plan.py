@@ -111,7 +111,7 @@ def test_unhealthy_cluster_is_refused(mutate, expected):
 def test_reinstall_needs_permission_and_downgrade_is_refused():
     refused = plan.build_plan(two_nodes('9.5.0'), '9.9.0')
     assert any('lk_allow_reinstall=true' in p and '9.5.0' in p for p in refused['problems'])
-    allowed = plan.build_plan(two_nodes('9.5.0'), '9.9.0', allow_reinstall=True)
+    allowed = plan.build_plan(two_nodes('9.5.0'), '9.9.0', allow_reinstall=True, rebuild='rebuild.yml')
     assert allowed['ok'] and [n['action'] for n in allowed['nodes']] == ['reinstall', 'reinstall']
     down = plan.build_plan(two_nodes('9.9.0'), '9.8.0')
     assert any('downgrade from 9.9.0 to 9.8.0' in p for p in down['problems'])
@@ -275,31 +275,85 @@ def test_resumed_reinstall_goes_first_and_its_absence_is_not_a_problem():
         'n2': dict(node('node2', None, [], paths=()), installed=False, running=False, version=None),
     }
     record = {'run_id': 'R1', 'step': 'removing', 'archive': '/a', 'version_before': '9.6.0',
-              'target_version': '9.9.0', 'peer_archives': {'n1': '/p'}, 'node_name': 'node2'}
-    refused = plan.build_plan(statuses, '9.9.0', allow_reinstall=True, order=['n1', 'n2'])
+              'target_version': '9.9.0', 'node_name': 'node2'}
+    refused = plan.build_plan(statuses, '9.9.0', allow_reinstall=True, order=['n1', 'n2'], restore_archive=True)
     assert any('n2: LifeKeeper is not installed' in p for p in refused['problems'])
-    result = plan.build_plan(statuses, '9.9.0', allow_reinstall=True, order=['n1', 'n2'], resuming={'n2': record})
+    result = plan.build_plan(statuses, '9.9.0', allow_reinstall=True, order=['n1', 'n2'], resuming={'n2': record},
+                             restore_archive=True)
     assert result['ok'], result['problems']
     assert result['order'] == ['n2', 'n1']
     first = result['nodes'][0]
     assert (first['name'], first['action'], first['version_before'], first['resume']) == \
         ('n2', 'reinstall', '9.6.0', 'removing')
     assert any(w.startswith('n2: completing the reinstall this run left at step removing') for w in result['warnings'])
-    assert any('keeps the lkbackup archive for going back' in w for w in result['warnings'])
+    assert any('OUTSIDE THE v9.9.0 GUIDE' in w for w in result['warnings'])
     # a peer's path to the node being completed is not judged; another DEAD path is
     statuses['n1']['comm_paths'] = [{'machine': 'node2', 'addresses': 'x', 'state': 'DEAD'}]
-    assert plan.build_plan(statuses, '9.9.0', True, order=['n1', 'n2'], resuming={'n2': record})['ok']
+    assert plan.build_plan(statuses, '9.9.0', True, order=['n1', 'n2'], resuming={'n2': record},
+                           restore_archive=True)['ok']
     statuses['n1']['comm_paths'] = [{'machine': 'node3', 'addresses': 'x', 'state': 'DEAD'}]
-    assert not plan.build_plan(statuses, '9.9.0', True, order=['n1', 'n2'], resuming={'n2': record})['ok']
+    assert not plan.build_plan(statuses, '9.9.0', True, order=['n1', 'n2'], resuming={'n2': record},
+                               restore_archive=True)['ok']
     # without permission to reinstall, still refused
     again = plan.build_plan(statuses, '9.9.0', order=['n1', 'n2'], resuming={'n2': record})
     assert any('lk_allow_reinstall=true' in p for p in again['problems'])
 
 
-def test_caveat_only_for_9x_reinstalls():
-    assert any('going back' in w for w in plan.build_plan(two_nodes('9.5.0'), '9.9.0', True)['warnings'])
-    assert not any('going back' in w for w in plan.build_plan(two_nodes('9.7.0'), '9.9.0', True)['warnings'])
-    assert not any('going back' in w for w in plan.build_plan(two_nodes('8.1.2'), '8.4.1', True)['warnings'])
+def test_caveat_only_for_9x_archive_restores():
+    def warnings(version, target, **kwargs):
+        return plan.build_plan(two_nodes(version), target, True, **kwargs)['warnings']
+    assert any('OUTSIDE THE v9.9.0 GUIDE' in w for w in warnings('9.5.0', '9.9.0', restore_archive=True))
+    assert not any('OUTSIDE' in w for w in warnings('9.5.0', '9.9.0', rebuild='r.yml'))
+    assert not any('OUTSIDE' in w for w in warnings('9.7.0', '9.9.0'))
+    assert not any('OUTSIDE' in w for w in warnings('8.1.2', '8.4.1'))
+
+
+# ---- the 9.9.0 guide's reinstall: refused without hops, or rebuilt by the operator's file ----
+
+def test_96_to_99_without_hops_is_refused_naming_the_hop_route():
+    result = plan.build_plan(two_nodes('9.6.0'), '9.9.0', order=['n1', 'n2'])
+    assert not result['ok']
+    text = result['problems'][0]
+    assert text.startswith('n1: direct update to 9.9.0 is supported from 9.7.x and 9.8.x')
+    assert 'update through a version with a direct update to 9.9.0 (from 9.7.x, 9.8.x): list it in lk_media_hops' in text
+    assert 'lk_allow_reinstall=true with lk_reinstall_rebuild' in text
+    assert 'lk_media_hops' in plan.render_plan(result)[-1]
+
+
+def test_allowed_reinstall_without_the_rebuild_file_is_refused_naming_it():
+    result = plan.build_plan(two_nodes('9.6.0'), '9.9.0', allow_reinstall=True, order=['n1', 'n2'])
+    assert not result['ok']
+    assert [p.split(':')[0] for p in result['problems']] == ['n1', 'n2']
+    assert all('lk_reinstall_rebuild is required' in p and 'replicated file systems' in p for p in result['problems'])
+    # the 8.4.1 guide's reinstall restores the archive: no rebuild file needed
+    assert plan.build_plan(two_nodes('8.1.2'), '8.4.1', allow_reinstall=True)['ok']
+
+
+def test_rebuild_plan_states_the_outage_moves_nothing_and_names_the_file():
+    result = plan.build_plan(two_nodes('9.6.0'), '9.9.0', allow_reinstall=True, order=['n1', 'n2'],
+                             rebuild='/site/rebuild.yml')
+    assert result['ok'], result['problems']
+    assert result['order'] == ['n2', 'n1']      # the node holding the hierarchy goes last
+    assert [(n['name'], n['action'], n['reinstall_mode'], n['moves']) for n in result['nodes']] == [
+        ('n2', 'reinstall', 'rebuild', []), ('n1', 'reinstall', 'rebuild', [])]
+    assert result['expected_switchovers'] == 0 and result['restore_moves'] == []
+    assert result['rebuild'] == '/site/rebuild.yml'
+    outage = [w for w in result['warnings'] if w.startswith('OUTAGE: n1, n2 reinstalled to 9.9.0')]
+    assert len(outage) == 1 and 'out of service from the stop of the node holding them until the rebuild' in outage[0]
+    assert 'then app must be back and in service' in outage[0]
+    lines = plan.render_plan(result)
+    assert '1. n2 (node2): reinstall 9.6.0 -> 9.9.0 [reinstall, rebuild]' in lines
+    assert any(line.strip().startswith('after the last node: the rebuild (lk_reinstall_rebuild: /site/rebuild.yml)')
+               for line in lines)
+
+
+def test_restore_archive_keeps_the_moves_and_marks_it_outside_the_guide():
+    result = plan.build_plan(two_nodes('9.6.0'), '9.9.0', allow_reinstall=True, order=['n1', 'n2'],
+                             restore_archive=True)
+    assert result['ok'] and result['rebuild'] is None
+    assert [n['reinstall_mode'] for n in result['nodes']] == ['archive', 'archive']
+    assert result['expected_switchovers'] == 2
+    assert any('OUTSIDE THE v9.9.0 GUIDE' in w for w in result['warnings'])
 
 
 # ---- multi-hop (lk_media_hops), mirrors, packages, the switchover test ----------------------
@@ -335,7 +389,7 @@ def test_one_rolling_pass_per_hop():
 def test_without_the_hop_the_update_is_refused_pointing_at_the_hops():
     result = plan.build_plan(two_nodes('9.6.0'), '9.9.0', order=['n1', 'n2'])
     assert not result['ok']
-    assert any('lk_allow_reinstall=true' in p and 'lk_media_hops' in p and 'hierarchies are normally rebuilt' in p
+    assert any('lk_allow_reinstall=true' in p and 'lk_media_hops' in p and 'hierarchies are lost and rebuilt' in p
                for p in result['problems']), result['problems']
 
 

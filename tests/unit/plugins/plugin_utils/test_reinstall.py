@@ -16,7 +16,6 @@ from ansible_collections.hatools.lifekeeper.tests.unit.plugins.plugin_utils.node
 RECORD = {'run_id': 'R1', 'target_version': '9.9.0', 'step': 'removing', 'time': 't',
           'archive': '/var/lib/hatools-lifekeeper/reinstall/archive.1.tar.gz',
           'controller_copy': '/ctl/art/R1/n2/reinstall/archive.1.tar.gz',
-          'peer_archives': {'n1': '/var/lib/hatools-lifekeeper/reinstall/archive.2.tar.gz'},
           'kits': ['steeleye-lkDR'], 'version_before': '9.6.0', 'node_name': 'node2'}
 
 
@@ -59,16 +58,16 @@ def test_another_runs_reinstall_is_refused_with_the_run_and_the_manual_steps():
     assert ('1. install LifeKeeper 9.9.0 with setup from the media with the recovery kits steeleye-lkDR; '
             '2. /opt/LifeKeeper/bin/lkbackup -x -f /var/lib/hatools-lifekeeper/reinstall/archive.1.tar.gz (or its '
             'controller copy /ctl/art/R1/n2/reinstall/archive.1.tar.gz); 3. keep the new /etc/default/LifeKeeper and '
-            'carry over the old values; 4. on n1: /opt/LifeKeeper/bin/lkcli stop -f, /opt/LifeKeeper/bin/lkbackup -x -f '
-            '/var/lib/hatools-lifekeeper/reinstall/archive.2.tar.gz, /opt/LifeKeeper/bin/lkcli start; '
-            '5. start LifeKeeper on n2') in text
+            'review the old values (in the archive); 4. start LifeKeeper on n2') in text
+    assert 'lkcli stop' not in text        # no peer is stopped or restored
     assert reinstall.reinstall_problems({'n2': RECORD}, {'n2': not_installed()}, 'R1') == []
 
 
-def test_manual_steps_of_an_8x_reinstall_use_its_commands():
-    steps = reinstall.manual_steps('n2', dict(RECORD, target_version='8.4.1', kits=[]), '/opt/LK/')
-    assert 'on n1: /opt/LK/bin/lkstop -f, /opt/LK/bin/lkbackup -x -f' in steps and '/opt/LK/bin/lkstart;' in steps
-    assert 'with the recovery kits' not in steps
+def test_manual_steps_of_a_rebuild_reinstall_name_the_rebuild():
+    steps = reinstall.manual_steps('n2', dict(RECORD, mode='rebuild', kits=[]), '/opt/LK/')
+    assert steps.startswith('1. install LifeKeeper 9.9.0 with setup from the media; 2. once every node runs 9.9.0, '
+                            'rebuild the communication paths and hierarchies (')
+    assert 'lkbackup -x' not in steps and 'with the recovery kits' not in steps
 
 
 def test_kits_are_every_package_but_the_core():
@@ -78,13 +77,63 @@ def test_kits_are_every_package_but_the_core():
     assert reinstall.kits(None) == []
 
 
-def test_caveat_for_9x_only():
-    assert reinstall.caveat('n1', '9.9.0').startswith('n1: reinstall to 9.9.0: the v9.9.0 update guide')
-    assert 'keeps the lkbackup archive for going back' in reinstall.caveat('n1', '9.9.0')
+def test_caveat_for_9x_archive_restores_only():
+    assert reinstall.caveat('n1', '9.9.0').startswith('n1: reinstall to 9.9.0: OUTSIDE THE v9.9.0 GUIDE')
+    assert 'keeps the lkbackup archive for going back' in reinstall.caveat('n1', '9.9.0', True)
+    assert reinstall.caveat('n1', '9.9.0', False) == ''
     assert reinstall.caveat('n1', '8.4.1') == ''
 
 
-def test_resume_warnings_name_the_archives():
+def test_resume_warnings_name_the_archive_unless_rebuilt():
     text = reinstall.resume_warnings({'n2': RECORD})[0]
     assert text.startswith('n2: completing the reinstall this run left at step removing')
-    assert RECORD['archive'] in text and '(n1)' in text
+    assert RECORD['archive'] in text
+    assert RECORD['archive'] not in reinstall.resume_warnings({'n2': dict(RECORD, mode='rebuild')})[0]
+
+
+def test_rebuild_missing_names_what_is_in_service_nowhere():
+    after = {'n1': node('node1', '9.9.0', [res('app', 'ISP'), res('db', 'OSU')]),
+             'n2': node('node2', '9.9.0', [res('app', 'OSU'), res('db', 'OSU')]), 'n3': unknown()}
+    assert reinstall.rebuild_missing({'app': 'n1', 'db': 'n2', 'web': 'n1'}, after) == ['db', 'web']
+    assert reinstall.rebuild_missing({'app': 'n2'}, after) == []
+    assert reinstall.rebuild_missing({}, after) == []
+
+
+def test_peers_missing_reads_what_each_peer_shows():
+    def peer(paths, running=True):
+        return dict(node('node1', '9.6.0', [res('app', 'ISP')], paths=()), comm_paths=paths, running=running)
+    alive = [{'machine': 'node2', 'state': 'ALIVE'}]
+    me = node('node2', '9.9.0', [])
+    assert reinstall.peers_missing('n2', {'n1': peer(alive), 'n2': me}) == []
+    assert reinstall.peers_missing('n2', {'n1': peer([]), 'n2': me}) == [
+        'n1: no communication path to node2 (the peer does not know it)']
+    assert reinstall.peers_missing('n2', {'n1': peer([{'machine': 'node2', 'state': 'DEAD'}]), 'n2': me}) == [
+        'n1: communication path(s) to node2 DEAD']
+    assert reinstall.peers_missing('n2', {'n1': peer(alive, running=False), 'n2': me}) == [
+        'n1: not read, or LifeKeeper not running there']
+    assert reinstall.peers_missing('n2', {'n1': unknown(), 'n2': me}, 'node2') == [
+        'n1: not read, or LifeKeeper not running there']
+
+
+def test_reinstall_problem_8x_points_at_the_archive_restore():
+    from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import update_path
+    text = reinstall.reinstall_problem('n1', update_path('8.1.2', '8.4.1'), '8.4.1', 1, False, None)
+    assert 'lk_media_hops' in text and 'the archive is restored' in text
+    assert reinstall.reinstall_problem('n1', update_path('8.1.2', '8.4.1'), '8.4.1', 1, True, None) is None
+    assert reinstall.reinstall_problem('n1', update_path('9.6.0', '9.9.0'), '9.9.0', 1, True, 'r.yml') is None
+
+
+def test_reinstall_mode_follows_the_guides():
+    assert reinstall.reinstall_mode('9.9.0') == 'rebuild'
+    assert reinstall.reinstall_mode('9.9.0', True) == 'archive'
+    assert reinstall.reinstall_mode('8.4.1') == 'archive'
+
+
+def test_defaults_note_lists_the_old_values_for_review():
+    restored = {'defaults_review': [{'key': 'LCMHBEATTIME', 'new': '5', 'old': '1'},
+                                    {'key': 'OLDPARAM', 'new': None, 'old': 'x'}],
+                'defaults_changes': [{'key': 'LCMNUMHBEATS', 'new': '3', 'old': '5', 'action': 'kept old value'}]}
+    assert reinstall.defaults_note('n2', restored) == (
+        "n2: /etc/default/LifeKeeper: the new release's file was kept; old values to review: LCMHBEATTIME=1 (new: 5), "
+        "OLDPARAM=x (new: absent); carried over (lk_defaults_carry): LCMNUMHBEATS=5")
+    assert reinstall.defaults_note('n2', {}).endswith('to review: none; carried over (lk_defaults_carry): none')
