@@ -6,7 +6,8 @@ not found is unreachable, as ssh reports a host that does not answer), in file o
 1. a check-mode run and a run without lk_confirm change nothing and each write a report
    (planned with the plans; refused) naming the run;
 2. crm's node2 is down (docker stop): status.yml shows every reachable node's state and
-   crm's node2 as unknown;
+   crm's node2 as unknown; switchover.yml is refused in crm (nothing changed) and switches
+   erp's hierarchy there and back;
 3. with crm's node2 still down, the rolling update refuses crm before any change and updates
    erp; the run ends failed and the report is written.
 4. (its own cluster) the controller loses node2 after node2 was updated and before node1:
@@ -131,6 +132,26 @@ def test_status_shows_the_reachable_nodes_when_one_is_down(fleet):
         assert "%s: LifeKeeper %s running=True" % (cluster.container(node), cluster.rpm_version(node)) in out, \
             out[-4000:]
     assert proc.returncode == 0, out[-4000:]
+
+
+def test_switchover_goes_on_in_a_healthy_cluster_and_is_refused_in_the_one_with_a_node_down(fleet):
+    erp, crm = fleet
+    crm_events = len(node_events(crm, "node1"))
+    refused = erp.playbook("switchover.yml", {"lk_switch_to": crm.container("node1"), "lk_switch_tags": "app-web",
+                                              "lk_run_id": "reach-switch-crm"})
+    out = refused.stdout
+    assert refused.returncode != 0, out[-4000:]
+    assert "Pre-flight refused the switchover; nothing was changed on any node: %s: the lock could not be read " \
+           "(unreachable" % crm.container("node2") in out, out[-4000:]
+    untouched(crm, ["node1"], {"node1": crm_events})
+    since = time.time()
+    for target in ("node2", "node1"):
+        moved = erp.playbook("switchover.yml", {"lk_switch_to": erp.container(target), "lk_switch_tags": "app-web",
+                                                "lk_run_id": "reach-switch-erp-" + target})
+        assert moved.returncode == 0, moved.stdout[-4000:]
+        assert erp.placement() == {"app-web": target}
+    assert erp.switchovers(since=since) == [("app-web", "node1", "node2"), ("app-web", "node2", "node1")]
+    assert [n for n in erp.names if erp.lock(n, "erp") is not None] == [] and erp.controller_lock("erp") is None
 
 
 def test_a_node_down_before_the_run_refuses_its_cluster_and_the_other_is_updated(fleet):
