@@ -168,6 +168,7 @@ class FilterModule(object):
             # the cluster
             'lk_node_reads': cluster.node_reads,
             'lk_by_host': cluster.by_host,
+            'lk_loop_results': cluster.loop_results,
             'lk_result_problems': cluster.result_problems,
             'lk_unreadable_text': cluster.describe_unreadable,
             'lk_per_host': lk_per_host,
@@ -215,6 +216,7 @@ class FilterModule(object):
             'lk_node_record': report.node_record,
             'lk_report_lines': report.report_lines,
             'lk_combine_reports': report.combine_reports,
+            'lk_ended_report': report.ended_report,
             'lk_evacuation_failure': report.evacuation_failure_message,
             'lk_failed_messages': report.failed_messages,
             'lk_move_problems': report.move_problems,

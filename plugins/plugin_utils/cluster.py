@@ -32,6 +32,13 @@ def by_host(results, loop_var):
     return dict((result[loop_var], result) for result in results or [] if loop_var in result)
 
 
+def loop_results(results, loop_var):
+    """Registered loop results (each with loop_var = its host) from {host: result}, as a loop
+    over the hosts would have registered them: for a decision written for a delegated loop
+    when each host read itself."""
+    return [dict(result or {}, **{loop_var: host}) for host, result in sorted((results or {}).items())]
+
+
 def _clean(result, loop_var):
     return dict((key, value) for key, value in result.items()
                 if key not in _RESULT_NOISE and key != loop_var and not key.startswith('_ansible'))

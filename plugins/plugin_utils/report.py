@@ -319,9 +319,15 @@ def unchanged_result(plan, result, reason, statuses, run_id=None, artifacts=None
 
 def cluster_results(clusters_vars):
     """Each cluster's recorded result (__lk_cluster_result of the host that ran its flow), or
-    an interrupted result for a flow that recorded none. clusters_vars: those hosts' vars."""
-    return [dict(vars_.get('__lk_cluster_result')) if vars_.get('__lk_cluster_result') else interrupted_result(vars_)
-            for vars_ in clusters_vars]
+    an interrupted result for a flow that recorded none. clusters_vars: those hosts' vars.
+    Each cluster's report names its run (run_id), so a hook, a ledger and a resume can be
+    matched to it."""
+    results = []
+    for vars_ in clusters_vars:
+        result = dict(vars_.get('__lk_cluster_result')) if vars_.get('__lk_cluster_result') else interrupted_result(vars_)
+        result['report'] = dict(result['report'], run_id=result.get('run_id'))
+        results.append(result)
+    return results
 
 
 def _unchanged_message(rep, resume, operation):
@@ -398,6 +404,7 @@ def combine_reports(reports):
     records = [cluster_record(rep) for rep in reports]
     if len(reports) == 1:
         return dict(reports[0], clusters=records)
+    run_ids = sorted(set(str(rep['run_id']) for rep in reports if rep.get('run_id')))
     lost_all = []
     unknown = False
     nodes = []
@@ -424,4 +431,49 @@ def combine_reports(reports):
         'failure': '; '.join('%s: %s' % (r.get('cluster'), r['failure']) for r in reports if r.get('failure')) or None,
         'notes': ['%s: %s' % (r.get('cluster'), note) for r in reports for note in r.get('notes') or []],
         'clusters': records,
+        'run_id': run_ids[0] if len(run_ids) == 1 else (run_ids or None),
     }
+
+
+ENDED_RESULTS = ('planned', 'refused')
+
+
+def ended_report(clusters, plans, refused, statuses, run_id, result, failure=None, operation='rolling update'):
+    """The report of a run that ended before any cluster's flow started (nothing was changed):
+    'planned' (check mode: each cluster with its plan) or 'refused' (pre-flight refused the
+    run, or the confirmation was not given; failure says why).
+
+    clusters: [{'name', 'hosts'}] as far as pre-flight grouped them (may be empty: the input
+    was refused first); plans: {cluster: plan} as far as computed; refused: {cluster:
+    [problems]} of the clusters refused on their own; statuses: {host: node status} as
+    pre-flight read the nodes. Every cluster and the run name run_id.
+    """
+    if result not in ENDED_RESULTS:
+        raise ValueError('ended_report: result is %r, expected one of %s' % (result, ', '.join(ENDED_RESULTS)))
+    plans, refused, statuses = plans or {}, refused or {}, statuses or {}
+    reports = []
+    for one in clusters or []:
+        name = one['name']
+        the_plan = dict(plans.get(name) or {'cluster': name, 'nodes': []})
+        the_plan.setdefault('cluster', name)
+        the_plan.setdefault('nodes', [])
+        own = [str(problem) for problem in refused.get(name) or []]
+        if own or result == 'refused':
+            cluster_result = 'refused'
+            why = 'refused in pre-flight, nothing was changed on its nodes: %s' % (
+                '; '.join(own) or failure or 'no reason given')
+        else:
+            cluster_result, why = 'planned', None
+        read = dict((host, statuses[host]) for host in one.get('hosts') or [] if host in statuses)
+        rep = build_report(the_plan, cluster_result, {}, the_plan.get('placement_before') or {}, read, why)
+        rep.update(failure_time=None, run_id=run_id, plan=the_plan, operation=operation)
+        reports.append(rep)
+    if reports:
+        report = combine_reports(reports)
+    else:
+        report = {'started': None, 'ended': None, 'duration_s': None, 'target_version': None, 'hierarchies_lost': [],
+                  'unreadable_nodes': {}, 'switchovers': 0, 'max_downtime_s': 0, 'nodes': [], 'notes': [],
+                  'clusters': []}
+    report.update(result=result, run_id=run_id, operation=operation,
+                  failure=None if result == 'planned' else (failure or report.get('failure')))
+    return report

@@ -199,6 +199,11 @@ class Cluster(object):
     def reconnect(self, node):
         run(["docker", "rename", self.container(node) + "-cut", self.container(node)])
 
+    def stop(self, node):
+        """The node is down (as a host that lost power): docker stop of its container. Ansible
+        finds it unreachable; its peers see its paths DEAD."""
+        run(["docker", "stop", "-t", "1", self.container(node)])
+
     # ---- ground truth -----------------------------------------------------------------------
     def status(self, node):
         return self.exec(node, "/opt/LifeKeeper/bin/lcdstatus", "-q", check=False).stdout

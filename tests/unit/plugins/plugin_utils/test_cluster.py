@@ -153,3 +153,21 @@ def test_hierarchy_mirrors_by_type_not_by_tag():
     status['summary'] = {'hierarchies': [{'root': 'web', 'tags': ['web', 'mirror-export']}, {'root': 'db', 'tags': ['db']}]}
     assert hierarchies(status) == {'web': ['web', 'mirror-export'], 'db': ['db']}
     assert hierarchy_mirrors({'n1': status, 'n2': {'known': False, 'reason': 'x'}}) == {'web': ['mirror-export']}
+
+
+def test_loop_results_name_each_host_as_a_loop_over_the_hosts_would():
+    """Each node read its own lock: the reads become loop results, so that the decision written
+    for a delegated loop (locks.lock_problems) sees an unreachable node as a lock not read."""
+    from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import locks
+    reads = {'e2': {'unreachable': True, 'msg': 'Failed to connect to the host via ssh'},
+             'e1': {'changed': False, 'path': '/l/cluster-erp.lock', 'holder': None},
+             'c1': {'skipped': True}}
+    results = cluster.loop_results(reads, '__lk_lock_host')
+    assert [r['__lk_lock_host'] for r in results] == ['c1', 'e1', 'e2']
+    assert results[2]['unreachable'] is True and reads['e2'] == {'unreachable': True,
+                                                                 'msg': 'Failed to connect to the host via ssh'}
+    problems = locks.lock_problems(results, [], [{'name': 'erp', 'hosts': ['e1', 'e2']},
+                                                 {'name': 'crm', 'hosts': ['c1']}], 'R1')
+    assert problems == {'erp': ['e2: the lock could not be read (unreachable: Failed to connect to the host via ssh)'],
+                        'crm': []}
+    assert cluster.loop_results({}, 'h') == [] and cluster.loop_results({'a': None}, 'h') == [{'h': 'a'}]

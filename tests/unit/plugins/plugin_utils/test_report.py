@@ -3,6 +3,8 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import pytest
+
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import plan, report
 
 from ansible_collections.hatools.lifekeeper.tests.unit.plugins.plugin_utils.node_statuses import two_nodes, unknown
@@ -316,3 +318,56 @@ def test_a_node_that_failed_after_its_evacuation_keeps_its_switchovers_and_is_no
     assert rep['moves_made'] == [{'tag': 'app', 'from': 'n1', 'to': 'n2'}] and rep['switchovers'] == 1
     node = [n for n in rep['nodes'] if n['name'] == 'n1'][0]
     assert node['action'] == 'not done' and node['duration_s'] is None and len(node['switchovers']) == 1
+
+
+def test_every_cluster_report_and_the_run_report_name_the_run():
+    the_plan = _plan()
+    results = report.cluster_results([
+        {'__lk_cluster_result': _result(report.build_report(the_plan, 'success', {}, {'app': 'n1'}, two_nodes()),
+                                        two_nodes())},
+        {'__lk_cluster': 'crm', '__lk_plan': dict(the_plan, cluster='crm'), '__lk_cluster_hosts': ['n1', 'n2'],
+         'lk_run_id': 'r1'},
+    ])
+    assert [r['report']['run_id'] for r in results] == ['r1', 'r1']
+    fleet = report.combine_reports([r['report'] for r in results])
+    assert fleet['run_id'] == 'r1' and [c['run_id'] for c in fleet['clusters']] == ['r1', 'r1']
+    alone = report.combine_reports([results[0]['report']])
+    assert alone['run_id'] == 'r1' and alone['clusters'][0]['run_id'] == 'r1'
+
+
+CLUSTERS = [{'name': 'erp', 'hosts': ['n1', 'n2']}, {'name': 'crm', 'hosts': ['c1', 'c2']}]
+
+
+def test_a_check_mode_run_reports_planned_with_each_plan():
+    plans = {'erp': dict(_plan(), cluster='erp'), 'crm': dict(_plan(), cluster='crm')}
+    statuses = dict(two_nodes(), c1=two_nodes()['n1'], c2=two_nodes()['n2'])
+    rep = report.ended_report(CLUSTERS, plans, {}, statuses, 'r7', 'planned')
+    assert rep['result'] == 'planned' and rep['run_id'] == 'r7' and rep['failure'] is None
+    assert [(c['name'], c['result'], c['run_id'], c['switchovers']) for c in rep['clusters']] == [
+        ('erp', 'planned', 'r7', 0), ('crm', 'planned', 'r7', 0)]
+    assert rep['clusters'][0]['plan'] == plans['erp'] and rep['clusters'][0]['moves_planned'] == [
+        {'tag': 'app', 'from': 'n1', 'to': 'n2'}, {'tag': 'app', 'from': 'n2', 'to': 'n1'}]
+    one = report.ended_report(CLUSTERS[:1], plans, {}, statuses, 'r7', 'planned')
+    assert one['result'] == 'planned' and one['cluster'] == 'erp' and one['plan'] == plans['erp']
+
+
+def test_a_refused_run_reports_each_cluster_refused_with_why():
+    statuses = dict(two_nodes(), c1=two_nodes()['n1'], c2=unknown('unreachable: no route'))
+    rep = report.ended_report(CLUSTERS, {}, {'crm': ['c2: could not be reached']}, statuses, 'r8', 'refused',
+                              "lk_confirm is 'false': nothing was changed")
+    assert rep['result'] == 'refused' and rep['run_id'] == 'r8'
+    assert rep['failure'] == "lk_confirm is 'false': nothing was changed"
+    erp, crm = rep['clusters']
+    assert (erp['result'], crm['result']) == ('refused', 'refused')
+    assert erp['failure'].endswith("nothing was changed on its nodes: lk_confirm is 'false': nothing was changed")
+    assert crm['failure'].endswith('nothing was changed on its nodes: c2: could not be reached')
+    assert crm['unreadable_nodes'] == {'c2': 'unreachable: no route'} and crm['run_id'] == 'r8'
+    # a check-mode run with a cluster refused on its own: that one is refused, the other planned
+    mixed = report.ended_report(CLUSTERS, {}, {'crm': ['c2: down']}, statuses, 'r8', 'planned')
+    assert [c['result'] for c in mixed['clusters']] == ['planned', 'refused']
+    # the input was refused before the clusters were known
+    bare = report.ended_report([], {}, {}, {}, 'r9', 'refused', 'lk_target_version is missing')
+    assert (bare['result'], bare['run_id'], bare['clusters'], bare['failure']) == (
+        'refused', 'r9', [], 'lk_target_version is missing')
+    with pytest.raises(ValueError, match="'success'"):
+        report.ended_report([], {}, {}, {}, 'r9', 'success')
