@@ -13,7 +13,7 @@ __metaclass__ = type
 
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import update_path
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import (
-    checks, cluster, fleet, locks, plan, reinstall, report, rescue, values)
+    checks, cluster, fleet, inputs, locks, plan, reinstall, report, rescue, values)
 
 _refuse_bad_values = values.refuse_bad_values
 
@@ -44,6 +44,13 @@ def lk_run_id(value, name='lk_run_id'):
 @_refuse_bad_values
 def lk_abspath(value, name, default=None):
     return values.absolute_path(value, name, default)
+
+
+@_refuse_bad_values
+def lk_input_problems(given):
+    if not isinstance(given, dict):
+        raise ValueError('lk_input_problems expects a dict {variable: value}, got %r' % type(given).__name__)
+    return inputs.input_problems(given, inputs.collection_specs())
 
 
 @_refuse_bad_values
@@ -152,6 +159,7 @@ class FilterModule(object):
             'lk_optional_version': lk_optional_version,
             'lk_run_id': lk_run_id,
             'lk_abspath': lk_abspath,
+            'lk_input_problems': lk_input_problems,
             # the cluster
             'lk_node_reads': cluster.node_reads,
             'lk_by_host': cluster.by_host,
