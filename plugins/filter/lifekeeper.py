@@ -13,7 +13,7 @@ __metaclass__ = type
 
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import update_path
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import (
-    checks, cluster, fleet, hooks, inputs, locks, plan, reinstall, report, rescue, values)
+    checks, cluster, fleet, hooks, inputs, locks, plan, reinstall, report, rescue, resume, values)
 
 _refuse_bad_values = values.refuse_bad_values
 
@@ -203,6 +203,7 @@ class FilterModule(object):
             'lk_lock_note': rescue.lock_note,
             'lk_interrupted': rescue.interrupted_leaders,
             'lk_progress_records': reinstall.progress_records,
+            'lk_lost_placement': resume.lost_placement_record,
             'lk_resuming': reinstall.resuming,
             'lk_reinstall_problems': reinstall.reinstall_problems,
             'lk_reinstall_steps': reinstall.manual_steps,
