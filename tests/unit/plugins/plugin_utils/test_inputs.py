@@ -116,14 +116,16 @@ def test_the_defaults_pass():
 
 
 def test_preflight_checks_every_input_before_the_nodes_are_read():
-    with open(os.path.join(ROLES, 'preflight', 'tasks', 'validate.yml')) as handle:
+    with open(os.path.join(ROLES, 'preflight', 'tasks', 'inputs.yml')) as handle:
         validate = handle.read()
     assert "query('ansible.builtin.varnames', '^lk_')" in validate
     assert 'hatools.lifekeeper.lk_input_problems' in validate
     with open(os.path.join(ROLES, 'preflight', 'tasks', 'main.yml')) as handle:
         tasks = yaml.safe_load(handle)[0]['block']
     assert tasks[0]['ansible.builtin.include_tasks'] == 'validate.yml'
-    assert re.search(r'lk_input_problems', validate)
+    for entry in ('validate.yml', 'rollback.yml'):    # the rolling update's and the rollback's pre-flight
+        with open(os.path.join(ROLES, 'preflight', 'tasks', entry)) as handle:
+            assert re.search(r'include_tasks: inputs\.yml', handle.read()), entry
 
 
 def test_the_extra_specs_keep_the_public_defaults():
