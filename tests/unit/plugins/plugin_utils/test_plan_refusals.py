@@ -69,3 +69,13 @@ def test_anything_else_a_plan_cannot_read_refuses_that_cluster_naming_the_error(
 def test_a_bad_target_is_still_the_operator_s_error():
     with pytest.raises(ValueError, match="'9.x'"):
         plan.build_plans(CLUSTERS, _fleet('9.7.0'), '9.x')
+
+
+def test_the_fleet_goes_on_without_the_refused_cluster():
+    from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import fleet
+    clusters = [dict(one, leader=one['hosts'][0]) for one in CLUSTERS]
+    plans = plan.build_plans(clusters, _fleet('9.9.0.1'), '9.9.0')
+    decided = fleet.refusals(clusters, plans, {}, {}, ['n1', 'n2', 'cn1', 'cn2'])
+    assert decided['accepted'] == ['erp']
+    assert decided['refused']['crm'] == ["cn2: the LifeKeeper version installed is '9.9.0.1', not N.N.N: its update "
+                                         "path cannot be planned (check the product rpm on the node)"]
