@@ -13,7 +13,7 @@ __metaclass__ = type
 
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import update_path
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import (
-    checks, cluster, fleet, locks, plan, reinstall, report, rescue, values)
+    checks, cluster, fleet, hooks, inputs, locks, plan, reinstall, report, rescue, resume, values)
 
 _refuse_bad_values = values.refuse_bad_values
 
@@ -44,6 +44,21 @@ def lk_run_id(value, name='lk_run_id'):
 @_refuse_bad_values
 def lk_abspath(value, name, default=None):
     return values.absolute_path(value, name, default)
+
+
+@_refuse_bad_values
+def lk_input_problems(given):
+    if not isinstance(given, dict):
+        raise ValueError('lk_input_problems expects a dict {variable: value}, got %r' % type(given).__name__)
+    return inputs.input_problems(given, inputs.collection_specs())
+
+
+@_refuse_bad_values
+def lk_hook_files(given, hook_dir, command_line):
+    if not isinstance(given, dict) or not isinstance(command_line, dict):
+        raise ValueError('lk_hook_files expects {point: task file} and the lk_command_line lookup, got %r and %r'
+                         % (type(given).__name__, type(command_line).__name__))
+    return hooks.hook_files(given, hook_dir, command_line.get('playbooks'), command_line.get('cwd') or '.')
 
 
 @_refuse_bad_values
@@ -165,6 +180,8 @@ class FilterModule(object):
             'lk_optional_version': lk_optional_version,
             'lk_run_id': lk_run_id,
             'lk_abspath': lk_abspath,
+            'lk_input_problems': lk_input_problems,
+            'lk_hook_files': lk_hook_files,
             # the cluster
             'lk_node_reads': cluster.node_reads,
             'lk_by_host': cluster.by_host,
@@ -201,6 +218,7 @@ class FilterModule(object):
             'lk_lock_note': rescue.lock_note,
             'lk_interrupted': rescue.interrupted_leaders,
             'lk_progress_records': reinstall.progress_records,
+            'lk_lost_placement': resume.lost_placement_record,
             'lk_resuming': reinstall.resuming,
             'lk_reinstall_problems': reinstall.reinstall_problems,
             'lk_reinstall_steps': reinstall.manual_steps,

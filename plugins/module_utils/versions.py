@@ -15,7 +15,8 @@ import re
 
 ACCEPTED_FORM = 'N.N.N (for example 9.9.0)'
 
-_VERSION_RE = re.compile(r'^\s*[vV]?([0-9]+)\.([0-9]+)(?:\.([0-9]+))?\s*\Z')   # [0-9]: \d reads '\u0669' as 9
+# [0-9], not \d: \d also reads the digits of other scripts ('٩.٩.٠' is not 9.9.0).
+_VERSION_RE = re.compile(r'^\s*[vV]?([0-9]+)\.([0-9]+)(?:\.([0-9]+))?\s*\Z')
 
 # (target pattern, source patterns, where the rule comes from)
 # A pattern is "X.Y.Z" (exact) or "X.Y.x" (any patch level of X.Y).

@@ -255,22 +255,68 @@ def build_plans(clusters, statuses, target_version, allow_reinstall=False, resto
     (target_version is then the version to roll back to, or empty for an archive only);
     hops: the versions to pass through (values.media_hops); checks: {cluster name: rows of
     the pre-flight checks}.
+
+    A cluster that cannot be planned (a node reports a version that is not N.N.N) gets a
+    refused plan naming the node and the value: the other clusters are planned. A bad
+    target_version (the operator's input) still raises ValueError.
     """
+    if operation != 'rollback' or target_version:
+        parse_version(str(target_version))   # ValueError names the bad input
     records = placement_records or {}
     plans = {}
     for one in clusters:
         missing = [host for host in one['hosts'] if host not in statuses]
         if missing or not one['hosts']:
             raise ValueError('cluster %s has nodes without a status: %s' % (one['name'], ', '.join(missing) or 'none'))
-        if operation == 'rollback':
-            plans[one['name']] = build_rollback_plan(statuses, target_version or None, one['hosts'],
-                                                     restore_placement, records.get(one['name']), one['name'])
-        else:
-            plans[one['name']] = build_plan(statuses, str(target_version), allow_reinstall, restore_placement,
-                                            one['hosts'], records.get(one['name']), one['name'], hops,
-                                            None if checks is None else (checks or {}).get(one['name'], []),
-                                            resuming, rebuild, restore_archive)
+        unreadable = unplannable_versions(one['hosts'], statuses, resuming)
+        if unreadable:
+            plans[one['name']] = refused_plan(one, statuses, operation, target_version, unreadable)
+            continue
+        try:
+            if operation == 'rollback':
+                plans[one['name']] = build_rollback_plan(statuses, target_version or None, one['hosts'],
+                                                         restore_placement, records.get(one['name']), one['name'])
+            else:
+                plans[one['name']] = build_plan(statuses, str(target_version), allow_reinstall, restore_placement,
+                                                one['hosts'], records.get(one['name']), one['name'], hops,
+                                                None if checks is None else (checks or {}).get(one['name'], []),
+                                                resuming, rebuild, restore_archive)
+        except (ValueError, TypeError, KeyError) as exc:
+            # what a node reported that the plan cannot read: this cluster only is refused
+            plans[one['name']] = refused_plan(one, statuses, operation, target_version, [
+                'cluster %s cannot be planned from what its nodes reported (%s: %s); nothing will be changed there'
+                % (one['name'], type(exc).__name__, exc)])
     return plans
+
+
+def unplannable_versions(hosts, statuses, resuming=None):
+    """Problems of nodes whose LifeKeeper version (as read, or as a reinstall record kept it)
+    is not N.N.N: planning them would guess their update path."""
+    problems = []
+    for host in hosts:
+        status = statuses.get(host) or {}
+        found = [('installed', status.get('version') if is_known(status) else None),
+                 ('recorded before its reinstall', ((resuming or {}).get(host) or {}).get('version_before'))]
+        for what, version in found:
+            if not version:
+                continue
+            try:
+                parse_version(version)
+            except ValueError:
+                problems.append('%s: the LifeKeeper version %s is %r, not N.N.N: its update path cannot be '
+                                'planned (check the product rpm on the node)' % (host, what, version))
+    return problems
+
+
+def refused_plan(one, statuses, operation, target_version, problems):
+    """The plan of a cluster that cannot be planned: its nodes, no step, the problems."""
+    readable = known(dict((h, statuses[h]) for h in one['hosts']))
+    now = placement(readable)
+    nodes = [_node(host, readable.get(host, {}), 'unknown', None, 'skip',
+                   sorted(t for t, h in now.items() if h == host), readable.get(host, {}).get('version'))
+             for host in one['hosts']]
+    return _plan(one['name'], operation, str(target_version) if target_version else None, one['hosts'], nodes, now,
+                 [], list(problems), [], [], [], {})
 
 
 def _node(host, status, path, reason, action, in_service, version):

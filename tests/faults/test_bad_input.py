@@ -25,6 +25,9 @@ CASES = [
     ("media missing", {"lk_media": "/srv/nowhere.iso"}, "/srv/nowhere.iso"),
     ("relative media path", {"lk_media": "LKL.iso"}, "'LKL.iso'"),
     ("unknown media access", {"lk_media_access": "nfs"}, "nfs"),
+    # issue 18: a stage-2 deadline is checked in pre-flight, not when node 1 is already evacuated
+    ("setup deadline not a number", {"lk_update_setup_timeout": "abc"}, "lk_update_setup_timeout is 'abc'"),
+    ("setup deadline of no time", {"lk_update_setup_timeout": "0"}, "lk_update_setup_timeout is '0': expected"),
 ]
 
 

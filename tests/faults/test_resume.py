@@ -103,6 +103,31 @@ def rerun_resumes(cluster, run_id, progress2, placement_file, placement_mtime):
     return second
 
 
+def refused_without_the_placement_record(cluster, run_id, placement_file):
+    """A resume whose controller record is gone is refused, moving nothing, instead of recording
+    where the failed attempt left the hierarchy as the placement to restore. The record is put
+    back afterwards (its mtime kept)."""
+    copy = "/var/lib/hatools-lifekeeper/placement-%s.json" % run_id
+    for node in cluster.names:      # every node keeps a copy of the first attempt's record
+        assert json.loads(cluster.exec(node, "cat", copy).stdout) == {ROOT: host(cluster, "node1")}
+    lost = placement_file + ".lost"
+    os.rename(placement_file, lost)
+    events_before = len(cluster.events())
+    try:
+        result = cluster.playbook("rolling_update.yml", dict(FAST, lk_run_id=run_id))
+        said = " ".join(result.stdout.split())
+        assert result.returncode != 0, result.stdout[-4000:]
+        assert "the placement record %s is missing on the controller" % placement_file in said, result.stdout[-4000:]
+        assert "put the record back at %s (copy %s from" % (placement_file, copy) in said, result.stdout[-4000:]
+        assert not os.path.exists(placement_file)          # not recorded again
+        # ground truth: nothing moved, node1 not updated
+        assert cluster.events()[events_before:] == []
+        assert cluster.placement() == {ROOT: "node2"}
+        assert cluster.rpm_version("node1") == "9.7.0"
+    finally:
+        os.rename(lost, placement_file)
+
+
 def test_setup_fails_on_second_node_then_rerun_resumes(make_cluster):
     cluster = make_cluster(nodes=2, version="9.7.0")
     node1, node2 = host(cluster, "node1"), host(cluster, "node2")
@@ -160,8 +185,11 @@ def test_setup_fails_on_second_node_then_rerun_resumes(make_cluster):
     # only the evacuation switchover so far
     check_outages_are_switchovers(cluster, 1)
 
-    # ---- rerun with the run id from the message, the fault cleared ----
+    # ---- issue 18: the controller lost the placement record (an AWX job's container is gone) ----
     cluster.knob("node1", fail_setup=False)
+    refused_without_the_placement_record(cluster, run_id, placement_file)
+
+    # ---- rerun with the run id from the message, the fault cleared ----
     rerun_resumes(cluster, run_id, progress2, placement_file, placement_mtime)
     assert set(os.listdir(cluster.artifacts)) == {"locks", run_id}   # the controller lock lives there too
 

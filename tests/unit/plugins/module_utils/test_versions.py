@@ -96,3 +96,10 @@ def test_direct_sources_general_rule():
 ])
 def test_crosses_perl_change(installed, target, crosses):
     assert crosses_perl_change(installed, target) is crosses
+
+
+@pytest.mark.parametrize('text', ['٩.٩.٠', '9.٩.0', '９.9.0', '9.9.0\nx', '9.9.0.1'])
+def test_parse_version_reads_ascii_digits_only(text):
+    """\\d would read other scripts' digits as 9.9.0 (issue 18)."""
+    with pytest.raises(ValueError, match='N.N.N'):
+        parse_version(text)
