@@ -53,6 +53,8 @@ BOUNDS = {
     'lk_switch_timeout': _SECONDS,
     # 0: read once, do not wait for a resync
     'lk_preflight_mirror_timeout': (0, MAX_SECONDS),
+    # 0: SIGKILL at once when setup is killed at its deadline
+    'lk_setup_kill_grace': (0, MAX_SECONDS),
     'lk_preflight_min_free_mb': (0, None),
     'lk_fleet_canary': (0, None),
     'lk_bigip_api_timeout': _SECONDS,
