@@ -9,7 +9,8 @@ not found is unreachable, as ssh reports a host that does not answer), in file o
    crm's node2 as unknown; switchover.yml is refused in crm (nothing changed) and switches
    erp's hierarchy there and back;
 3. with crm's node2 still down, the rolling update refuses crm before any change and updates
-   erp; the run ends failed and the report is written.
+   erp; the run ends failed and the report is written; backup.yml backs up every node that
+   answers and fails naming crm's node2.
 4. (its own cluster) the controller loses node2 after node2 was updated and before node1:
    node1's evacuation finds no live standby (node2 not read), the cluster is rescued with
    node2 unknown and its lock kept, and once node2 is back the rerun of the same run completes.
@@ -23,7 +24,7 @@ import time
 import pytest
 
 from conftest import _docker_ready
-from harness import Cluster, fleet_inventory, stopped_message, wait_for
+from harness import BACKUP_DIR, Cluster, fleet_inventory, stopped_message, wait_for
 
 FAST = {"lk_update_ready_timeout": 10, "lk_evacuate_timeout": 60, "lk_placement_timeout": 60,
         "lk_verify_timeout": 30, "lk_preflight_mirror_timeout": 30, "lk_update_setup_timeout": 120,
@@ -176,6 +177,25 @@ def test_a_node_down_before_the_run_refuses_its_cluster_and_the_other_is_updated
     assert [(c["name"], c["result"], c["run_id"]) for c in report["clusters"]] == [
         ("erp", "success", "reach-fleet"), ("crm", "refused", "reach-fleet")]
     print("fleet with a node down: %.1f s" % (time.time() - started))
+
+
+def test_backup_goes_on_on_the_reachable_nodes_and_fails_naming_the_one_down(fleet):
+    """backup.yml with crm's node2 still down: every node that answers is backed up (its
+    archive on the node and fetched), the run fails naming the node it could not reach."""
+    erp, crm = fleet
+    assert crm.exec("node2", "true", check=False).returncode != 0, "crm's node2 should still be down"
+    proc = erp.playbook("backup.yml", {"lk_run_id": "reach-backup"})
+    out = proc.stdout
+    assert proc.returncode != 0, out[-4000:]
+    assert crm.container("node2") in out.split("PLAY RECAP")[-1], out[-4000:]
+    for cluster, node in ((erp, "node1"), (erp, "node2"), (crm, "node1")):
+        host = cluster.container(node)
+        fetched = os.listdir(os.path.join(erp.artifacts, "reach-backup", host))
+        archives = [f for f in fetched if f.startswith("archive.") and f.endswith(".tar.gz")]
+        assert len(archives) == 1, (host, fetched)
+        on_node = cluster.exec(node, "ls", BACKUP_DIR).stdout.split()
+        assert archives[0] in on_node, (host, on_node)
+    assert not os.path.exists(os.path.join(erp.artifacts, "reach-backup", crm.container("node2")))
 
 
 def test_a_node_lost_between_two_nodes_is_rescued_then_the_rerun_completes(make_cluster):
