@@ -34,7 +34,7 @@ options:
         instead of its direct child groups.
     type: bool
     default: false
-    version_added: 1.1.0
+    version_added: 2.0.0
 '''
 
 EXAMPLES = r'''

@@ -9,7 +9,7 @@ DOCUMENTATION = r'''
 ---
 name: lk_command_line
 short_description: The playbooks given to ansible-playbook and its working directory
-version_added: 1.0.0
+version_added: 2.0.0
 description:
   - Returns one dictionary with C(playbooks) (the playbook arguments of the ansible-playbook command line as given -
     file paths relative to C(cwd), or collection names) and C(cwd) (the working directory of ansible-playbook).

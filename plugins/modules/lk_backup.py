@@ -85,6 +85,7 @@ options:
     type: list
     elements: str
     default: []
+    version_added: 2.0.0
   defaults_file:
     description:
       - The LifeKeeper defaults file.

@@ -77,6 +77,7 @@ options:
     type: list
     elements: str
     default: []
+    version_added: 2.0.0
 seealso:
   - module: hatools.lifekeeper.lk_status
 """

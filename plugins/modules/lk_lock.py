@@ -75,6 +75,7 @@ options:
         another process of that run.
       - Without it, a lock of O(run_id) is this run's whatever process took it (as before tokens were recorded).
     type: str
+    version_added: 2.0.0
   name:
     description:
       - Name of the lock (the file is C(<name>.lock)); same characters as O(run_id).
@@ -110,11 +111,13 @@ options:
         lock. A lock is replaced (resumed or broken) only if it still has exactly this content; otherwise the task fails
         and changes nothing. Without it, the lock read by this task is the one compared.
     type: str
+    version_added: 2.0.0
   resume_token:
     description:
       - With O(state=present), the token of a process of this O(run_id) known to have ended (RV(replaced) of the
         controller lock's task, whose module could see it). A lock of this run id with that token is taken over.
     type: str
+    version_added: 2.0.0
 seealso:
   - module: hatools.lifekeeper.lk_status
 """

@@ -162,6 +162,7 @@ options:
         is typed (an empty string is Enter). Looked up before the module's own answers.
     type: dict
     default: {}
+    version_added: 2.0.0
   kill_grace:
     description:
       - Seconds between SIGTERM and SIGKILL when setup (or C(rmlk)) is killed at its O(timeout) or at a
@@ -169,6 +170,7 @@ options:
       - The task can therefore take up to O(timeout) + O(kill_grace) seconds.
     type: float
     default: 60
+    version_added: 2.0.0
   validate_only:
     description:
       - Only check the media (existence, O(media_sha256), the version in its names, also inside the ISO

@@ -60,11 +60,13 @@ options:
       - Also copy the system log into the private directory (RV(system_log)).
     type: bool
     default: true
+    version_added: 2.0.0
   since:
     description:
       - Start of the journal's window, in seconds since the epoch (the run's start), used when the node has no
         C(/var/log/messages); without it the journal of the current boot is taken. Must not be negative.
     type: float
+    version_added: 2.0.0
 notes:
   - C(lksupport) runs within O(timeout) (collecting logs can take minutes on a busy node).
   - Every run writes a new bundle, so the module always reports a change.

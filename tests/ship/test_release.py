@@ -71,6 +71,13 @@ def documented():
     return items
 
 
+def added_in(release, kind, pattern):
+    """The plugins of plugins/<kind> whose DOCUMENTATION says version_added: release (the new
+    plugins antsibull-changelog lists under that release), sorted."""
+    return sorted(os.path.basename(path).rsplit(".", 1)[0]
+                  for path in glob.glob(os.path.join(REPO, "plugins", kind, pattern))
+                  if str((doc_block(path) or {}).get("version_added")) == release)
+
 def version_params():
     params = []
     for what, version, required in documented():
@@ -144,8 +151,12 @@ def test_antsibull_changelog_release_on_a_copy(outside_the_repo):
     release = changes["releases"][RELEASE]
     assert release["changes"].get("release_summary"), release["changes"]
     modules = sorted(entry["name"] for entry in release.get("modules", []))
-    expected = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(REPO, "plugins", "modules", "*.py")))
-    assert modules == expected, "new modules of %s per antsibull-changelog: %s" % (RELEASE, modules)
+    assert modules == added_in(RELEASE, "modules", "*.py"), "new modules of %s per antsibull-changelog: %s" % (
+        RELEASE, modules)
+    for kind, pattern in (("filter", "*.yml"), ("lookup", "*.py")):
+        plugins = sorted(entry["name"] for entry in release.get("plugins", {}).get(kind, []))
+        assert plugins == added_in(RELEASE, kind, pattern), "new %s plugins of %s per antsibull-changelog: %s" % (
+            kind, RELEASE, plugins)
     text = (root / "CHANGELOG.rst").read_text()
     if already:
         with open(os.path.join(REPO, "CHANGELOG.rst")) as handle:

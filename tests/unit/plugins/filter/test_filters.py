@@ -17,6 +17,36 @@ from ansible_collections.hatools.lifekeeper.tests.unit.plugins.plugin_utils.node
 FILTER_DIR = os.path.dirname(lifekeeper.__file__)
 FILTERS = dict(lifekeeper.FilterModule().filters(), **lk_bigip.FilterModule().filters())
 
+# The filters released in 1.0.0 (its plugins/filter/*.yml): a release never changes, so the list is fixed.
+FIRST_RELEASE = '1.0.0'
+FILTERS_OF_1_0_0 = frozenset([
+    'lk_abspath', 'lk_bigip_api_errors', 'lk_bigip_busy', 'lk_bigip_connection', 'lk_bigip_connections',
+    'lk_bigip_hold', 'lk_bigip_irule', 'lk_bigip_member_states', 'lk_bigip_members', 'lk_bigip_pools',
+    'lk_bigip_release', 'lk_bigip_release_failed', 'lk_bigip_rules_change', 'lk_bigip_take', 'lk_bigip_unique',
+    'lk_bigip_virtual_rules', 'lk_bigip_virtuals', 'lk_bring_back', 'lk_by_host', 'lk_check_targets', 'lk_checks',
+    'lk_cluster_results', 'lk_clusters', 'lk_combine_reports', 'lk_configured', 'lk_evacuation',
+    'lk_evacuation_failure', 'lk_failed_messages', 'lk_failed_resources', 'lk_failure_messages', 'lk_fleet_batches',
+    'lk_fleet_refusals', 'lk_fleet_stop', 'lk_health', 'lk_health_lines', 'lk_hops', 'lk_interrupted', 'lk_kits',
+    'lk_left_mid_update', 'lk_lock_breaks', 'lk_lock_name', 'lk_lock_note', 'lk_lock_problems', 'lk_move_problems',
+    'lk_moves_back', 'lk_node_reads', 'lk_node_record', 'lk_optional_version', 'lk_orphans', 'lk_per_host',
+    'lk_placement', 'lk_plan_lines', 'lk_plans', 'lk_progress_records', 'lk_reinstall_caveat',
+    'lk_reinstall_problems', 'lk_reinstall_steps', 'lk_report', 'lk_report_lines', 'lk_rescue_moves',
+    'lk_result_problems', 'lk_resuming', 'lk_rollback_archive', 'lk_run_id', 'lk_status_lines', 'lk_switch_records',
+    'lk_switchover_test', 'lk_unchanged_result', 'lk_unreadable_text', 'lk_update_kind', 'lk_version',
+])
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
+
+
+def _load(*path):
+    with open(os.path.join(REPO, *path)) as handle:
+        return yaml.safe_load(handle)
+
+
+def _later_releases():
+    """The release being prepared (galaxy.yml) and those released after 1.0.0 (changelogs/changelog.yaml)."""
+    released = set((_load('changelogs', 'changelog.yaml').get('releases') or {}).keys())
+    return (released | {str(_load('galaxy.yml')['version'])}) - {FIRST_RELEASE}
+
 
 def _doc(name):
     with open(os.path.join(FILTER_DIR, name + '.yml')) as handle:
@@ -32,7 +62,6 @@ def test_every_doc_is_a_filter():
 def test_every_filter_is_documented_with_its_parameters(name):
     doc = _doc(name)
     assert doc['DOCUMENTATION']['name'] == name
-    assert doc['DOCUMENTATION']['version_added'] == '1.0.0'
     assert doc['EXAMPLES'].strip() and doc['RETURN']['_value']['description']
     params = list(inspect.signature(FILTERS[name]).parameters)
     options = doc['DOCUMENTATION']['options']
@@ -42,6 +71,22 @@ def test_every_filter_is_documented_with_its_parameters(name):
     for param, value in inspect.signature(FILTERS[name]).parameters.items():
         if param != params[0] and value.default is inspect.Parameter.empty:
             assert options[param].get('required'), '%s: %s is required' % (name, param)
+
+
+def test_the_filters_of_1_0_0_still_exist():
+    assert FILTERS_OF_1_0_0 - set(FILTERS) == set()
+
+
+@pytest.mark.parametrize('name', sorted(FILTERS))
+def test_version_added_is_the_release_that_brought_the_filter(name):
+    """1.0.0 for a filter released in 1.0.0; a newer filter names a later release (the one being prepared in
+    galaxy.yml, or one in changelogs/changelog.yaml), never 1.0.0."""
+    version = str(_doc(name)['DOCUMENTATION']['version_added'])
+    if name in FILTERS_OF_1_0_0:
+        assert version == FIRST_RELEASE, name
+    else:
+        assert version in _later_releases(), '%s: version_added %s, expected one of %s' % (
+            name, version, sorted(_later_releases()))
 
 
 @pytest.mark.parametrize('call, says', [
