@@ -327,15 +327,20 @@ class LkBackup(LkModule):
                                   'carried over and its old values were not compared; review them in the archive'
                                   % (defaults_file, exc))
         kept, review, carried = defaults_file_utils.keep_new(new_text, old_text, self.params['defaults_carry'])
-        try:
-            files.write_atomic(defaults_file, kept, mode=0o644)
-        except (IOError, OSError) as exc:
-            raise LifeKeeperError('the archive was restored, but putting the new %s back failed: %s; it holds '
-                                  'the archive\'s version now' % (defaults_file, exc.strerror or exc))
+        self.write_defaults(defaults_file, kept, 'putting back the new')
         self.result['defaults_changes'] = carried
         self.result['defaults_review'] = review
         self.set_diff(old_text, kept, before_header='%s (from the archive)' % defaults_file,
                       after_header='%s (new, lk_defaults_carry carried over)' % defaults_file)
+
+    @staticmethod
+    def write_defaults(defaults_file, text, doing):
+        """Write the defaults file after the restore; a failure says the archive's version is there."""
+        try:
+            files.write_atomic(defaults_file, text, mode=0o644)
+        except (IOError, OSError) as exc:
+            raise LifeKeeperError('the archive was restored, but %s %s failed: %s; it holds the archive\'s '
+                                  'version now' % (doing, defaults_file, exc.strerror or exc))
 
     def merge_defaults(self, defaults_file, new_text):
         """Keep the new defaults file (written by setup) with the old values carried over."""
@@ -348,11 +353,7 @@ class LkBackup(LkModule):
                                   'merged: %s; the file holds the archive\'s version now, the new release\'s '
                                   'text is in defaults_new_text' % (defaults_file, exc), defaults_new_text=new_text)
         merged, changes = defaults_file_utils.merge(new_text, old_text)
-        try:
-            files.write_atomic(defaults_file, merged, mode=0o644)
-        except (IOError, OSError) as exc:
-            raise LifeKeeperError('the archive was restored, but writing the merged %s failed: %s; it holds '
-                                  'the archive\'s version now' % (defaults_file, exc.strerror or exc))
+        self.write_defaults(defaults_file, merged, 'writing the merged')
         self.result['defaults_changes'] = changes
         self.set_diff(old_text, merged, before_header='%s (from the archive)' % defaults_file,
                       after_header='%s (new, old values carried over)' % defaults_file)

@@ -11,6 +11,8 @@ import json
 import os
 import time
 
+from lksim import events
+
 
 def record(paths, argv, rc, started):
     """Append one command of the node (best effort: a journal that cannot be written never
@@ -38,15 +40,9 @@ def journaled(paths, argv, call):
 
 
 def read(files):
-    """Every command of the given journal files, sorted by start time."""
-    entries = []
-    for name in files:
-        if not os.path.exists(name):
-            continue
-        with open(name) as handle:
-            entries.extend(json.loads(line) for line in handle if line.strip())
-    entries.sort(key=lambda entry: entry["time"])
-    return entries
+    """Every command of the given journal files, sorted by start time (the event log's format:
+    one JSON object a line with its time)."""
+    return events.read(files)
 
 
 def is_stop(argv):
