@@ -238,14 +238,19 @@ class Cluster(object):
     def rpm_version(self, node):
         return self.exec(node, "rpm", "-q", "--qf", "%{VERSION}", "steeleye-lk", check=False).stdout.strip()
 
-    def events(self):
-        """Every node's event log, merged and sorted by time."""
+    def journal_lines(self, path):
+        """Every node's JSON-lines journal at path (each line with its time), merged and sorted
+        by time."""
         merged = []
         for node in self.names:
-            text = self.exec(node, "sh", "-c", "cat /var/log/lksim/events.jsonl 2>/dev/null || true").stdout
+            text = self.exec(node, "sh", "-c", "cat %s 2>/dev/null || true" % path).stdout
             merged.extend(json.loads(line) for line in text.splitlines() if line.strip())
-        merged.sort(key=lambda event: event["time"])
+        merged.sort(key=lambda entry: entry["time"])
         return merged
+
+    def events(self):
+        """Every node's event log, merged and sorted by time."""
+        return self.journal_lines("/var/log/lksim/events.jsonl")
 
     def outages(self, tags=None, since=None):
         """{tag: [(start, end)]} when a hierarchy was in service nowhere (end None = still out)."""
@@ -276,12 +281,7 @@ class Cluster(object):
 
     def commands(self):
         """Every node's commands journal (the product commands it ran), merged and sorted by time."""
-        merged = []
-        for node in self.names:
-            text = self.exec(node, "sh", "-c", "cat /var/log/lksim/commands.jsonl 2>/dev/null || true").stdout
-            merged.extend(json.loads(line) for line in text.splitlines() if line.strip())
-        merged.sort(key=lambda entry: entry["time"])
-        return merged
+        return self.journal_lines("/var/log/lksim/commands.jsonl")
 
     def progress(self, node):
         return self.json_file(node, "/var/lib/hatools-lifekeeper/update-progress.json")
