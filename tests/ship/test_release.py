@@ -78,6 +78,7 @@ def added_in(release, kind, pattern):
                   for path in glob.glob(os.path.join(REPO, "plugins", kind, pattern))
                   if str((doc_block(path) or {}).get("version_added")) == release)
 
+
 def version_params():
     params = []
     for what, version, required in documented():

@@ -82,7 +82,7 @@ def _clusters(tmp_path, inventory):
                ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCALHOST_WARNING='false')
     playbook = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
     done = subprocess.run([playbook, '-i', str(tmp_path / 'hosts.ini'), str(tmp_path / 'play.yml'),
-                           '-e', 'out=%s' % out], env=env, cwd=str(tmp_path), capture_output=True, text=True,
+                           '-e', 'out=%s' % out], env=env, cwd=str(tmp_path), capture_output=True, text=True, check=False,
                           timeout=300)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return [(c['name'], c['hosts']) for c in json.loads(out.read_text())]

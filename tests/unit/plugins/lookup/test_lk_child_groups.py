@@ -28,6 +28,7 @@ def _plugin():
     plugin._load_name = LOAD_NAME
     return plugin
 
+
 NESTED = """
 [erp]
 erp1
