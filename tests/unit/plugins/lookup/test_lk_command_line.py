@@ -21,7 +21,7 @@ def _lookup():
 def test_it_returns_the_playbook_arguments_as_given_and_the_working_directory(monkeypatch):
     monkeypatch.setattr(context, 'CLIARGS', ImmutableDict(args=('site/wrapper.yml', 'hatools.lifekeeper.status')))
     assert _lookup().run([], {}) == [{'playbooks': ['site/wrapper.yml', 'hatools.lifekeeper.status'],
-                                           'cwd': os.getcwd()}]
+                                      'cwd': os.getcwd()}]
 
 
 def test_without_a_command_line_there_is_no_playbook(monkeypatch):
