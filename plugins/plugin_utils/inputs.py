@@ -16,9 +16,9 @@ __metaclass__ = type
 import glob
 import os
 
-import yaml
-
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+# ansible-core's own YAML reader: the controller side needs no package beyond ansible-core
+from ansible.module_utils.common.yaml import yaml_load
 
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.constants import MAX_SECONDS
 
@@ -86,7 +86,7 @@ def role_specs(roles_dir):
     specs = {}
     for path in sorted(glob.glob(os.path.join(roles_dir, '*', 'meta', 'argument_specs.yml'))):
         with open(path) as handle:
-            entry_points = (yaml.safe_load(handle) or {}).get('argument_specs') or {}
+            entry_points = (yaml_load(handle) or {}).get('argument_specs') or {}
         for entry in entry_points.values():
             for name, option in ((entry or {}).get('options') or {}).items():
                 specs.setdefault(name, dict((key, value) for key, value in option.items()
