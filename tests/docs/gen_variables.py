@@ -27,7 +27,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 PAGE = os.path.join('docs', 'variables.md')
 COMMAND = 'python tests/docs/gen_variables.py'
 
-# (anchor, title, what the group is for, variables). Every public variable is in exactly one.
+# (name, title, what the group is for, variables). Every public variable is in exactly one.
 GROUPS = (
     ('first-run', 'The first run: target, confirmation, run id',
      'What every run needs; `--check` shows the plan without `lk_confirm`.',
@@ -238,6 +238,11 @@ def _meaning(var):
     return meaning
 
 
+def anchor(title):
+    """The anchor GitHub gives a heading."""
+    return re.sub(r'[^\w\- ]', '', title.strip().lower()).replace(' ', '-')
+
+
 def render(repo=REPO):
     """The page's text."""
     missing, unknown, twice = ungrouped(repo)
@@ -259,9 +264,9 @@ def render(repo=REPO):
         '(internal ones in parentheses are shared pieces of the playbooks).',
         '',
     ]
-    lines += ['- [%s](#%s)' % (title, anchor) for anchor, title, _what, _names in GROUPS]
+    lines += ['- [%s](#%s)' % (title, anchor(title)) for _name, title, _what, _names in GROUPS]
     lines += ['- [Roles and their entry points](#roles-and-their-entry-points)', '']
-    for anchor, title, what, names in GROUPS:
+    for _name, title, what, names in GROUPS:
         lines += ['## %s' % title, '', what, '',
                   '| variable | type | default | meaning | read by |', '|---|---|---|---|---|']
         for name in names:
