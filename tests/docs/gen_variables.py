@@ -250,7 +250,6 @@ def render(repo=REPO):
         raise LookupError('%s GROUPS: variables in no group %s; not variables %s; in two groups %s'
                           % (COMMAND.split()[-1], missing, unknown, twice))
     found = variables(repo)
-    _extra, internal = inputs_module(repo)
     lines = [
         '# Variable reference',
         '',
@@ -278,10 +277,11 @@ def render(repo=REPO):
               'What each role does, its entry points (`tasks_from: <entry point>.yml`) and the variables it',
               'reads. Internal roles are shared pieces of the playbooks, documented for ansible-doc, not',
               'meant to be called by users.', '']
-    public = set(name for name in found if name not in internal)
+    group_of = dict((name, anchor(title)) for _name, title, _what, names in GROUPS for name in names)
+    shared = internal_roles(repo)
     for role, entries in role_specs(repo).items():
         main = entries.get('main') or {}
-        lines += ['### `hatools.lifekeeper.%s`' % role, '']
+        lines += ['### `hatools.lifekeeper.%s`%s' % (role, ' (internal)' if role in shared else ''), '']
         title = _inline(main.get('short_description', ''))
         lines += [title + '.' if title and not title.endswith('.') else title, '']
         for paragraph in _paragraphs(main.get('description')):
@@ -295,8 +295,7 @@ def render(repo=REPO):
                 if name not in names:
                     names.append(name)
         if names:
-            lines += ['Variables: %s.' % ', '.join('`%s`' % name if name in public else '`%s` (set by the flow)' % name
-                                                   for name in names), '']
+            lines += ['Variables: %s.' % ', '.join('[`%s`](#%s)' % (name, group_of[name]) for name in names), '']
     return '\n'.join(lines).rstrip('\n') + '\n'
 
 
