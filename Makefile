@@ -20,7 +20,7 @@ CORE216_VENV ?= $(CURDIR)/.venv-core216
 CORE216_STAMP := $(CORE216_VENV)/.requirements.sha256
 SANITY_DIR := $(or $(LK_SANITY_DIR),$(or $(TMPDIR),/tmp)/hatools-lifekeeper-sanity)
 
-.PHONY: help venv host images collection-link unit simulator bigip sanity lint molecule faults test demo demo-clean clean \
+.PHONY: help venv host images collection-link unit simulator bigip sanity lint docs molecule faults test demo demo-clean clean \
 	artifact ship awx molecule-artifact core216 docker-lane-molecule docker-lane-faults \
 	awx-installed molecule-artifact-installed bench \
 	static-lane-checks static-lane-timed
@@ -28,7 +28,7 @@ SANITY_DIR := $(or $(LK_SANITY_DIR),$(or $(TMPDIR),/tmp)/hatools-lifekeeper-sani
 help:
 	@echo "make demo   - build what is needed, run a rolling update on a simulated 2-node cluster"
 	@echo "make test   - everything: lint, sanity, unit (collection + simulator), bigip, molecule, faults"
-	@echo "other targets: venv host images unit simulator bigip sanity lint molecule faults bench demo-clean clean"
+	@echo "other targets: venv host images unit simulator bigip sanity lint docs molecule faults bench demo-clean clean"
 	@echo "shipping: artifact ship awx molecule-artifact core216 (see docs/install.md)"
 
 # The pinned toolchain; reinstalled only when requirements-test.txt changes.
@@ -65,6 +65,12 @@ sanity: venv
 lint: venv collection-link
 	$(VENV)/bin/antsibull-changelog lint
 	PATH=$(VENV)/bin:$$PATH $(VENV)/bin/ansible-lint --profile production
+
+# The documentation: every YAML example of README.md and docs/ parses, the playbook and task
+# examples pass the production lint profile (one ansible-lint call), every relative link
+# resolves, and the README stays short. docs/variables.md is checked by `make unit`.
+docs: venv collection-link
+	PATH=$(VENV)/bin:$$PATH $(PY) -m pytest -q -p no:cacheprovider tests/docs
 
 # The collection under test is the working tree itself, linked into a throw-away path.
 collection-link:
@@ -145,7 +151,7 @@ test: venv collection-link
 	@echo "make test: all stages passed"
 
 static-lane-checks:
-	$(MAKE) -j1 lint sanity unit core216 artifact ship
+	$(MAKE) -j1 lint docs sanity unit core216 artifact ship
 
 static-lane-timed:
 	$(MAKE) -j1 simulator bigip images

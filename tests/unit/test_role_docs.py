@@ -2,7 +2,8 @@
 """The roles' documentation is in step with what they do.
 
 Every public default lives in roles/defaults (one place); each role documents the variables
-it uses in meta/argument_specs.yml with the same default; README's role reference lists them.
+it uses in meta/argument_specs.yml with the same default; the variable reference
+(docs/variables.md, generated from the specs) lists them under each role.
 """
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
@@ -14,7 +15,7 @@ import yaml
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ROLES = sorted(os.listdir(os.path.join(REPO, 'roles')))
-# Shared pieces, not meant to be called by users: documented (ansible-doc), not in README.
+# Shared pieces, not meant to be called by users: documented (ansible-doc), not in the README's role table.
 # A role may keep the defaults of its own variables (bigip_drain's lk_bigip_*), never a
 # second default of a roles/defaults variable.
 INTERNAL = ('cluster_lock', 'cluster_read', 'defaults', 'hook', 'run')
@@ -40,18 +41,29 @@ def spec_options(role):
 DEFAULTS = _yaml('roles', 'defaults', 'defaults', 'main.yml')
 
 
+def _variables_page():
+    with open(os.path.join(REPO, 'docs', 'variables.md')) as handle:
+        return handle.read()
+
+
 def _readme():
     with open(os.path.join(REPO, 'README.md')) as handle:
         return handle.read()
 
 
 @pytest.mark.parametrize('role', PUBLIC)
-def test_readme_documents_every_role_variable(role):
-    section = _readme().split('### `hatools.lifekeeper.%s`' % role, 1)
-    assert len(section) == 2, 'README has no role reference for %s' % role
+def test_reference_documents_every_role_variable(role):
+    page = _variables_page()
+    section = page.split('### `hatools.lifekeeper.%s`' % role, 1)
+    assert len(section) == 2, 'docs/variables.md has no role section for %s' % role
     body = section[1].split('\n### ', 1)[0]
-    missing = [name for name in spec_options(role) if '| `%s` |' % name not in body]
-    assert not missing, '%s: README lacks %s' % (role, missing)
+    missing = [name for name in spec_options(role) if '`%s`' % name not in body or '| `%s` |' % name not in page]
+    assert not missing, '%s: docs/variables.md lacks %s' % (role, missing)
+
+
+@pytest.mark.parametrize('role', PUBLIC)
+def test_readme_role_table_names_every_public_role(role):
+    assert '| `hatools.lifekeeper.%s` |' % role in _readme(), 'README.md: no row for the role %s' % role
 
 
 @pytest.mark.parametrize('role', ROLES)
@@ -92,9 +104,9 @@ def test_every_public_default_is_documented():
     documented = set()
     for role in PUBLIC:
         documented.update(spec_options(role))
-    readme = _readme()
+    page = _variables_page()
     undocumented = sorted(name for name in DEFAULTS if not name.startswith('__') and name not in documented
-                          and '| `%s` |' % name not in readme)
+                          and '| `%s` |' % name not in page)
     assert not undocumented, 'public defaults documented nowhere: %s' % undocumented
 
 
