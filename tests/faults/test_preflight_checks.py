@@ -125,17 +125,20 @@ def test_a_blocked_lcm_port(cluster):
     _healthy(cluster)
 
 
-def _status(cluster, monkeypatch):
+def _status(cluster, monkeypatch, check=False):
     """status.yml (the health check) on the cluster: (rc, output, lifekeeper_health); it
-    changed nothing (no state change in the event logs, the same versions and placement)."""
+    changed nothing (no state change in the event logs, the same versions and placement, no
+    file of the collection on a node)."""
     monkeypatch.setenv("ANSIBLE_SHOW_CUSTOM_STATS", "1")
     versions = dict((node, cluster.rpm_version(node)) for node in cluster.names)
     placement = cluster.placement()
     events_before = len(cluster.events())
-    result = cluster.playbook("status.yml")
+    result = cluster.playbook("status.yml", check=check)
     assert len(cluster.events()) == events_before, cluster.events()[events_before:]
     assert dict((node, cluster.rpm_version(node)) for node in cluster.names) == versions
     assert cluster.placement() == placement
+    for node in cluster.names:      # nothing written on a node: not even the lock directory
+        assert cluster.exec(node, "test", "-e", "/var/lib/hatools-lifekeeper", check=False).returncode != 0, node
     return result.returncode, result.stdout, custom_stats(result.stdout)["lifekeeper_health"]
 
 
@@ -144,12 +147,12 @@ def _mirror(cluster, node):
 
 
 def test_status_is_a_health_check(cluster, monkeypatch):
-    """Issue 20: status.yml passes on the healthy cluster, fails on a DEAD path (knob
+    """Issue 20: status.yml passes on the healthy cluster (under --check), fails on a DEAD path (knob
     lcm_refuse_from) and on a mirror stuck resynchronising (knob resync_never_ends after a full
     resync), naming each, and publishes lifekeeper_health every time."""
     c = cluster.container
     _healthy(cluster)
-    rc, out, health = _status(cluster, monkeypatch)
+    rc, out, health = _status(cluster, monkeypatch, check=True)      # --check: the same reads, the same answer
     assert rc == 0, out[-4000:]
     assert health["healthy"] is True and health["clusters"]["lifekeeper"]["problems"] == [], health
     assert sorted(health["clusters"]["lifekeeper"]["nodes"]) == [c("node1"), c("node2")]
