@@ -19,7 +19,7 @@ node it concerns (or the hierarchy, mirror or lock and where it is).
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-from ansible_collections.hatools.lifekeeper.plugins.module_utils.lock import describe
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.lock import UNREADABLE, describe
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster
 
 HEALTHY = ('healthy: every node read and running, every hierarchy in service once with a standby, all paths ALIVE, '
@@ -102,8 +102,8 @@ def _version_problems(statuses, hosts):
 
 
 def _lock_read(result, where, statuses):
-    """(holder, age_s, process) of one lk_lock query, or a problem when it could not be read
-    (None for a node whose status could not be read either: that problem is named already)."""
+    """(the query result, None) when it could be read; (None, problem) when not, except for a
+    node whose status could not be read either (that problem is named already): (None, None)."""
     if result.get('skipped'):
         return None, None
     problem = cluster.result_problem(result, 'path', 'lk_lock')
@@ -128,13 +128,16 @@ def _lock_problems(name, hosts, statuses, node_locks, controller_locks):
         if not read or not read.get('holder'):
             continue
         holder = read['holder']
-        entry = held.setdefault(holder.get('run_id') or 'unreadable', {
+        entry = held.setdefault(holder.get('run_id') or UNREADABLE, {
             'holder': holder, 'age_s': read.get('age_s'), 'where': [], 'alive': False})
         entry['where'].append(where)
         entry['alive'] = entry['alive'] or read.get('process') == 'alive'
     for run_id, entry in sorted(held.items()):
         if entry['alive']:
             why = 'its process still runs on this controller: a run is working on the cluster now'
+        elif not entry['holder'].get('run_id'):
+            why = ('its content is not a lock (no run id); break it in the next run with -e lk_break_lock=%s'
+                   % UNREADABLE)
         else:
             why = ('a run is working on the cluster now, or one ended without releasing it (a node left mid-update); '
                    'resume that run with lk_run_id=%s, or when no ansible-playbook runs for it any more, break the '

@@ -229,3 +229,14 @@ def test_an_unreachable_node_is_named_once_not_again_for_its_lock(healthy, lock_
 def test_bad_input_is_named(statuses, clusters, says):
     with pytest.raises(ValueError, match=says.replace('{', r'\{').replace('}', r'\}')):
         health.health(statuses, clusters)
+
+
+def test_a_lock_file_that_is_not_a_lock(healthy, lock_query):
+    query = lock_query('e1', 'R1')
+    with open(query['path'], 'w') as handle:
+        handle.write('not json')
+    result = lock_query('e1')
+    problems = check(healthy, [result])['clusters']['erp']['problems']
+    assert len(problems) == 1 and problems[0].startswith('cluster erp is locked by an unreadable lock ('), problems
+    assert problems[0].endswith('on e1: its content is not a lock (no run id); break it in the next run with '
+                                '-e lk_break_lock=unreadable'), problems
