@@ -13,7 +13,7 @@ __metaclass__ = type
 
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import update_path
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import (
-    checks, cluster, fleet, hooks, inputs, locks, plan, reinstall, report, rescue, resume, values)
+    checks, cluster, fleet, health, hooks, inputs, locks, plan, reinstall, report, rescue, resume, values)
 
 _refuse_bad_values = values.refuse_bad_values
 
@@ -93,6 +93,11 @@ def lk_health(statuses, target_version=None):
     if target_version:
         problems.extend(cluster.version_problems(statuses, target_version))
     return problems
+
+
+@_refuse_bad_values
+def lk_health_check(statuses, clusters, node_locks=None, controller_locks=None):
+    return health.health(_statuses(statuses, 'lk_health_check'), clusters, node_locks, controller_locks)
 
 
 # ---- fleet mode ---------------------------------------------------------------------------
@@ -196,6 +201,7 @@ class FilterModule(object):
             'lk_failed_resources': cluster.failed_resources,
             'lk_status_lines': cluster.status_lines,
             'lk_health_lines': cluster.health_lines,
+            'lk_health_check': lk_health_check,
             # the plan and the moves
             'lk_plans': lk_plans,
             'lk_plan_lines': plan.render_plan,

@@ -252,15 +252,18 @@ def health_problems(statuses, standby_pending=False, ignore_machines=()):
                 holders.setdefault(tag, []).append(host)
             elif state in STANDBY:
                 standbys.setdefault(tag, []).append(host)
+    # a node that could not be read may hold the hierarchy or be its standby: say so
+    not_read = sorted(unreadable(statuses))
+    unsure = ' of those read (%s could not be read)' % ', '.join(not_read) if not_read else ''
     for tag in sorted(set(holders) | set(standbys)):
         where = holders.get(tag, [])
         if not where:
-            problems.append('hierarchy %s is in service on no node' % tag)
+            problems.append('hierarchy %s is in service on no node%s' % (tag, unsure))
         elif len(where) > 1:
             problems.append('hierarchy %s is in service on more than one node: %s' % (tag, ', '.join(where)))
         elif not standbys.get(tag) and not standby_pending:
-            problems.append('hierarchy %s (in service on %s) has no standby node to switch to'
-                            % (tag, where[0]))
+            problems.append('hierarchy %s (in service on %s) has no standby node%s to switch to'
+                            % (tag, where[0], unsure))
     return problems
 
 

@@ -39,6 +39,14 @@ def stopped_message(output, length=4000):
     return output[found[-1].start():found[-1].start() + length] if found else None
 
 
+def custom_stats(output):
+    """The set_stats data a run printed (ANSIBLE_SHOW_CUSTOM_STATS=1 in its environment):
+    the default callback prints it as one JSON object after "RUN: " at the end."""
+    found = re.findall(r"^\s*RUN: (\{.*\})\s*$", output.split("CUSTOM STATS:")[-1], re.M)
+    assert "CUSTOM STATS:" in output and found, "no custom stats in:\n%s" % output[-2000:]
+    return json.loads(found[-1])
+
+
 APP_WEB = {
     "root": "app-web", "in_service_on": "node1",
     "priorities": {"node1": 1, "node2": 10},

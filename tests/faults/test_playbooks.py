@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from harness import BACKUP_DIR, Cluster
+from harness import BACKUP_DIR, Cluster, custom_stats
 from conftest import _docker_ready
 
 ROOT = "app-web"
@@ -22,7 +22,8 @@ CHILDREN = ["ip-10.0.0.50", "datarep-data"]
 CONFIG_SUMS = "cd / && find opt/LifeKeeper/config etc/default/LifeKeeper -type f | sort | xargs sha256sum"
 # one switchover of a three-resource hierarchy takes ~1-2 s in the simulator
 MAX_OUTAGE_S = 15
-HEALTHY = "healthy: every hierarchy in service once, a standby each, all paths ALIVE, nothing failed"
+HEALTHY = ("cluster lifekeeper: healthy: every node read and running, every hierarchy in service once with a "
+           "standby, all paths ALIVE, mirrors in sync, one version, no lock held")
 
 
 def sha256_file(path):
@@ -88,8 +89,9 @@ def shared(request):
             print("\nplaybook logs of the shared cluster in %s" % cluster.workdir)
 
 
-def test_status_is_read_only_and_says_healthy(shared):
+def test_status_is_read_only_and_says_healthy(shared, monkeypatch):
     cluster = shared
+    monkeypatch.setenv("ANSIBLE_SHOW_CUSTOM_STATS", "1")
     before = snapshot(cluster)
     proc = cluster.playbook("status.yml")
     out = proc.stdout
@@ -104,6 +106,12 @@ def test_status_is_read_only_and_says_healthy(shared):
             lines[i:i + 4]
     assert msg_lines(out, "Show the cluster's health") == [HEALTHY], out[-2000:]
     assert "changed=0" in out.split("PLAY RECAP")[1]
+    # the health check's stats: healthy, every node as the nodes said above
+    health = custom_stats(out)["lifekeeper_health"]
+    assert health["healthy"] is True and health["unhealthy"] == [], health
+    nodes = health["clusters"]["lifekeeper"]["nodes"]
+    seen = [(nodes[cluster.container(n)]["version"], nodes[cluster.container(n)]["in_service"]) for n in cluster.names]
+    assert seen == [("9.7.0", [ROOT]), ("9.7.0", [])], nodes
 
 
 def test_backup_lands_on_the_controller(shared):

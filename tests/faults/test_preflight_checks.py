@@ -20,7 +20,7 @@ import tempfile
 
 import pytest
 
-from harness import TwoPathCluster, run, wait_for
+from harness import TwoPathCluster, custom_stats, run, wait_for
 
 TARGET = {"lk_target_version": "9.9.0", "lk_media": "/srv/LKL_V9.9.0_010126.iso", "lk_confirm": "true",
           "lk_preflight_mirror_timeout": 10}
@@ -122,6 +122,71 @@ def test_a_blocked_lcm_port(cluster):
     # and the health check names the DEAD paths themselves
     assert sorted(p.split(": communication path", 1)[0] for p in problems if ": communication path" in p) == [
         c("node1"), c("node2")], problems
+    _healthy(cluster)
+
+
+def _status(cluster, monkeypatch, check=False):
+    """status.yml (the health check) on the cluster: (rc, output, lifekeeper_health); it
+    changed nothing (no state change in the event logs, the same versions and placement, no
+    file of the collection on a node)."""
+    monkeypatch.setenv("ANSIBLE_SHOW_CUSTOM_STATS", "1")
+    versions = dict((node, cluster.rpm_version(node)) for node in cluster.names)
+    placement = cluster.placement()
+    events_before = len(cluster.events())
+    result = cluster.playbook("status.yml", check=check)
+    assert len(cluster.events()) == events_before, cluster.events()[events_before:]
+    assert dict((node, cluster.rpm_version(node)) for node in cluster.names) == versions
+    assert cluster.placement() == placement
+    for node in cluster.names:      # nothing written on a node: not even the lock directory
+        assert cluster.exec(node, "test", "-e", "/var/lib/hatools-lifekeeper", check=False).returncode != 0, node
+    return result.returncode, result.stdout, custom_stats(result.stdout)["lifekeeper_health"]
+
+
+def _mirror(cluster, node):
+    return cluster.exec(node, "/opt/LifeKeeper/bin/mirror_status", "datarep-data").stdout
+
+
+def test_status_is_a_health_check(cluster, monkeypatch):
+    """Issue 20: status.yml passes on the healthy cluster (under --check), fails on a DEAD path (knob
+    lcm_refuse_from) and on a mirror stuck resynchronising (knob resync_never_ends after a full
+    resync), naming each, and publishes lifekeeper_health every time."""
+    c = cluster.container
+    _healthy(cluster)
+    rc, out, health = _status(cluster, monkeypatch, check=True)      # --check: the same reads, the same answer
+    assert rc == 0, out[-4000:]
+    assert health["healthy"] is True and health["clusters"]["lifekeeper"]["problems"] == [], health
+    assert sorted(health["clusters"]["lifekeeper"]["nodes"]) == [c("node1"), c("node2")]
+
+    blocked = cluster.network_address("node1", cluster.network)
+    cluster.knob("node2", lcm_refuse_from=[blocked])
+    try:
+        wait_for(lambda: "DEAD" in cluster.status("node1") and "DEAD" in cluster.status("node2"), 30,
+                 "the second path to go DEAD")
+        rc, out, health = _status(cluster, monkeypatch)
+    finally:
+        cluster.knob("node2", lcm_refuse_from=[])
+    assert rc != 0, out[-4000:]
+    problems = health["clusters"]["lifekeeper"]["problems"]
+    assert health["healthy"] is False and health["unhealthy"] == ["lifekeeper"], health
+    dead = sorted(p for p in problems if p.endswith(" is DEAD"))
+    assert len(dead) == 2 and dead[0].startswith("%s: communication path to node2 (" % c("node1")), problems
+    assert dead[1].startswith("%s: communication path to node1 (" % c("node2")) and blocked in dead[1], problems
+    assert "LifeKeeper health check failed: 1 of 1 cluster(s) not healthy (lifekeeper)" in out, out[-4000:]
+    assert "  - %s" % dead[0] in out, out[-4000:]
+    _healthy(cluster)
+
+    cluster.knob("node2", resync_never_ends=True)
+    try:
+        cluster.exec("node1", "/opt/LifeKeeper/bin/mirror_action", "datarep-data", "fullresync")
+        wait_for(lambda: "99%" in _mirror(cluster, "node1"), 20, "the resync to stall at 99%")
+        assert "Resyncing" in _mirror(cluster, "node1")
+        rc, out, health = _status(cluster, monkeypatch)
+    finally:
+        cluster.knob("node2", resync_never_ends=False)
+        cluster.exec("node1", "/opt/LifeKeeper/bin/mirror_action", "datarep-data", "force")
+    assert rc != 0, out[-4000:]
+    assert health["clusters"]["lifekeeper"]["problems"] == [
+        "%s: mirror datarep-data (source node1) is not in sync: node2 Resyncing 99%%" % c("node1")], health
     _healthy(cluster)
 
 

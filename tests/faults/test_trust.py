@@ -176,6 +176,14 @@ def test_lost_node_rescued_from_the_controller_and_the_cluster_lock(make_cluster
     assert len(cluster.events()) == events and not os.path.exists(os.path.join(cluster.artifacts, "lock-b"))
     assert cluster.lock("node1")["run_id"] == "lock-a" and cluster.controller_lock()["run_id"] == "lock-a"
 
+    # the health check (issue 20) fails on the lock run lock-a left, naming where it is and what to do
+    status = cluster.playbook("status.yml")
+    assert status.returncode != 0, status.stdout[-3000:]
+    assert "cluster lifekeeper is locked by run lock-a (controller " in status.stdout, status.stdout[-3000:]
+    assert "on %s, %s, the controller: " % (c("node1"), c("node2")) in status.stdout, status.stdout[-3000:]
+    assert "resume that run with lk_run_id=lock-a" in status.stdout, status.stdout[-3000:]
+    assert len(cluster.events()) == events and cluster.lock("node1")["run_id"] == "lock-a"
+
     # the same run id from another controller (an AWX relaunch: a new job in another execution
     # environment, the artifacts folder kept) is refused, naming the variable that takes it over
     controller_lock = os.path.join(cluster.artifacts, "locks", "cluster-lifekeeper.lock")

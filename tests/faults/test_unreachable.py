@@ -6,8 +6,8 @@ not found is unreachable, as ssh reports a host that does not answer), in file o
 1. a check-mode run and a run without lk_confirm change nothing and each write a report
    (planned with the plans; refused) naming the run;
 2. crm's node2 is down (docker stop): status.yml shows every reachable node's state and
-   crm's node2 as unknown; switchover.yml is refused in crm (nothing changed) and switches
-   erp's hierarchy there and back;
+   crm's node2 as unknown, and fails for crm only (erp healthy); switchover.yml is refused
+   in crm (nothing changed) and switches erp's hierarchy there and back;
 3. with crm's node2 still down, the rolling update refuses crm before any change and updates
    erp; the run ends failed and the report is written; backup.yml backs up every node that
    answers and fails naming crm's node2.
@@ -132,7 +132,12 @@ def test_status_shows_the_reachable_nodes_when_one_is_down(fleet):
     for cluster, node in ((erp, "node1"), (erp, "node2"), (crm, "node1")):
         assert "%s: LifeKeeper %s running=True" % (cluster.container(node), cluster.rpm_version(node)) in out, \
             out[-4000:]
-    assert proc.returncode == 0, out[-4000:]
+    # the health check fails for crm, naming its node that is down; erp was checked and is healthy
+    assert proc.returncode != 0, out[-4000:]
+    assert "LifeKeeper health check failed: 1 of 2 cluster(s) not healthy (crm)" in out, out[-4000:]
+    assert "cluster erp: healthy: " in out, out[-4000:]
+    assert "  - %s: state unknown, the node could not be read (unreachable" % crm.container("node2") in out, \
+        out[-4000:]
 
 
 def test_switchover_goes_on_in_a_healthy_cluster_and_is_refused_in_the_one_with_a_node_down(fleet):
