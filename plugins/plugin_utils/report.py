@@ -18,7 +18,7 @@ import shlex
 
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.cluster import (
     UNKNOWN, describe_unreadable, lost, mirror_states, packages, placement, result_problem, unreadable)
-from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.plan import planned_moves
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.plan import planned_moves, version_text
 
 ACTION_DONE = {'update': 'updated', 'reinstall': 'reinstalled', 'install': 'installed', 'skip': 'skipped',
                'rollback': 'rolled back'}
@@ -199,9 +199,12 @@ def report_lines(report, operation='rolling update'):
             lines.append('  cluster %-18s %-8s %s s, %d switchover(s), longest downtime %s s' % (
                 one['name'], one['result'], one['duration_s'] if one['duration_s'] is not None else '-',
                 one['switchovers'], one['max_downtime_s']))
+    not_read = report.get('unreadable_nodes') or {}
     for node in report['nodes']:
         lines.append('  %-20s %-12s %s -> %s  %s s, %d switchover(s)' % (
-            ('%s/%s' % (node['cluster'], node['name'])) if 'cluster' in node else node['name'], node['action'], node['version_before'], node['version_after'],
+            ('%s/%s' % (node['cluster'], node['name'])) if 'cluster' in node else node['name'], node['action'],
+            version_text(node['version_before']),
+            version_text(node['version_after'], 'not read' if node['name'] in not_read else 'not installed'),
             node['duration_s'] if node['duration_s'] is not None else '-', len(node['switchovers'])))
     lines.append('  switchovers: %d, longest downtime of a hierarchy: %s s, hierarchies lost: %s' % (
         report['switchovers'], report['max_downtime_s'], _lost_text(report)))

@@ -371,3 +371,14 @@ def test_a_refused_run_reports_each_cluster_refused_with_why():
         'refused', 'r9', [], 'lk_target_version is missing')
     with pytest.raises(ValueError, match="'success'"):
         report.ended_report([], {}, {}, {}, 'r9', 'success')
+
+
+def test_report_lines_never_say_none_for_a_missing_version():
+    final = two_nodes('9.9.0')
+    final['n1'] = unknown('unreachable: no route')
+    rep = report.build_report(_plan(), 'failed', {}, {'app': 'n1'}, final, 'n1 failed at \'update\': x')
+    rep['nodes'][0]['version_before'] = None   # a node without LifeKeeper before the run
+    lines = report.report_lines(rep)
+    assert 'None' not in '\n'.join(lines)
+    assert 'not installed -> 9.9.0' in lines[1]
+    assert '9.7.0 -> not read' in lines[2]
