@@ -196,6 +196,7 @@ class FilterModule(object):
             'lk_failed_resources': cluster.failed_resources,
             'lk_status_lines': cluster.status_lines,
             'lk_health_lines': cluster.health_lines,
+            'lk_verification_failure': cluster.verification_failure,
             # the plan and the moves
             'lk_plans': lk_plans,
             'lk_plan_lines': plan.render_plan,

@@ -447,7 +447,9 @@ def evacuation_moves(node, statuses, target_version=None, order=None):
             continue
         best = choose_standby(tag, node, view, updated, hosts)
         if best is None:
-            problems.append('hierarchy %s is in service on %s and no live standby can take it' % (tag, node))
+            problems.append('hierarchy %s is in service on %s and no live standby can take it (a live standby runs '
+                            'LifeKeeper with every communication path ALIVE and holds it OSU; nothing was moved from '
+                            '%s: make one live, then run again)' % (tag, node, node))
             continue
         moves.append(_move(tag, node, best, statuses))
     return moves, problems

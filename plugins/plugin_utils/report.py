@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import datetime
 import json
+import re
 import shlex
 
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.cluster import (
@@ -46,11 +47,36 @@ def switch_records(results, loop_var, from_host=None):
     return records
 
 
+# How ansible-core wraps an error raised while templating a task's arguments (a filter's
+# AnsibleFilterError, a TypeError...) around its message: 2.19 and, last, 2.16 and earlier.
+_ANSIBLE_WRAPPING = re.compile(
+    r"^(?:Task failed: "
+    r"|Finalization of task args for '[^']*' failed: "
+    r"|Error while resolving value for '[^']*': "
+    r"|The filter plugin '[^']*' failed: "
+    r"|Unexpected templating type error occurred on \(.*?\}\}\): "
+    r"|An unhandled exception occurred while templating '.*?'\. Error was a <class '[^']*'>, original message: "
+    r"|template error while templating string: )", re.S)
+
+
+def own_message(text):
+    """The message as the collection wrote it, without the sentences ansible-core puts before
+    an error raised in a filter ("Finalization of task args ...", "Unexpected templating type
+    error ..."): the collection's own sentence comes first, naming the bad value."""
+    text = '' if text is None else str(text)
+    while True:
+        found = _ANSIBLE_WRAPPING.match(text)
+        if not found or not text[found.end():].strip():
+            return text
+        text = text[found.end():]
+
+
 def failed_messages(result):
-    """The messages of a failed task: each failed or unreachable loop item's, else the task's own."""
-    messages = [item.get('msg') for item in (result or {}).get('results') or []
+    """The messages of a failed task: each failed or unreachable loop item's, else the task's
+    own; each as the collection wrote it (own_message)."""
+    messages = [own_message(item.get('msg')) for item in (result or {}).get('results') or []
                 if (item.get('failed') or item.get('unreachable')) and item.get('msg')]
-    return '; '.join(messages) or (result or {}).get('msg') or 'see above'
+    return '; '.join(messages) or own_message((result or {}).get('msg')) or 'see above'
 
 
 def move_problems(results, loop_var):

@@ -171,7 +171,9 @@ def test_evacuation_skips_dead_failed_or_unread_peers():
     }
     moves, problems = plan.evacuation_moves('a', statuses)
     assert moves == []
-    assert problems == ['hierarchy web is in service on a and no live standby can take it']
+    assert len(problems) == 1 and problems[0].startswith('hierarchy web is in service on a and no live standby can '
+                                                         'take it (a live standby runs LifeKeeper')
+    assert problems[0].endswith('make one live, then run again)')
 
 
 def test_evacuation_of_an_unread_node_moves_nothing():

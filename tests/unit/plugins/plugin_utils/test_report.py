@@ -431,3 +431,25 @@ def test_without_the_vars_file_the_resume_names_the_runs_variables_and_the_users
     (message,) = report.failure_messages([_result(rep, final)], ['inv'], '', {'playbooks': ['a.yml', 'b c.yml']})
     assert message.endswith("  ansible-playbook -i inv a.yml 'b c.yml' -e lk_run_id=r1 -e lk_confirm=true "
                             "(plus your other extra vars).")
+
+
+@pytest.mark.parametrize('wrapped', [
+    # ansible-core 2.19
+    "Task failed: Finalization of task args for 'ansible.builtin.set_fact' failed: Error while resolving value for "
+    "'x': The filter plugin 'hatools.lifekeeper.lk_version' failed: %s",
+    # ansible-core 2.16
+    "Unexpected templating type error occurred on ({{ '9.x' | hatools.lifekeeper.lk_version }}): %s",
+    "An unhandled exception occurred while templating '{{ x }}'. Error was a <class 'ansible.errors.AnsibleFilterError'>, "
+    "original message: %s",
+    '%s',
+])
+def test_a_filter_error_reaches_the_user_as_the_collections_own_sentence(wrapped):
+    own = "lk_target_version: invalid LifeKeeper version '9.x': expected N.N.N (for example 9.9.0)"
+    assert report.own_message(wrapped % own) == own
+    assert report.failed_messages({'failed': True, 'msg': wrapped % own}) == own
+    assert report.failed_messages({'results': [{'failed': True, 'msg': wrapped % own}]}) == own
+
+
+def test_own_message_keeps_a_message_that_is_only_ansibles():
+    assert report.own_message("Task failed: ") == "Task failed: "
+    assert report.own_message(None) == ''
