@@ -18,10 +18,7 @@ __metaclass__ = type
 import re
 import shlex
 
-try:
-    from collections.abc import Mapping
-except ImportError:  # pragma: no cover - Python 2
-    from collections import Mapping
+from ansible.module_utils.six.moves.collections_abc import Mapping
 
 import yaml
 

@@ -132,8 +132,9 @@ def test_the_resume_is_the_users_own_command_with_the_runs_vars_file():
     (named,) = report.failure_messages([result], [], '/srv/other.yml', command_line, '/a/r1/resume-vars.yml')
     assert "ansible-playbook -i prod/hosts -v /srv/other.yml -e @/a/r1/resume-vars.yml" in named
     (awx,) = report.failure_messages([result], [], '', command_line, '/a/r1/resume-vars.yml', 42)
-    assert awx.split('\n')[-1] == ("  relaunch AWX job 42 with the extra variable lk_run_id=r1 (the relaunch keeps the "
-                                    "job's other variables; docs/awx/README.md says how to give it)")
+    assert awx.split('\n')[-1] == (
+        "  relaunch AWX job 42 with the extra variable lk_run_id=r1 (the relaunch keeps the job's other variables; "
+        "docs/awx/README.md says how to give it)")
 
 
 def test_evacuation_failure_message():
