@@ -13,7 +13,7 @@ __metaclass__ = type
 
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import update_path
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import (
-    checks, cluster, fleet, health, hooks, inputs, locks, plan, reinstall, report, rescue, resume, values)
+    checks, cluster, fleet, health, hooks, inputs, locks, plan, reinstall, report, rerun, rescue, resume, values)
 
 _refuse_bad_values = values.refuse_bad_values
 
@@ -202,6 +202,7 @@ class FilterModule(object):
             'lk_status_lines': cluster.status_lines,
             'lk_health_lines': cluster.health_lines,
             'lk_health_check': lk_health_check,
+            'lk_verification_failure': cluster.verification_failure,
             # the plan and the moves
             'lk_plans': lk_plans,
             'lk_plan_lines': plan.render_plan,
@@ -250,4 +251,5 @@ class FilterModule(object):
             'lk_fleet_batches': lk_fleet_batches,
             'lk_fleet_stop': lk_fleet_stop,
             'lk_failure_messages': report.failure_messages,
+            'lk_resume_vars_text': rerun.resume_vars_text,
         }

@@ -193,3 +193,12 @@ def datakeeper_wanted(installed_kits, requested_kits):
 def setup_args_9x(config_file):
     """9.x setup's arguments for the operator's configuration file (SETUP_ARGS_9X)."""
     return [arg.replace('{config}', config_file) for arg in SETUP_ARGS_9X]
+
+
+def after_failed_setup(output_log=None):
+    """What to do after setup failed: where its whole output is on the node (output_log), else
+    where its last lines are; then how to see the node's state and go on."""
+    where = ('Its whole output is in %s on this node' % output_log if output_log else
+             'Its last lines are in the task result (setup_output_tail)')
+    return ('%s: find the first error there and fix its cause (the node keeps what setup left: rpm -q steeleye-lk '
+            'shows the version installed now), then run again' % where)

@@ -244,7 +244,9 @@ class LkResourceSwitch(LkModule):
         if not lk.installed():
             raise LifeKeeperError('LifeKeeper is not installed under %s' % lk.lkroot)
         if not lk.running():
-            raise LifeKeeperError('LifeKeeper is not running on this node (lktest failed)')
+            raise LifeKeeperError('LifeKeeper is not running on this node (lktest failed): start it with %s/bin/lkstart '
+                                  'and look in /var/log/lifekeeper.log for why it stopped; then run again'
+                                  % lk.lkroot.rstrip('/'))
         if not lk.ready():
             done, dummy = lk.wait(lambda: (lk.ready(), None), self.timeout, POLL_INTERVAL)
             if not done:

@@ -171,6 +171,14 @@ options:
     type: float
     default: 60
     version_added: 2.0.0
+  output_log:
+    description:
+      - A file on the node where the whole output of setup (or C(rmlk)) is written when it ran (mode 0600,
+        replaced each time; its directory is created when missing). A failure names it, so the operator
+        knows where to read why setup failed.
+      - Not written in check mode or when nothing ran.
+    type: path
+    version_added: 2.0.0
   validate_only:
     description:
       - Only check the media (existence, O(media_sha256), the version in its names, also inside the ISO
@@ -322,6 +330,12 @@ setup_output_tail:
   type: list
   elements: str
   returned: when setup or rmlk ran
+output_log:
+  description: The file O(output_log) when the whole output of setup or rmlk was written there.
+  type: str
+  returned: when setup or rmlk ran and O(output_log) was given
+  sample: /var/lib/hatools-lifekeeper/setup-9.9.0.log
+  version_added: 2.0.0
 erased_packages:
   description:
     - With O(state=absent) on a LifeKeeper older than 7.5 (no C(rmlk)), the C(steeleye*) and C(HADR*) packages removed
@@ -449,6 +463,7 @@ class LkSetup(LkModule):
         nfs_restart=dict(type='bool', default=False),
         answers=dict(type='dict', default={}),
         kill_grace=dict(type='float', default=60),
+        output_log=dict(type='path'),
         tmp_dir=dict(type='path'),
         validate_only=dict(type='bool', default=False),
     )
@@ -521,7 +536,9 @@ class LkSetup(LkModule):
     def check_media(self, target):
         media = self.params['media']
         if not os.path.isfile(media):
-            raise LifeKeeperError('media %s does not exist on this node' % media)
+            raise LifeKeeperError('media %s does not exist on this node: put the product ISO there, or give its path on '
+                                  'the controller as lk_media_src (the collection\'s playbooks copy it to the media '
+                                  'path on every node)' % media)
         checksum = files.sha256_of(media)
         self.result['media_sha256'] = checksum
         expected = self.params['media_sha256']
@@ -744,6 +761,7 @@ class LkSetup(LkModule):
                                            kill_grace=self.params['kill_grace'], cwd=setup_dir)
             except LifeKeeperError as exc:
                 self.result['setup_output_tail'] = _tail(exc.stdout, exc.stderr)
+                self.keep_output(exc.stdout, exc.stderr)
                 self.note_killed(exc, 'setup')
                 raise
             finally:
@@ -751,10 +769,28 @@ class LkSetup(LkModule):
                     self.result['answers'] = dict(self.conversation.given)
                     self.result['answer_order'] = list(self.conversation.order)
             self.result['setup_output_tail'] = _tail(out, err)
+            self.keep_output(out, err)
         if rc != 0 or 'Setup Complete.' not in (out or '') + (err or ''):
             self.record_after()
             last = self.result['setup_output_tail'][-1] if self.result['setup_output_tail'] else ''
-            raise LifeKeeperError('setup failed (rc=%s, no "Setup Complete."): %s' % (rc, last), rc=rc)
+            raise LifeKeeperError('setup failed (rc=%s, no "Setup Complete."): %s. %s' % (
+                rc, last, setup_answers.after_failed_setup(self.result.get('output_log'))), rc=rc)
+
+    def keep_output(self, out, err):
+        """Write the whole output of setup or rmlk to output_log (when given); a write that fails
+        is a warning: it must not hide why setup failed."""
+        path = self.params['output_log']
+        if not path or (out is None and err is None):
+            return
+        text = (out or '') + ('\n---- standard error ----\n%s' % err if err and err.strip() else '')
+        try:
+            directory = os.path.dirname(path)
+            if directory and not os.path.isdir(directory):
+                os.makedirs(directory, 0o700)
+            files.write_atomic(path, text)
+            self.result['output_log'] = path
+        except (IOError, OSError) as exc:
+            self.module.warn('the output could not be written to output_log %s: %s' % (path, exc))
 
     def note_killed(self, exc, what):
         """Record in the result (and the message) that setup or rmlk was killed; the node's
@@ -824,10 +860,12 @@ class LkSetup(LkModule):
                                        kill_grace=self.params['kill_grace'])
         except LifeKeeperError as exc:
             self.result['setup_output_tail'] = _tail(exc.stdout, exc.stderr)
+            self.keep_output(exc.stdout, exc.stderr)
             self.note_killed(exc, 'rmlk')
             self.record_after()
             raise
         self.result['setup_output_tail'] = _tail(out, err)
+        self.keep_output(out, err)
         after = self.record_after()
         if rc != 0:
             raise LifeKeeperError('rmlk failed (rc=%s)' % rc, rc=rc)

@@ -539,9 +539,14 @@ def check_problems(rows):
         if row['result'] == FAIL:
             failed.setdefault(row['name'], []).append(row)
     order = dict((name, i) for i, name in enumerate(CHECKS))
-    return ['pre-flight check %s failed: %s' % (name, '; '.join('%s: %s (seen: %s)' % (r['node'], r['why'], r['value'])
+    return ['pre-flight check %s failed: %s' % (name, '; '.join('%s: %s%s' % (r['node'], r['why'], _seen(r['value']))
                                                                 for r in found))
             for name, found in sorted(failed.items(), key=lambda item: order.get(item[0], 99))]
+
+
+def _seen(value):
+    """' (seen: VALUE)', or nothing when nothing was seen (a node not read): never 'None'."""
+    return ' (seen: %s)' % (value,) if value not in (None, '') else ''
 
 
 def check_lines(rows):

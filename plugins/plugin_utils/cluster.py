@@ -21,6 +21,12 @@ IN_SERVICE = IN_SERVICE_STATES
 # A standby must be able to take the hierarchy: out of service but not failed.
 STANDBY = ('OSU',)
 UNKNOWN = 'unknown'
+# what to do next, in the sentences that say LifeKeeper does not run or a hierarchy has no standby
+START_HINT = ('start it there with $LKROOT/bin/lkstart or hatools.lifekeeper.lk_service state=started, and look in '
+              '/var/log/lifekeeper.log for why it stopped; then run again')
+NO_STANDBY_HINT = ('no other node of the cluster that was read runs LifeKeeper and holds it out of service (OSU): '
+                   'start LifeKeeper on its standby, clear a failed (OSF) resource there, or extend the hierarchy '
+                   'to another node; then run again')
 HEALTHY = 'healthy: every hierarchy in service once, a standby each, all paths ALIVE, nothing failed'
 # Keys Ansible adds to a registered result; not part of a node's state.
 _RESULT_NOISE = ('invocation', 'changed', 'failed', 'skipped', 'ansible_loop_var', 'ansible_index_var',
@@ -238,7 +244,7 @@ def health_problems(statuses, standby_pending=False, ignore_machines=()):
             problems.append('%s: LifeKeeper is not installed' % host)
             continue
         if not status.get('running'):
-            problems.append('%s: LifeKeeper is not running' % host)
+            problems.append('%s: LifeKeeper is not running (%s)' % (host, START_HINT))
             continue
         for path in status.get('comm_paths') or []:
             if path.get('state') != 'ALIVE' and path.get('machine') not in ignore_machines:
@@ -262,15 +268,27 @@ def health_problems(statuses, standby_pending=False, ignore_machines=()):
         elif len(where) > 1:
             problems.append('hierarchy %s is in service on more than one node: %s' % (tag, ', '.join(where)))
         elif not standbys.get(tag) and not standby_pending:
-            problems.append('hierarchy %s (in service on %s) has no standby node%s to switch to'
-                            % (tag, where[0], unsure))
+            problems.append('hierarchy %s (in service on %s) has no standby node%s to switch to (%s)'
+                            % (tag, where[0], unsure, NO_STANDBY_HINT))
     return problems
 
 
 def version_problems(statuses, target_version):
     """Nodes that were read and do not run target_version."""
-    return ['%s: LifeKeeper %s is installed, expected %s' % (host, status.get('version'), target_version)
+    return ['%s: %s, expected %s' % (host, 'LifeKeeper %s is installed' % status['version'] if status.get('version')
+                                     else 'LifeKeeper is not installed', target_version)
             for host, status in sorted(known(statuses).items()) if status.get('version') != str(target_version)]
+
+
+def verification_failure(problems, target_version=None):
+    """The message of a verification that found problems: what was expected, what was seen
+    (each problem), and what to do next."""
+    expected = 'every node %sready with its communication paths ALIVE and its mirrors in sync, every hierarchy in ' \
+        'service on exactly one node with a standby, nothing failed' % (
+            'at %s, ' % target_version if target_version else '')
+    return ('LifeKeeper cluster verification failed. Expected: %s. Seen: %s. Fix what is seen (lcdstatus -q on each '
+            'node shows it), then run again: nodes already at the target are skipped and the cluster is verified '
+            'again.' % (expected, '; '.join(problems) or 'nothing (no problem was named)'))
 
 
 def group_clusters(group, group_hosts, children, play_hosts=None):

@@ -376,6 +376,11 @@ def planned_moves(plan):
     return [{'tag': m['tag'], 'from': m['from'], 'to': m['to']} for m in moves]
 
 
+def version_text(version, missing='not installed'):
+    """A version for a sentence: missing (never 'None') when there is none."""
+    return str(version) if version not in (None, '') else missing
+
+
 def _to(plan):
     return ' to %s' % plan['target_version'] if plan.get('target_version') else ''
 
@@ -384,8 +389,8 @@ def _node_lines(nodes, version):
     lines = []
     for step, node in enumerate(nodes, 1):
         lines.append('%d. %s (%s): %s %s -> %s [%s]' % (
-            step, node['name'], node['node_name'], node['action'], node['version_before'],
-            version or node['version_before'], node['update_path'] + (
+            step, node['name'], node['node_name'], node['action'], version_text(node['version_before']),
+            version_text(version or node['version_before']), node['update_path'] + (
                 ', %s' % node['reinstall_mode'] if node.get('reinstall_mode') else '')))
         for move in node['moves']:
             lines.append('     before: switch %s from %s to %s' % (move['tag'], move['from'], move['to']))
@@ -442,7 +447,9 @@ def evacuation_moves(node, statuses, target_version=None, order=None):
             continue
         best = choose_standby(tag, node, view, updated, hosts)
         if best is None:
-            problems.append('hierarchy %s is in service on %s and no live standby can take it' % (tag, node))
+            problems.append('hierarchy %s is in service on %s and no live standby can take it (a live standby runs '
+                            'LifeKeeper with every communication path ALIVE and holds it OSU; nothing was moved from '
+                            '%s: make one live, then run again)' % (tag, node, node))
             continue
         moves.append(_move(tag, node, best, statuses))
     return moves, problems

@@ -14,11 +14,14 @@ __metaclass__ = type
 
 import datetime
 import json
+import re
 import shlex
 
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.cluster import (
-    UNKNOWN, describe_unreadable, lost, mirror_states, packages, placement, result_problem, unreadable)
-from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.plan import planned_moves
+    IN_SERVICE, STANDBY, UNKNOWN, describe_unreadable, is_known, lost, mirror_states, packages, placement,
+    result_problem, roots, unreadable)
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.plan import planned_moves, version_text
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.rerun import resume_lines
 
 ACTION_DONE = {'update': 'updated', 'reinstall': 'reinstalled', 'install': 'installed', 'skip': 'skipped',
                'rollback': 'rolled back'}
@@ -44,11 +47,36 @@ def switch_records(results, loop_var, from_host=None):
     return records
 
 
+# How ansible-core wraps an error raised while templating a task's arguments (a filter's
+# AnsibleFilterError, a TypeError...) around its message: 2.19 and, last, 2.16 and earlier.
+_ANSIBLE_WRAPPING = re.compile(
+    r"^(?:Task failed: "
+    r"|Finalization of task args for '[^']*' failed: "
+    r"|Error while resolving value for '[^']*': "
+    r"|The filter plugin '[^']*' failed: "
+    r"|Unexpected templating type error occurred on \(.*?\}\}\): "
+    r"|An unhandled exception occurred while templating '.*?'\. Error was a <class '[^']*'>, original message: "
+    r"|template error while templating string: )", re.S)
+
+
+def own_message(text):
+    """The message as the collection wrote it, without the sentences ansible-core puts before
+    an error raised in a filter ("Finalization of task args ...", "Unexpected templating type
+    error ..."): the collection's own sentence comes first, naming the bad value."""
+    text = '' if text is None else str(text)
+    while True:
+        found = _ANSIBLE_WRAPPING.match(text)
+        if not found or not text[found.end():].strip():
+            return text
+        text = text[found.end():]
+
+
 def failed_messages(result):
-    """The messages of a failed task: each failed or unreachable loop item's, else the task's own."""
-    messages = [item.get('msg') for item in (result or {}).get('results') or []
+    """The messages of a failed task: each failed or unreachable loop item's, else the task's
+    own; each as the collection wrote it (own_message)."""
+    messages = [own_message(item.get('msg')) for item in (result or {}).get('results') or []
                 if (item.get('failed') or item.get('unreachable')) and item.get('msg')]
-    return '; '.join(messages) or (result or {}).get('msg') or 'see above'
+    return '; '.join(messages) or own_message((result or {}).get('msg')) or 'see above'
 
 
 def move_problems(results, loop_var):
@@ -199,9 +227,12 @@ def report_lines(report, operation='rolling update'):
             lines.append('  cluster %-18s %-8s %s s, %d switchover(s), longest downtime %s s' % (
                 one['name'], one['result'], one['duration_s'] if one['duration_s'] is not None else '-',
                 one['switchovers'], one['max_downtime_s']))
+    not_read = report.get('unreadable_nodes') or {}
     for node in report['nodes']:
         lines.append('  %-20s %-12s %s -> %s  %s s, %d switchover(s)' % (
-            ('%s/%s' % (node['cluster'], node['name'])) if 'cluster' in node else node['name'], node['action'], node['version_before'], node['version_after'],
+            ('%s/%s' % (node['cluster'], node['name'])) if 'cluster' in node else node['name'], node['action'],
+            version_text(node['version_before']),
+            version_text(node['version_after'], 'not read' if node['name'] in not_read else 'not installed'),
             node['duration_s'] if node['duration_s'] is not None else '-', len(node['switchovers'])))
     lines.append('  switchovers: %d, longest downtime of a hierarchy: %s s, hierarchies lost: %s' % (
         report['switchovers'], report['max_downtime_s'], _lost_text(report)))
@@ -216,38 +247,76 @@ def report_lines(report, operation='rolling update'):
 
 
 def resume_command(inventories, playbook, extra_vars):
-    """ansible-playbook -i ... PLAYBOOK -e k=v ... (extra_vars: [[name, value]] in order)."""
+    """ansible-playbook -i ... PLAYBOOK -e k=v ... (extra_vars: [[name, value]] in order; playbook:
+    one or a list)."""
     words = ['ansible-playbook']
     for inventory in inventories or []:
         words.extend(['-i', shlex.quote(str(inventory))])
-    words.append(shlex.quote(str(playbook)))
+    words.extend(shlex.quote(str(one)) for one in (playbook if isinstance(playbook, list) else [playbook]))
     for name, value in extra_vars:
         words.extend(['-e', shlex.quote('%s=%s' % (name, value))])
     return ' '.join(words)
 
 
+def node_state_lines(statuses):
+    """One line per node as read now: its LifeKeeper version and whether it runs, the
+    hierarchies in service there, standing by there and failed there; or why it was not read."""
+    lines = []
+    for host, status in sorted((statuses or {}).items()):
+        if not is_known(status):
+            lines.append('%s: not read, its state is unknown (%s)' % (host, status.get('reason') or 'no reason given'))
+            continue
+        if not status.get('installed', True) or not status.get('version'):
+            lines.append('%s: LifeKeeper not installed' % host)
+            continue
+        if not status.get('running', True):
+            lines.append('%s: LifeKeeper %s not running: no hierarchy in service here' % (host, status['version']))
+            continue
+        states = roots(status)
+        failed = [res['tag'] for res in status.get('resources') or [] if res.get('state') == 'OSF']
+        text = '%s: LifeKeeper %s running; in service: %s; standby: %s' % (
+            host, status['version'], ', '.join(sorted(t for t, s in states.items() if s in IN_SERVICE)) or '-',
+            ', '.join(sorted(t for t, s in states.items() if s in STANDBY)) or '-')
+        if failed:
+            text += '; failed (OSF): %s' % ', '.join(failed)
+        lines.append(text)
+    return lines
+
+
+def _indented(lines, depth=1):
+    return ['  ' * depth + line for line in lines]
+
+
 def failure_message(report, statuses, artifacts, resume, rescue_errors=None, operation='rolling update',
-                    resume_note=None):
-    """What a person reads when a cluster's run stopped: what failed, where every hierarchy
-    is in service now (read afresh), what is lost (or unknown, naming the nodes not read),
-    where the evidence is and the command that resumes the run."""
+                    resume_note=None, rescued=None):
+    """What a person reads when a cluster's run stopped, on several lines: what failed (where
+    and when), what the rescue did (brought back) and could not do, the state of each node
+    (read afresh), where every hierarchy is in service now and what is lost (or unknown,
+    naming the nodes not read), where the evidence is and how to resume. resume: the
+    command (a text) or its lines (see rerun.resume_lines)."""
     now = placement(statuses)
     where = json.dumps(now, sort_keys=True)
     not_read = describe_unreadable(statuses)
     if not_read:
         where += ' (on the nodes that could be read; not read: %s)' % not_read
-    parts = [
-        'The %s stopped%s: %s.' % (operation, ' at %s' % report['failure_time'] if report.get('failure_time') else '',
-                                   (report.get('failure') or 'unknown failure').rstrip('.')),
-        'Hierarchies in service now: %s;' % where,
-        'lost: %s.' % _lost_text(report),
-        'Support bundles and backups are in %s/.' % artifacts.rstrip('/'),
-        'Fix the cause, then resume%s:' % (' (%s)' % resume_note if resume_note else ''),
-        '%s (plus your other extra vars).' % resume,
-    ]
+    lines = ['The %s stopped%s: %s.' % (operation, ' at %s' % report['failure_time'] if report.get('failure_time') else '',
+                                        (report.get('failure') or 'unknown failure').rstrip('.'))]
+    if rescued:
+        lines.append('The rescue brought back in service: %s.' % ', '.join(rescued))
     if rescue_errors:
-        parts.append('The rescue itself could not: %s' % '; '.join(rescue_errors))
-    return ' '.join(parts)
+        lines.append('The rescue itself could not: %s' % '; '.join(rescue_errors))
+    states = node_state_lines(statuses)
+    if states:
+        lines.append('Each node now:')
+        lines.extend(_indented(states))
+    lines.extend([
+        'Hierarchies in service now: %s; lost: %s.' % (where, _lost_text(report)),
+        'Support bundles and backups are in %s/.' % artifacts.rstrip('/') if artifacts else
+        'No support bundle or backup was collected.',
+        'Fix the cause, then resume%s:' % (' (%s)' % resume_note if resume_note else ''),
+    ])
+    lines.extend(_indented([resume] if isinstance(resume, str) else list(resume)))
+    return '\n'.join(lines)
 
 
 def evacuation_failure_message(node, failed_task, failed_result, brought_back, left_failed, lkroot,
@@ -333,30 +402,45 @@ def cluster_results(clusters_vars):
 def _unchanged_message(rep, resume, operation):
     what = 'was refused in pre-flight' if rep['result'] == 'refused' else 'was skipped'
     reason = (rep.get('failure') or '').split(': ', 1)[-1].rstrip('.')
-    return ('The %s of this cluster %s; nothing was changed on its nodes: %s. Fix the cause, then run it: '
-            '%s (plus your other extra vars).' % (operation, what, reason, resume))
+    lines = ['The %s of this cluster %s; nothing was changed on its nodes: %s.' % (operation, what, reason),
+             'Fix the cause, then run it:']
+    lines.extend(_indented([resume] if isinstance(resume, str) else list(resume)))
+    return '\n'.join(lines)
 
 
-def failure_messages(results, inventories, playbook):
+def failure_messages(results, inventories, playbook, command_line=None, vars_file=None, awx_job=None):
     """The message of every cluster that did not succeed (named when there are several),
-    after a first sentence giving every cluster's result when there are several."""
+    after a first line giving every cluster's result when there are several. Each message
+    has several lines (see failure_message).
+
+    With vars_file (the file the run wrote with the variables it was given, see
+    rerun.resume_vars_text), the resume is the user's own command line (command_line: the
+    lk_command_line lookup; playbook, when not empty, names the playbook instead) with
+    ``-e @vars_file``, or, under AWX (awx_job), a relaunch with lk_run_id. Without it, the
+    resume is ``ansible-playbook -i ... playbook -e`` each of the result's resume_vars."""
     messages = []
     if len(results) > 1:
         messages.append('Clusters: %s.' % ', '.join(
             '%s %s' % (result.get('cluster'), result['report']['result']) for result in results))
+    left_out = ((command_line or {}).get('extra_vars') or {}).get('left_out') or []
     for result in results:
         rep = result['report']
         if rep['result'] == 'success':
             continue
-        resume = resume_command(inventories, playbook, result.get('resume_vars') or [])
+        if vars_file:
+            resume = resume_lines(command_line, vars_file, result.get('run_id'), awx_job, playbook, left_out,
+                                  inventories)
+        else:
+            resume = resume_command(inventories, playbook or list((command_line or {}).get('playbooks') or []),
+                                    result.get('resume_vars') or []) + ' (plus your other extra vars).'
         if rep['result'] in ('refused', 'skipped'):
             text = _unchanged_message(rep, resume, result.get('operation') or 'run')
         else:
-            text = failure_message(rep, result.get('statuses') or {}, result.get('artifacts') or '(no artifacts)',
+            text = failure_message(rep, result.get('statuses') or {}, result.get('artifacts'),
                                    resume, result.get('rescue_errors'), result.get('operation') or 'run',
-                                   result.get('resume_note'))
+                                   result.get('resume_note'), result.get('rescued'))
         if result.get('lock_note'):
-            text += ' ' + result['lock_note']
+            text += '\n' + result['lock_note']
         messages.append(text if len(results) == 1 else 'Cluster %s: %s' % (result.get('cluster'), text))
     return messages
 

@@ -47,6 +47,28 @@ def custom_stats(output):
     return json.loads(found[-1])
 
 
+def final_message(output):
+    """The final message of a stopped run as its failed task carries it (the msg of the last
+    'FAILED! => {...}' line whose msg says the run stopped), its lines and all; or None."""
+    for line in reversed(output.splitlines()):
+        if "FAILED! => {" not in line:
+            continue
+        try:
+            msg = json.loads(line.split("FAILED! => ", 1)[1]).get("msg")
+        except ValueError:
+            continue
+        if isinstance(msg, str) and STOPPED.search(msg):
+            return msg
+    return None
+
+
+def resume_command(message):
+    """The shell command of the message's resume (cd ... && ansible-playbook ... -e @file)."""
+    commands = [line.strip() for line in message.splitlines() if "ansible-playbook" in line and "-e @" in line]
+    assert commands, message
+    return commands[-1]
+
+
 APP_WEB = {
     "root": "app-web", "in_service_on": "node1",
     "priorities": {"node1": 1, "node2": 10},
@@ -340,11 +362,7 @@ class Cluster(object):
                 os.path.join(REPO, "playbooks", name), "-e", "@" + vars_file]
         if check:
             argv.append("--check")
-        env = dict(os.environ, PYTHONUNBUFFERED="1",
-                   ANSIBLE_COLLECTIONS_PATH=os.path.join(CACHE, "collections"),
-                   ANSIBLE_HOME=os.path.join(CACHE, "ansible"),
-                   ANSIBLE_PIPELINING="true", ANSIBLE_FORCE_COLOR="false", ANSIBLE_NOCOLOR="1",
-                   ANSIBLE_HOST_KEY_CHECKING="false", PATH=VENV_BIN + os.pathsep + os.environ["PATH"])
+        env = self.ansible_env()
         log = open(os.path.join(self.workdir, "playbook-%s.log" % int(time.time() * 1000)), "w")
         if background:
             # its own process group: a test can kill the whole controller (os.killpg) without pytest
@@ -356,6 +374,24 @@ class Cluster(object):
                               universal_newlines=True, timeout=timeout, check=False)
         log.write(proc.stdout)
         log.close()
+        return proc
+
+    @staticmethod
+    def ansible_env():
+        """The environment ansible-playbook runs in (the pinned venv first on PATH)."""
+        return dict(os.environ, PYTHONUNBUFFERED="1",
+                    ANSIBLE_COLLECTIONS_PATH=os.path.join(CACHE, "collections"),
+                    ANSIBLE_HOME=os.path.join(CACHE, "ansible"),
+                    ANSIBLE_PIPELINING="true", ANSIBLE_FORCE_COLOR="false", ANSIBLE_NOCOLOR="1",
+                    ANSIBLE_HOST_KEY_CHECKING="false", PATH=VENV_BIN + os.pathsep + os.environ["PATH"])
+
+    def shell(self, command, timeout=900):
+        """Run a command line as an operator pastes it into a shell (a resume from a final message)."""
+        proc = subprocess.run(["bash", "-c", command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              env=self.ansible_env(), cwd=self.workdir, universal_newlines=True, timeout=timeout,
+                              check=False)
+        with open(os.path.join(self.workdir, "playbook-%s.log" % int(time.time() * 1000)), "w") as log:
+            log.write(proc.stdout)
         return proc
 
     def report(self):

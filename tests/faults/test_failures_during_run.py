@@ -13,7 +13,7 @@ import json
 import os
 import time
 
-from harness import stopped_message, wait_for
+from harness import final_message, wait_for
 
 GATE_FAST = {"lk_update_ready_timeout": 10, "lk_evacuate_timeout": 60, "lk_placement_timeout": 60,
              "lk_verify_timeout": 30, "lk_preflight_mirror_timeout": 30, "lk_update_setup_timeout": 120,
@@ -99,9 +99,10 @@ def test_daemon_dies_while_another_node_is_updated(make_cluster):
     assert "%s failed at 'update'" % c("node3") in message, message
     assert "timed out after 10.0s waiting for ready, paths_alive" in message, message
     assert "paths_alive: DEAD: node1" in message, message
-    assert '\\"app-web\\": \\"%s\\"' % c("node2") in message, message
-    assert '\\"db\\": \\"%s\\"' % c("node2") in message, message
-    assert "-e lk_run_id=%s" % run_id in message, message
+    assert '"app-web": "%s"' % c("node2") in message, message
+    assert '"db": "%s"' % c("node2") in message, message
+    assert "  %s: LifeKeeper 9.8.0 running; in service: app-web, db; standby: -" % c("node2") in message.split("\n")
+    assert "lk_run_id=%s)" % run_id in message, message
 
     # ground truth: app-web failed over to node2 and stayed there; db never moved
     assert cluster.placement() == {"app-web": "node2", "db": "node2"}
@@ -185,7 +186,7 @@ def test_restore_fails_during_evacuation(make_cluster):
     assert "restore of app-web failed" in message and "ip-10.0.0.50" in message and "is OSF" in message, message
     assert "Left failed (OSF): ip-10.0.0.50 on %s" % c("node2") in message, message
     assert "brought back in service here: app-web" in message, message
-    assert '{\\"app-web\\": \\"%s\\"}' % c("node1") in message, message
+    assert '{"app-web": "%s"}' % c("node1") in message, message
     report = cluster.report()
     assert report["result"] == "failed" and "brought back" in report["failure"], report
     bundles = _bundles(cluster, run_id)
@@ -229,8 +230,8 @@ def _log(cluster):
 
 
 def _failure_message(output):
-    """The final message of a stopped run (the 'The rolling update stopped: ...' fail)."""
-    message = stopped_message(output, 3000)
+    """The final message of a stopped run (the 'The rolling update stopped: ...' fail), its lines and all."""
+    message = final_message(output)
     assert message, output[-4000:]
     return message
 

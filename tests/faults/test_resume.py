@@ -18,6 +18,10 @@ import signal
 import subprocess
 import time
 
+import yaml
+
+from harness import REPO, SAVED_SETUP_CONFIG, final_message, resume_command
+
 TARGET = "9.9.0"
 MEDIA = "/srv/LKL_V9.9.0_010126.iso"
 PROGRESS = "/var/lib/hatools-lifekeeper/update-progress.json"
@@ -78,11 +82,12 @@ def artifacts_of(cluster, run_id, hostname):
     return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
 
 
-def rerun_resumes(cluster, run_id, progress2, placement_file, placement_mtime):
-    """Rerun with the same run id: node2 (already updated) skipped and untouched, node1
-    updated, the first attempt's placement restored, report success. Returns the run."""
+def rerun_resumes(cluster, run_id, progress2, placement_file, placement_mtime, command=None):
+    """Rerun with the same run id (command: the resume command of the final message, as an
+    operator pastes it): node2 (already updated) skipped and untouched, node1 updated, the
+    first attempt's placement restored, report success. Returns the run."""
     node1, node2 = host(cluster, "node1"), host(cluster, "node2")
-    second = cluster.playbook("rolling_update.yml", dict(FAST, lk_run_id=run_id))
+    second = cluster.shell(command) if command else cluster.playbook("rolling_update.yml", dict(FAST, lk_run_id=run_id))
     out2 = second.stdout
     assert second.returncode == 0, out2[-5000:]
     assert plan_line(out2, node2).split(": ", 1)[1].startswith("skip %s -> %s [none]" % (TARGET, TARGET)), \
@@ -143,14 +148,25 @@ def test_setup_fails_on_second_node_then_rerun_resumes(make_cluster):
     assert plan_line(out, node1).split(": ", 1)[1].startswith("update 9.7.0"), plan_line(out, node1)
     assert out.index(plan_line(out, node2)) < out.index(plan_line(out, node1))   # node2 first
 
-    # the message: who, which step, the resume command with the run id
-    stopped = re.search(r"The rolling update stopped(?: at [0-9TZ:-]+)?: (.*?)\s*lk_confirm=true", out, re.S)
-    assert stopped, out[-4000:]
-    message = stopped.group(0)
-    assert "%s failed at 'update'" % node1 in message, message
-    resume = re.search(r"-e lk_run_id=(\S+)", message)
-    assert resume and "ansible-playbook" in message and "lk_target_version=%s" % TARGET in message, message
-    run_id = resume.group(1)
+    # the message, on several lines: who, which step, each node now, the resume: the command the
+    # operator ran with its -e replaced by the vars file the run wrote (every variable given and the run id)
+    message = final_message(out)
+    assert message, out[-4000:]
+    assert "%s failed at 'update'" % node1 in message.split("\n")[0], message
+    assert "  %s: LifeKeeper 9.7.0 not running" % node1 in message.split("\n") or \
+        "  %s: LifeKeeper 9.7.0 running; in service: -; standby: %s" % (node1, ROOT) in message.split("\n"), message
+    assert "  %s: LifeKeeper %s running; in service: %s; standby: -" % (node2, TARGET, ROOT) in message.split("\n")
+    run_id = re.search(r"lk_run_id=([A-Za-z0-9._-]+)\)", message).group(1)
+    resume = resume_command(message)
+    assert resume.startswith("cd %s && ansible-playbook -i %s %s -e @" % (
+        cluster.workdir, cluster.inventory, os.path.join(REPO, "playbooks", "rolling_update.yml"))), resume
+    vars_file = os.path.join(cluster.artifacts, run_id, "resume-vars.yml")
+    assert resume.endswith("-e @" + vars_file), resume
+    with open(vars_file) as handle:
+        given = yaml.safe_load(handle)
+    assert given == dict(FAST, lk_run_id=run_id, lk_report_file=cluster.report_file, lk_artifacts_dir=cluster.artifacts,
+                         lk_media_access="extract", lk_accept_perl_change=True,
+                         lk_setup_config_file=SAVED_SETUP_CONFIG), given
     assert set(os.listdir(cluster.artifacts)) == {"locks", run_id}   # the controller lock lives there too
 
     # ground truth after the failure
@@ -189,8 +205,8 @@ def test_setup_fails_on_second_node_then_rerun_resumes(make_cluster):
     cluster.knob("node1", fail_setup=False)
     refused_without_the_placement_record(cluster, run_id, placement_file)
 
-    # ---- rerun with the run id from the message, the fault cleared ----
-    rerun_resumes(cluster, run_id, progress2, placement_file, placement_mtime)
+    # ---- rerun with the resume command of the message, the fault cleared ----
+    rerun_resumes(cluster, run_id, progress2, placement_file, placement_mtime, resume)
     assert set(os.listdir(cluster.artifacts)) == {"locks", run_id}   # the controller lock lives there too
 
     downtime, intervals = check_outages_are_switchovers(cluster, 2)   # evacuation + back

@@ -21,7 +21,7 @@ import re
 import subprocess
 import time
 
-from harness import stopped_message, wait_for
+from harness import final_message, wait_for
 from lksim import journal as lksim_journal
 
 FAST = {"lk_update_ready_timeout": 10, "lk_evacuate_timeout": 60, "lk_placement_timeout": 60,
@@ -39,7 +39,7 @@ def run_vars(version, run_id, **more):
 
 
 def failure_message(output):
-    message = stopped_message(output)
+    message = final_message(output)
     assert message, output[-4000:]
     return message
 

@@ -24,7 +24,7 @@ import time
 import pytest
 
 from conftest import _docker_ready
-from harness import BACKUP_DIR, Cluster, fleet_inventory, stopped_message, wait_for
+from harness import BACKUP_DIR, Cluster, final_message, fleet_inventory, wait_for
 
 FAST = {"lk_update_ready_timeout": 10, "lk_evacuate_timeout": 60, "lk_placement_timeout": 60,
         "lk_verify_timeout": 30, "lk_preflight_mirror_timeout": 30, "lk_update_setup_timeout": 120,
@@ -226,7 +226,7 @@ def test_a_node_lost_between_two_nodes_is_rescued_then_the_rerun_completes(make_
     with open(first.log_path) as handle:
         out = handle.read()
     assert first.returncode != 0, out[-4000:]
-    message = stopped_message(out)
+    message = final_message(out)
     # node1's evacuation found no live standby (node2 not read): refused there, the cluster rescued
     assert message and "%s failed at 'evacuate'" % c("node1") in message, out[-4000:]
     assert "not read: %s (unreachable" % c("node2") in message, message

@@ -457,7 +457,8 @@ def test_not_running_fails(lkroot, cluster, fake_cli, run):
     }
     failed, result = run(lk_resource_switch.main, args(lkroot, timeout=0))
     assert failed
-    assert 'not running' in result['msg']
+    assert result['msg'].startswith('LifeKeeper is not running on this node (lktest failed): start it with %s/bin/lkstart'
+                                    % lkroot)
     assert mutating_calls(fake_cli) == []
 
 

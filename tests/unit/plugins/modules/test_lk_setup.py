@@ -394,7 +394,7 @@ def test_media_missing_fails_naming_it(lkroot, node, work, run, fake_cli, tmp_pa
     missing = tmp_path / 'LKL_V9.9.0_112226.iso'
     failed, result = run(lk_setup.main, params(lkroot, missing, work))
     assert failed
-    assert str(missing) in result['msg']
+    assert str(missing) in result['msg'] and 'lk_media_src' in result['msg']
     assert fake_cli.calls == []
 
 
@@ -463,6 +463,26 @@ def test_setup_failure_reports_tail_and_still_unmounts(lkroot, node, media, work
     assert result['version_after'] == '9.8.0'
     assert actions(fake_cli)[-2:] == [UMOUNT, UMOUNT]
     assert node.mounted == []
+
+
+def test_a_failed_setup_names_its_output_log_and_what_to_do(lkroot, node, media, work, run, tmp_path):
+    node.setup_result = (1, 'line\n' * 30 + 'ERROR: package steeleye-lkDR failed to install\n', 'rpm: disk full\n')
+    log = tmp_path / 'state' / 'setup-9.9.0.log'
+    failed, result = run(lk_setup.main, params(lkroot, media, work, output_log=str(log)))
+    assert failed and result['output_log'] == str(log)
+    assert result['msg'].startswith('setup failed (rc=1, no "Setup Complete."): rpm: disk full. '
+                                    'Its whole output is in %s on this node: find the first error there' % log)
+    assert 'rpm -q steeleye-lk' in result['msg'] and result['msg'].endswith('then run again')
+    text = log.read_text()
+    assert text.startswith('line\n') and 'steeleye-lkDR failed to install' in text and 'rpm: disk full' in text
+    assert oct(log.stat().st_mode & 0o777) == '0o600'
+
+
+def test_without_an_output_log_a_failed_setup_points_to_its_last_lines(lkroot, node, media, work, run):
+    node.setup_result = (1, 'ERROR: no space\n', '')
+    failed, result = run(lk_setup.main, params(lkroot, media, work))
+    assert failed and 'output_log' not in result
+    assert 'Its last lines are in the task result (setup_output_tail)' in result['msg']
 
 
 def test_setup_rc0_without_setup_complete_fails(lkroot, node, media, work, run):
@@ -964,7 +984,8 @@ def test_validate_only_refuses_wrong_media_naming_it(lkroot, node, media, work, 
 def test_validate_only_missing_media_is_named(lkroot, node, work, run, fake_cli, tmp_path):
     missing = str(tmp_path / 'LKL_V9.9.0_112226.iso')
     failed, result = run(lk_setup.main, params(lkroot, missing, work, validate_only=True))
-    assert failed and result['msg'] == 'media %s does not exist on this node' % missing
+    assert failed
+    assert result['msg'].startswith('media %s does not exist on this node: put the product ISO there' % missing)
     assert actions(fake_cli) == []
 
 

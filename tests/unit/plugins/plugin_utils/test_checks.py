@@ -440,3 +440,12 @@ def test_bad_supported_kernels_are_refused():
         checks.supported_kernels(['', 3])
     with pytest.raises(ValueError, match='must be a list'):
         checks.supported_kernels('5.14.0-*')
+
+
+def test_a_failed_check_with_nothing_seen_never_says_none():
+    found = [{'name': 'heartbeat_settings', 'node': 'n2', 'result': 'fail', 'value': None,
+              'why': 'the node could not be read'},
+             {'name': 'heartbeat_settings', 'node': 'n1', 'result': 'fail', 'value': 'LCMPORT=7365',
+              'why': 'differs'}]
+    assert checks.check_problems(found) == [
+        'pre-flight check heartbeat_settings failed: n2: the node could not be read; n1: differs (seen: LCMPORT=7365)']

@@ -43,7 +43,8 @@ def test_not_running_is_known_not_unknown():
     reads = cluster.node_reads([_read('n1', installed=True, running=False, resources=[], comm_paths=[])],
                                '__lk_read_host')
     assert reads['n1']['known'] is True
-    assert cluster.health_problems(reads) == ['n1: LifeKeeper is not running']
+    (problem,) = cluster.health_problems(reads)
+    assert problem.startswith('n1: LifeKeeper is not running (')
 
 
 def test_by_host():
@@ -171,3 +172,28 @@ def test_loop_results_name_each_host_as_a_loop_over_the_hosts_would():
     assert problems == {'erp': ['e2: the lock could not be read (unreachable: Failed to connect to the host via ssh)'],
                         'crm': []}
     assert cluster.loop_results({}, 'h') == [] and cluster.loop_results({'a': None}, 'h') == [{'h': 'a'}]
+
+
+def test_not_running_and_no_standby_say_what_to_do_next():
+    reads = cluster.node_reads([_read('n1', installed=True, running=False, resources=[], comm_paths=[])],
+                               '__lk_read_host')
+    (problem,) = cluster.health_problems(reads)
+    assert problem.startswith('n1: LifeKeeper is not running (start it there with $LKROOT/bin/lkstart')
+    assert '/var/log/lifekeeper.log' in problem
+
+
+def test_a_node_without_lifekeeper_is_named_never_none():
+    statuses = {'n1': {'installed': False, 'running': False, 'version': None, 'resources': []},
+                'n2': {'installed': True, 'running': True, 'version': '9.7.0', 'resources': []}}
+    assert cluster.version_problems(statuses, '9.9.0') == ['n1: LifeKeeper is not installed, expected 9.9.0',
+                                                           'n2: LifeKeeper 9.7.0 is installed, expected 9.9.0']
+
+
+def test_the_verification_failure_says_what_was_expected_what_was_seen_and_what_next():
+    text = cluster.verification_failure(['n2: LifeKeeper 9.7.0 is installed, expected 9.9.0',
+                                         'hierarchy app is in service on no node'], '9.9.0')
+    assert text.startswith('LifeKeeper cluster verification failed. Expected: every node at 9.9.0, ready')
+    assert 'Seen: n2: LifeKeeper 9.7.0 is installed, expected 9.9.0; hierarchy app is in service on no node.' in text
+    assert text.endswith('then run again: nodes already at the target are skipped and the cluster is verified again.')
+    assert cluster.verification_failure(['x'], '').startswith('LifeKeeper cluster verification failed. Expected: '
+                                                              'every node ready')

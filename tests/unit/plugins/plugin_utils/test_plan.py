@@ -171,7 +171,9 @@ def test_evacuation_skips_dead_failed_or_unread_peers():
     }
     moves, problems = plan.evacuation_moves('a', statuses)
     assert moves == []
-    assert problems == ['hierarchy web is in service on a and no live standby can take it']
+    assert len(problems) == 1 and problems[0].startswith('hierarchy web is in service on a and no live standby can '
+                                                         'take it (a live standby runs LifeKeeper')
+    assert problems[0].endswith('make one live, then run again)')
 
 
 def test_evacuation_of_an_unread_node_moves_nothing():
@@ -458,3 +460,19 @@ def test_switchover_test_goes_to_a_standby_and_back():
     statuses['n2']['running'] = False
     assert plan.switchover_test_moves(statuses, ['n1', 'n2']) == {
         'moves': [], 'problems': ['hierarchy app (in service on n1) has no live standby to test a switchover to']}
+
+
+# ---- no 'None' in the plan a person reads ---------------------------------------------------
+def test_a_node_without_lifekeeper_reads_not_installed_never_none():
+    rendered = {'cluster': 'c', 'target_version': '9.9.0', 'nodes': [
+        {'name': 'n3', 'node_name': 'node3', 'action': 'install', 'version_before': None, 'update_path': 'fresh',
+         'moves': []}], 'restore_moves': [], 'expected_switchovers': 0, 'warnings': [], 'problems': []}
+    lines = plan.render_plan(rendered)
+    assert lines[1] == '1. n3 (node3): install not installed -> 9.9.0 [fresh]'
+    assert 'None' not in '\n'.join(lines)
+
+
+def test_version_text_names_what_is_missing():
+    assert plan.version_text('9.7.0') == '9.7.0'
+    assert plan.version_text(None) == 'not installed'
+    assert plan.version_text('', 'not read') == 'not read'

@@ -86,13 +86,55 @@ def test_failure_message_says_where_everything_is_and_how_to_resume():
     assert resume == ('ansible-playbook -i inv1 -i inv2 /p/rolling_update.yml -e lk_target_version=9.9.0 '
                       '-e lk_run_id=r1 -e lk_confirm=true')
     message = report.failure_message(rep, final, 'arts/r1/', resume, ['Bring back: n2 unreachable'],
-                                     resume_note='nodes already at 9.9.0 are skipped')
-    assert message == (
-        "The rolling update stopped: n1 failed at 'update': boom. "
-        'Hierarchies in service now: {"app": "n1"}; lost: none. '
-        'Support bundles and backups are in arts/r1/. '
-        'Fix the cause, then resume (nodes already at 9.9.0 are skipped): '
-        + resume + ' (plus your other extra vars). The rescue itself could not: Bring back: n2 unreachable')
+                                     resume_note='nodes already at 9.9.0 are skipped', rescued=['app on n1'])
+    assert message.split('\n') == [
+        "The rolling update stopped: n1 failed at 'update': boom.",
+        'The rescue brought back in service: app on n1.',
+        'The rescue itself could not: Bring back: n2 unreachable',
+        'Each node now:',
+        '  n1: LifeKeeper 9.7.0 running; in service: app; standby: -',
+        '  n2: LifeKeeper 9.7.0 running; in service: -; standby: app',
+        'Hierarchies in service now: {"app": "n1"}; lost: none.',
+        'Support bundles and backups are in arts/r1/.',
+        'Fix the cause, then resume (nodes already at 9.9.0 are skipped):',
+        '  ' + resume]
+
+
+def test_each_node_line_says_what_runs_there_or_why_it_is_unknown():
+    final = two_nodes()
+    final['n2']['resources'][1]['state'] = 'OSF'
+    final['n3'] = unknown('unreachable: no route')
+    final['n4'] = dict(two_nodes()['n1'], running=False, resources=[])
+    final['n5'] = {'installed': False, 'running': False, 'version': None, 'resources': []}
+    assert report.node_state_lines(final) == [
+        'n1: LifeKeeper 9.7.0 running; in service: app; standby: -',
+        'n2: LifeKeeper 9.7.0 running; in service: -; standby: app; failed (OSF): ip',
+        'n3: not read, its state is unknown (unreachable: no route)',
+        'n4: LifeKeeper 9.7.0 not running: no hierarchy in service here',
+        'n5: LifeKeeper not installed']
+
+
+def test_the_resume_is_the_users_own_command_with_the_runs_vars_file():
+    final = two_nodes()
+    rep = report.build_report(_plan(), 'failed', {}, {'app': 'n1'}, final, "n1 failed at 'update': boom")
+    result = _result(rep, final)
+    command_line = {'playbooks': ['site/update lk.yml'], 'cwd': '/home/op', 'options': ['-i', 'prod/hosts', '-v'],
+                    'extra_vars': {'vars': {'lk_confirm': 'true'}, 'left_out': ['lk_bigip_provider.password']}}
+    (message,) = report.failure_messages([result], ['/home/op/prod/hosts'], '', command_line, '/a/r1/resume-vars.yml')
+    lines = message.split('\n')
+    assert lines[-4:] == [
+        'Fix the cause, then resume:',
+        "  cd /home/op && ansible-playbook -i prod/hosts -v 'site/update lk.yml' -e @/a/r1/resume-vars.yml",
+        '  (/a/r1/resume-vars.yml holds the variables this run was given with -e and lk_run_id=r1)',
+        '  (left out of it, they are secrets: lk_bigip_provider.password - give them again as you did)']
+    assert 'rolling_update.yml' not in message and 'None' not in message
+    # the operator names the playbook (lk_report_playbook); AWX: a relaunch
+    (named,) = report.failure_messages([result], [], '/srv/other.yml', command_line, '/a/r1/resume-vars.yml')
+    assert "ansible-playbook -i prod/hosts -v /srv/other.yml -e @/a/r1/resume-vars.yml" in named
+    (awx,) = report.failure_messages([result], [], '', command_line, '/a/r1/resume-vars.yml', 42)
+    assert awx.split('\n')[-1] == (
+        "  relaunch AWX job 42 with the extra variable lk_run_id=r1 (the relaunch keeps the job's other variables; "
+        "docs/awx/README.md says how to give it)")
 
 
 def test_evacuation_failure_message():
@@ -196,7 +238,7 @@ def test_a_refused_and_a_skipped_cluster_are_unchanged_and_say_how_to_run_them()
     assert messages[0] == 'Clusters: lifekeeper success, crm refused, erp skipped.'
     assert messages[1] == (
         'Cluster crm: The rolling update of this cluster was refused in pre-flight; nothing was changed on its nodes: '
-        'n2: LifeKeeper is not running. Fix the cause, then run it: ansible-playbook -i inv pb.yml -e lk_run_id=r1 '
+        'n2: LifeKeeper is not running.\nFix the cause, then run it:\n  ansible-playbook -i inv pb.yml -e lk_run_id=r1 '
         '-e lk_confirm=true (plus your other extra vars).')
     assert messages[2].startswith('Cluster erp: The rolling update of this cluster was skipped; nothing was changed on its '
                                   'nodes: canary c1 failed.')
@@ -371,3 +413,44 @@ def test_a_refused_run_reports_each_cluster_refused_with_why():
         'refused', 'r9', [], 'lk_target_version is missing')
     with pytest.raises(ValueError, match="'success'"):
         report.ended_report([], {}, {}, {}, 'r9', 'success')
+
+
+def test_report_lines_never_say_none_for_a_missing_version():
+    final = two_nodes('9.9.0')
+    final['n1'] = unknown('unreachable: no route')
+    rep = report.build_report(_plan(), 'failed', {}, {'app': 'n1'}, final, 'n1 failed at \'update\': x')
+    rep['nodes'][0]['version_before'] = None   # a node without LifeKeeper before the run
+    lines = report.report_lines(rep)
+    assert 'None' not in '\n'.join(lines)
+    assert 'not installed -> 9.9.0' in lines[1]
+    assert '9.7.0 -> not read' in lines[2]
+
+
+def test_without_the_vars_file_the_resume_names_the_runs_variables_and_the_users_playbooks():
+    final = two_nodes()
+    rep = report.build_report(_plan(), 'failed', {}, {'app': 'n1'}, final, "n1 failed at 'update': boom")
+    (message,) = report.failure_messages([_result(rep, final)], ['inv'], '', {'playbooks': ['a.yml', 'b c.yml']})
+    assert message.endswith("  ansible-playbook -i inv a.yml 'b c.yml' -e lk_run_id=r1 -e lk_confirm=true "
+                            "(plus your other extra vars).")
+
+
+@pytest.mark.parametrize('wrapped', [
+    # ansible-core 2.19
+    "Task failed: Finalization of task args for 'ansible.builtin.set_fact' failed: Error while resolving value for "
+    "'x': The filter plugin 'hatools.lifekeeper.lk_version' failed: %s",
+    # ansible-core 2.16
+    "Unexpected templating type error occurred on ({{ '9.x' | hatools.lifekeeper.lk_version }}): %s",
+    "An unhandled exception occurred while templating '{{ x }}'. Error was a <class 'ansible.errors.AnsibleFilterError'>, "
+    "original message: %s",
+    '%s',
+])
+def test_a_filter_error_reaches_the_user_as_the_collections_own_sentence(wrapped):
+    own = "lk_target_version: invalid LifeKeeper version '9.x': expected N.N.N (for example 9.9.0)"
+    assert report.own_message(wrapped % own) == own
+    assert report.failed_messages({'failed': True, 'msg': wrapped % own}) == own
+    assert report.failed_messages({'results': [{'failed': True, 'msg': wrapped % own}]}) == own
+
+
+def test_own_message_keeps_a_message_that_is_only_ansibles():
+    assert report.own_message("Task failed: ") == "Task failed: "
+    assert report.own_message(None) == ''
