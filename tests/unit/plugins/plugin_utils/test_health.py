@@ -137,7 +137,8 @@ def test_an_unreachable_node_is_its_clusters_problem_and_the_other_cluster_is_ch
         'c2: state unknown, the node could not be read (unreachable: Failed to connect to the host via ssh: '
         'Connection refused)',
         # c2 might be its standby: the sentence says that it was not read
-        'hierarchy app-web (in service on c1) has no standby node of those read (c2 could not be read) to switch to']
+        'hierarchy app-web (in service on c1) has no standby node of those read (c2 could not be read) to switch to'
+        ' (%s)' % cluster.NO_STANDBY_HINT]
     assert crm['nodes']['c2'] == {'read': False, 'healthy': False, 'problems': [crm['problems'][0]],
                                   'reason': 'unreachable: Failed to connect to the host via ssh: Connection refused'}
     assert result['lines'][0] == 'cluster erp: ' + health.HEALTHY
@@ -153,7 +154,8 @@ def test_a_host_without_a_read_counts_as_not_read(healthy):
 def test_lifekeeper_not_running(healthy, read):
     problems = check(dict(healthy, e2=read(lktest=1, initdone=False)))['clusters']['erp']['problems']
     assert problems == ['e2: LifeKeeper is not running',
-                        'hierarchy app-web (in service on e1) has no standby node to switch to']
+                        'hierarchy app-web (in service on e1) has no standby node to switch to (%s)'
+                        % cluster.NO_STANDBY_HINT]
 
 
 def test_running_but_not_ready(healthy, read):
