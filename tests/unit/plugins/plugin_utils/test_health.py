@@ -153,7 +153,7 @@ def test_a_host_without_a_read_counts_as_not_read(healthy):
 
 def test_lifekeeper_not_running(healthy, read):
     problems = check(dict(healthy, e2=read(lktest=1, initdone=False)))['clusters']['erp']['problems']
-    assert problems == ['e2: LifeKeeper is not running',
+    assert problems == ['e2: LifeKeeper is not running (%s)' % cluster.START_HINT,
                         'hierarchy app-web (in service on e1) has no standby node to switch to (%s)'
                         % cluster.NO_STANDBY_HINT]
 
