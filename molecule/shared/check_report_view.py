@@ -68,8 +68,8 @@ def problems_of(report, shapes, log, entries, tags, since):
     for tag, intervals in sorted(events.outages(log, tags=tags, since=since).items()):
         bars = sorted((start, end) for bar_tag, start, end in shapes.bars if bar_tag == tag)
         if len(bars) != len(intervals):
-            problems.append("%s: %d bar(s) %s, the event logs have %d outage(s) %s" % (tag, len(bars), bars,
-                                                                                     len(intervals), intervals))
+            problems.append("%s: %d bar(s) %s, the event logs have %d outage(s) %s"
+                            % (tag, len(bars), bars, len(intervals), intervals))
         for start, end in intervals:
             if end is None or not [b for b in bars if b[0] - TOLERANCE_S <= start and end <= b[1] + TOLERANCE_S]:
                 problems.append("%s: the outage %.3f-%s of the event logs is in no bar %s" % (tag, start, end, bars))

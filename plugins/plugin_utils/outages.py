@@ -149,7 +149,7 @@ def prediction_lines(plan):
     predicted = plan.get('predicted_outages')
     if predicted is None:
         return []
-    moved = [tag for tag in _plan_tags(dict(plan, placement_before={}))]
+    moved = _plan_tags(dict(plan, placement_before={}))
     if not moved:
         return []
     if not plan.get('earlier_runs'):

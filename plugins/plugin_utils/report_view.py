@@ -314,8 +314,8 @@ def render_timeline(line):
     parts.append('<text class="axis" x="4" y="%d">%s</text>' % (AXIS_H - 10, _e('from %s UTC' % _clock(start))))
     y = AXIS_H
     for lane in line['lanes']:
-        parts.append('<g class="lane" data-node="%s" data-node-name="%s">' % (_e(lane['name'], ''),
-                                                                               _e(lane['node_name'], '')))
+        parts.append('<g class="lane" data-node="%s" data-node-name="%s">' % (
+            _e(lane['name'], ''), _e(lane['node_name'], '')))
         parts.append('<text class="lane-label" x="4" y="%d">%s</text>' % (
             y + ROW_H / 2 + 4, _e('%s (%s)' % (_text(lane['name']), _text(lane['node_name'])))))
         for one in lane['steps']:
@@ -328,31 +328,31 @@ def render_timeline(line):
                          % (_e(kind), _e(one['name'], ''), _e(one['hop'], ''), one['start'], one['end'],
                             _e(one['duration_s'], ''), left, y + 4, max(right - left, 1.0), ROW_H - 8, _e(label)))
             if right - left > 7 * len(label):
-                parts.append('<text class="bar-label" x="%.1f" y="%d">%s</text>' % (left + 4, y + ROW_H / 2 + 4,
-                                                                                   _e(label)))
+                parts.append('<text class="bar-label" x="%.1f" y="%d">%s</text>' % (
+                    left + 4, y + ROW_H / 2 + 4, _e(label)))
         parts.append('</g>')
         y += ROW_H
     for hierarchy in line['hierarchies']:
         parts.append('<g class="hierarchy" data-tag="%s">' % _e(hierarchy['tag'], ''))
         parts.append('<text class="lane-label" x="4" y="%d">%s</text>' % (
             y + ROW_H / 2 + 4, _e('%s out of service' % _text(hierarchy['tag']))))
-        for bar in hierarchy['bars']:
-            left, right = x(bar['start']), x(bar['end'])
-            if bar['predicted_downtime_s'] is not None:
+        for shape in hierarchy['bars']:
+            left, right = x(shape['start']), x(shape['end'])
+            if shape['predicted_downtime_s'] is not None:
                 # the predicted outage as an outline from the same start, for comparison
                 parts.append('<rect class="predicted" x="%.1f" y="%d" width="%.1f" height="%d" rx="2"/>' % (
-                    left, y + 4, max(float(bar['predicted_downtime_s']) / span * CHART_W, 2.0), ROW_H - 8))
-            label = '%s (%s, predicted %s)' % (_seconds(bar['downtime_s']), _move(dict(bar, tag=hierarchy['tag'])),
-                                               bar['prediction'])
+                    left, y + 4, max(float(shape['predicted_downtime_s']) / span * CHART_W, 2.0), ROW_H - 8))
+            label = '%s (%s, predicted %s)' % (_seconds(shape['downtime_s']), _move(dict(shape, tag=hierarchy['tag'])),
+                                               shape['prediction'])
             parts.append('<rect class="outage%s" data-tag="%s" data-from="%s" data-to="%s" data-kind="%s" '
                          'data-start="%.3f" data-end="%.3f" data-downtime-s="%s" data-predicted-s="%s" x="%.1f" y="%d" '
                          'width="%.1f" height="%d" rx="2"><title>%s</title></rect>'
-                         % (' outage-test' if bar['kind'] == 'switchover test' else '', _e(hierarchy['tag'], ''),
-                            _e(bar['from'], ''), _e(bar['to'], ''), _e(bar['kind'], ''), bar['start'], bar['end'],
-                            _e(bar['downtime_s'], ''), _e(bar['predicted_downtime_s'], ''), left, y + 6,
+                         % (' outage-test' if shape['kind'] == 'switchover test' else '', _e(hierarchy['tag'], ''),
+                            _e(shape['from'], ''), _e(shape['to'], ''), _e(shape['kind'], ''), shape['start'], shape['end'],
+                            _e(shape['downtime_s'], ''), _e(shape['predicted_downtime_s'], ''), left, y + 6,
                             max(right - left, 2.0), ROW_H - 12, _e(label)))
             parts.append('<text class="bar-label" x="%.1f" y="%d">%s</text>' % (
-                right + 3, y + ROW_H / 2 + 4, _e(_seconds(bar['downtime_s']))))
+                right + 3, y + ROW_H / 2 + 4, _e(_seconds(shape['downtime_s']))))
         parts.append('</g>')
         y += ROW_H
     parts.append('</svg>')
@@ -376,8 +376,8 @@ def _result_badge(result):
 
 def _html_cluster(record, nodes):
     planned = record.get('result') == 'planned'
-    out = ['<section class="cluster" data-cluster="%s" data-result="%s">' % (_e(record.get('name'), ''),
-                                                                              _e(record.get('result'), ''))]
+    out = ['<section class="cluster" data-cluster="%s" data-result="%s">' % (
+        _e(record.get('name'), ''), _e(record.get('result'), ''))]
     out.append('<h2>Cluster %s %s</h2>' % (_e(record.get('name')), _result_badge(record.get('result'))))
     if record.get('failure'):
         out.append('<p class="failure">%s</p>' % _e(record['failure']))
@@ -422,8 +422,8 @@ def render_html(report, operation=None):
            '<title>%s</title><style>%s</style></head>' % (_e(title), CSS),
            '<body data-result="%s"><header><h1>%s %s</h1>' % (_e(report.get('result'), ''), _e(title.rsplit(':', 1)[0]),
                                                               _result_badge(report.get('result')))]
-    out.append('<dl class="summary">%s</dl>' % ''.join('<dt>%s</dt><dd>%s</dd>' % (_e(n), _e(v))
-                                                        for n, v in _summary(report)))
+    out.append('<dl class="summary">%s</dl>' % ''.join(
+        '<dt>%s</dt><dd>%s</dd>' % (_e(name), _e(value)) for name, value in _summary(report)))
     if report.get('failure'):
         out.append('<p class="failure">%s</p>' % _e(report['failure']))
     out.extend('<p class="note">note: %s</p>' % _e(note) for note in report.get('notes') or [])

@@ -162,8 +162,7 @@ def test_every_ending_has_its_page_and_summary(ending):
     assert not page.find('script') and not page.find('link') and not page.find('img')
     assert not [a for tag, a, g, s in page.elements if a.get('src') or a.get('href')]
     assert 'None' not in page.all_text()
-    sections = [s for s in page.sections]
-    assert [(s['data-cluster'], s['data-result']) for s in sections] == [
+    assert [(s['data-cluster'], s['data-result']) for s in page.sections] == [
         (c['name'], c['result']) for c in rep['clusters']]
     _check_page_against_report(rep, page)
     markdown = report_view.render(rep, 'markdown')
