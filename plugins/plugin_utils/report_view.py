@@ -45,6 +45,14 @@ def parse_time(text):
     return (whole - _EPOCH).total_seconds() + float(match.group(2) or 0)
 
 
+def _time(text):
+    """parse_time, or None for a time the page cannot place (it is still printed as text)."""
+    try:
+        return parse_time(text)
+    except ValueError:
+        return None
+
+
 def _text(value, none='-'):
     """A value as a person reads it: never 'None'."""
     if value is None or value == '':
@@ -56,8 +64,18 @@ def _text(value, none='-'):
     return str(value)
 
 
+def _number(value):
+    """A number of seconds, or None for none (or a value that is not one)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _seconds(value):
-    return '-' if value is None else '%s s' % _text(float(value))
+    return '-' if _number(value) is None else '%s s' % _text(_number(value))
 
 
 def _lost(rep):
@@ -98,13 +116,13 @@ def timeline(record, nodes):
     end, downtime_s, from, to, kind, predicted_downtime_s, prediction}]}]}; a step that did not
     end runs to the failure (or the cluster's end) and is open. start is None when nothing has a
     time (a planned or refused run)."""
-    times = [parse_time(record.get('started')), parse_time(record.get('ended'))]
-    stop = parse_time(record.get('failure_time')) or parse_time(record.get('ended'))
+    times = [_time(record.get('started')), _time(record.get('ended'))]
+    stop = _time(record.get('failure_time')) or _time(record.get('ended'))
     lanes = []
     for node in nodes:
         steps = []
         for step in node.get('steps') or []:
-            start, end = parse_time(step.get('started')), parse_time(step.get('ended'))
+            start, end = _time(step.get('started')), _time(step.get('ended'))
             if start is None:
                 continue
             steps.append({'name': step.get('name'), 'hop': step.get('hop'), 'start': start,
@@ -113,10 +131,10 @@ def timeline(record, nodes):
         lanes.append({'name': node.get('name'), 'node_name': node.get('node_name'), 'steps': steps})
     hierarchies = {}
     for outage in record.get('outages') or []:
-        start = parse_time(outage.get('start'))
-        if start is None or outage.get('downtime_s') is None:
+        start, seconds = _time(outage.get('start')), _number(outage.get('downtime_s'))
+        if start is None or seconds is None:
             continue
-        end = start + float(outage['downtime_s'])
+        end = start + seconds
         times.extend([start, end])
         hierarchies.setdefault(outage.get('tag'), []).append({
             'start': start, 'end': end, 'downtime_s': outage['downtime_s'], 'from': outage.get('from'),
@@ -338,10 +356,10 @@ def render_timeline(line):
             y + ROW_H / 2 + 4, _e('%s out of service' % _text(hierarchy['tag']))))
         for shape in hierarchy['bars']:
             left, right = x(shape['start']), x(shape['end'])
-            if shape['predicted_downtime_s'] is not None:
+            if _number(shape['predicted_downtime_s']) is not None:
                 # the predicted outage as an outline from the same start, for comparison
                 parts.append('<rect class="predicted" x="%.1f" y="%d" width="%.1f" height="%d" rx="2"/>' % (
-                    left, y + 4, max(float(shape['predicted_downtime_s']) / span * CHART_W, 2.0), ROW_H - 8))
+                    left, y + 4, max(_number(shape['predicted_downtime_s']) / span * CHART_W, 2.0), ROW_H - 8))
             label = '%s (%s, predicted %s)' % (_seconds(shape['downtime_s']), _move(dict(shape, tag=hierarchy['tag'])),
                                                shape['prediction'])
             parts.append('<rect class="outage%s" data-tag="%s" data-from="%s" data-to="%s" data-kind="%s" '

@@ -277,3 +277,12 @@ def test_a_real_report_of_the_default_scenario():
     _check_page_against_report(rep, page)
     assert len(page.find('rect', 'outage')) == rep['switchovers']
     assert len(page.find('g', 'lane')) == len(rep['nodes'])
+
+
+def test_a_time_or_a_duration_the_page_cannot_place_is_printed_not_drawn():
+    rep = report.combine_reports([_success()])
+    rep['clusters'][0]['outages'][0]['start'] = 'yesterday'
+    rep['clusters'][0]['outages'][1]['downtime_s'] = 'long'
+    page = Page(report_view.render(rep))
+    assert page.find('rect', 'outage') == []
+    assert 'yesterday' in page.all_text()
