@@ -74,13 +74,20 @@ def _median(values):
     return (ordered[middle - 1] + ordered[middle]) / 2.0
 
 
-def cluster_history(reports, cluster):
-    """(run ids, {tag: [seconds, oldest first]}) of the earlier runs of cluster that ran."""
+def _hosts_of(report, cluster):
+    return set(node.get('name') for node in report.get('nodes') or []
+               if node.get('cluster', report.get('cluster')) == cluster)
+
+
+def cluster_history(reports, cluster, hosts=None):
+    """(run ids, {tag: [seconds, oldest first]}) of the earlier runs of cluster that ran: a
+    report of a cluster of that name that shares a node with hosts (when given; another
+    inventory's cluster of the same name is not this one)."""
     runs, by_tag = [], {}
     for report in reports:
         measured = measured_outages(report)
         clusters = [one.get('name') for one in report.get('clusters') or []] or [report.get('cluster')]
-        if cluster not in clusters:
+        if cluster not in clusters or (hosts and not _hosts_of(report, cluster) & set(hosts)):
             continue
         ran = [one for one in report.get('clusters') or [dict(report, name=report.get('cluster'))]
                if one.get('name') == cluster and one.get('result') in _RAN]
@@ -131,7 +138,8 @@ def predict_outages(plans, texts, recent=RECENT):
     reports = earlier_reports(texts)
     result = {}
     for name, plan in plans.items():
-        runs, by_tag = cluster_history(reports, plan.get('cluster', name))
+        runs, by_tag = cluster_history(reports, plan.get('cluster', name),
+                                       [node.get('name') for node in plan.get('nodes') or []])
         predicted = dict((tag, predict(runs, by_tag.get(tag), recent)) for tag in _plan_tags(plan))
         result[name] = dict(plan, earlier_runs=runs, predicted_outages=predicted)
     return result

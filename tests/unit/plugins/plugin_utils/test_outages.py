@@ -56,6 +56,15 @@ def test_the_median_of_the_latest_outages_of_the_hierarchy_in_that_cluster():
     assert any(line.startswith('   predicted outage of app: 3.0 s') for line in plan.render_plan(planned))
 
 
+def test_a_cluster_of_the_same_name_with_other_nodes_is_another_cluster():
+    other = json.loads(_earlier('elsewhere', 1000, [9.0]))
+    for node in other['nodes']:
+        node['name'] = 'x-' + node['name']
+    texts = [json.dumps(other), _earlier('r1', 2000, [2.0])]
+    planned = outages.predict_outages(_plans(), texts)['lifekeeper']
+    assert planned['earlier_runs'] == ['r1'] and planned['predicted_outages']['app']['predicted_downtime_s'] == 2.0
+
+
 def test_a_failed_run_measured_too_a_planned_or_damaged_one_did_not():
     planned_run = json.dumps(report.ended_report([{'name': 'lifekeeper', 'hosts': ['n1', 'n2']}], _plans(), {},
                                                  two_nodes(), 'p1', 'planned'))
