@@ -155,9 +155,10 @@ def timeline(record, nodes):
 def plan_rows(record):
     """The plan next to what happened: [(planned move or None, made switchover or None)] in
     the order the run makes them (the switchover test's moves are apart)."""
-    planned = list(record.get('plan_outages') or [])
+    # a report of before 2.0.0 has the moves only (no prediction, no times)
+    planned = list(record.get('plan_outages') if 'plan_outages' in record else record.get('moves_planned') or [])
     made = sorted((o for o in record.get('outages') or [] if o.get('kind') != 'switchover test'),
-                  key=lambda o: str(o.get('start') or ''))
+                  key=lambda o: str(o.get('start') or '')) if 'outages' in record else list(record.get('moves_made') or [])
     rows = []
     for index in range(max(len(planned), len(made))):
         rows.append((planned[index] if index < len(planned) else None, made[index] if index < len(made) else None))

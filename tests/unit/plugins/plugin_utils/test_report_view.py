@@ -286,3 +286,17 @@ def test_a_time_or_a_duration_the_page_cannot_place_is_printed_not_drawn():
     page = Page(report_view.render(rep))
     assert page.find('rect', 'outage') == []
     assert 'yesterday' in page.all_text()
+
+
+def test_a_report_of_an_earlier_release_without_steps_or_outages():
+    rep = report.combine_reports([_success()])
+    for record in [rep] + rep['clusters']:
+        for key in ('outages', 'plan_outages', 'earlier_runs'):
+            record.pop(key, None)
+    for node in rep['nodes']:
+        node.pop('steps')
+        node.pop('action_planned')
+    page = Page(report_view.render(rep))
+    assert page.find('svg', 'timeline') and not page.find('rect', 'step') and not page.find('rect', 'outage')
+    assert [(p['to'], m['to']) for p, m in report_view.plan_rows(rep['clusters'][0])] == [('n2', 'n2'), ('n1', 'n1')]
+    assert 'None' not in page.all_text() and 'None' not in report_view.render(rep, 'markdown')
