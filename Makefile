@@ -85,7 +85,7 @@ faults: venv images collection-link
 # in headless Chromium (Debian package chromium; not part of `make test`).
 .PHONY: report-screenshot
 report-screenshot: venv collection-link
-	$(PY) tests/ship/screenshot_report.py tests/unit/fixtures/report-default.json docs/images/report.png
+	$(PY) tests/ship/screenshot_report.py $(or $(REPORT),tests/unit/fixtures/report-default.json) docs/images/report.png
 
 # What the rolling update costs (not part of `make test`): overhead, downtime per switchover,
 # fleets of 1, 4, 10 clusters against separate runs; build/bench/bench.json and a table.

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""molecule/shared/check_report_view.py, the default scenario's ground-truth check of the
+"""molecule/shared/check_report_view.py, the ground-truth check of the
 report's HTML page: it passes when the page agrees with the event logs and command journals,
 and names what differs when it does not."""
 from __future__ import (absolute_import, division, print_function)
