@@ -86,6 +86,13 @@ FAULTS_PYTEST = VENV=$(VENV) $(PY) -m pytest -q -p no:cacheprovider --durations=
 faults: venv images collection-link
 	$(FAULTS_PYTEST) tests/faults
 
+# The README's picture of a report (docs/images/report.png): the HTML page of a real report
+# (tests/unit/fixtures/report-default.json, written by a molecule run of the default scenario)
+# in headless Chromium (Debian package chromium; not part of `make test`).
+.PHONY: report-screenshot
+report-screenshot: venv collection-link
+	$(PY) tests/ship/screenshot_report.py $(or $(REPORT),tests/unit/fixtures/report-default.json) docs/images/report.png
+
 # What the rolling update costs (not part of `make test`): overhead, downtime per switchover,
 # fleets of 1, 4, 10 clusters against separate runs; build/bench/bench.json and a table.
 # Run it alone on the docker engine (hold the docker lock if the machine has one); it

@@ -13,7 +13,8 @@ __metaclass__ = type
 
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import update_path
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import (
-    checks, cluster, fleet, health, hooks, inputs, locks, plan, reinstall, report, rerun, rescue, resume, values)
+    checks, cluster, fleet, health, hooks, inputs, locks, outages, plan, reinstall, report, report_view, rerun,
+    rescue, resume, values)
 
 _refuse_bad_values = values.refuse_bad_values
 
@@ -252,4 +253,6 @@ class FilterModule(object):
             'lk_fleet_stop': lk_fleet_stop,
             'lk_failure_messages': report.failure_messages,
             'lk_resume_vars_text': rerun.resume_vars_text,
+            'lk_report_view': _refuse_bad_values(report_view.render),
+            'lk_predict_outages': _refuse_bad_values(outages.predict_outages),
         }

@@ -17,6 +17,7 @@ from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.checks import c
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.cluster import (
     IN_SERVICE, STANDBY, health_problems, hierarchy_mirrors, is_known, known, lk_name, packages, placement,
     priority, roots, usable)
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.outages import prediction_lines
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.reinstall import (
     caveat, rebuild_guide_mode, reinstall_problem, reinstall_warning, resume_warnings)
 
@@ -418,6 +419,7 @@ def render_plan(plan):
         lines.append('   at the end: switch %s back from %s to %s' % (move['tag'], move['from'], move['to']))
     for root, tags in sorted((plan.get('mirrors') or {}).items()):
         lines.append('   mirror(s) of %s (each switchover waits until in sync): %s' % (root, ', '.join(tags)))
+    lines.extend(prediction_lines(plan))
     lines.extend(check_lines(plan.get('checks')))
     for warning in plan['warnings']:
         lines.append('WARNING: ' + warning)

@@ -20,6 +20,7 @@ import shlex
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.cluster import (
     IN_SERVICE, STANDBY, UNKNOWN, describe_unreadable, is_known, lost, mirror_states, packages, placement,
     result_problem, roots, unreadable)
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.outages import prediction
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.plan import planned_moves, version_text
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.rerun import resume_lines
 
@@ -28,8 +29,9 @@ ACTION_DONE = {'update': 'updated', 'reinstall': 'reinstalled', 'install': 'inst
 
 
 def switch_records(results, loop_var, from_host=None):
-    """Switchover records [{tag, from, to, downtime_s}] from registered lk_resource_switch
-    loop results; the move (loop_var) says from where to where."""
+    """Switchover records [{tag, from, to, downtime_s, start, end}] from registered
+    lk_resource_switch loop results; the move (loop_var) says from where to where; start and
+    end (UTC, ISO 8601, as the module measured them) place the outage on the report's timeline."""
     records = []
     for result in results or []:
         move = result.get(loop_var) or {}
@@ -43,6 +45,8 @@ def switch_records(results, loop_var, from_host=None):
                 'from': move.get('from', from_host),
                 'to': move.get('to'),
                 'downtime_s': switched.get('duration_s'),
+                'start': switched.get('start'),
+                'end': switched.get('end'),
             })
     return records
 
@@ -90,10 +94,12 @@ def move_problems(results, loop_var):
     return problems
 
 
-def node_record(records, node, started, ended, switchovers, hop=None, action='update'):
-    """The run's records {host: {started, ended, switchovers, hops}} with node's step added: a
-    multi-hop run passes a node once per hop, so its switchovers and hops add up (a pass that
-    skips the node adds neither)."""
+def node_record(records, node, started, ended, switchovers, hop=None, action='update', evacuated=None):
+    """The run's records {host: {started, ended, switchovers, hops, steps}} with node's step
+    added: a multi-hop run passes a node once per hop, so its switchovers, hops and steps add
+    up (a pass that skips the node adds none). evacuated: when this pass's evacuation ended
+    (epoch seconds; an older one, from an earlier pass, is ignored): the pass is then two
+    steps, evacuate and update, else one."""
     records = dict(records or {})
     old = records.get(node) or {}
     done = action != 'skip'
@@ -102,8 +108,24 @@ def node_record(records, node, started, ended, switchovers, hop=None, action='up
         'ended': ended,
         'switchovers': list(old.get('switchovers') or []) + (list(switchovers or []) if done else []),
         'hops': list(old.get('hops') or []) + ([str(hop)] if hop and done else []),
+        'steps': list(old.get('steps') or []) + (_pass_steps(started, ended, evacuated, hop, action) if done else []),
     }
     return records
+
+
+def _pass_steps(started, ended, evacuated, hop, action):
+    """The steps of one pass of a node: [{name, started, ended, hop}] (epoch seconds; ended
+    None when the pass did not end)."""
+    start = _epoch(started)
+    evacuated = _epoch(evacuated)
+    if evacuated is not None and (start is None or evacuated < start):
+        evacuated = None   # the end of an earlier pass's evacuation
+    steps = []
+    if evacuated is not None:
+        steps.append({'name': 'evacuate', 'started': start, 'ended': evacuated, 'hop': hop})
+    steps.append({'name': action or 'update', 'started': evacuated if evacuated is not None else start,
+                  'ended': _epoch(ended), 'hop': hop})
+    return steps
 
 
 def _outages(switchovers):
@@ -124,6 +146,39 @@ def _iso(seconds):
     if seconds is None:
         return None
     return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def _iso_ms(seconds):
+    if seconds is None:
+        return None
+    whole, millis = divmod(int(round(seconds * 1000)), 1000)
+    return '%s.%03dZ' % (_iso(whole)[:-1], millis)
+
+
+def _steps(record, action):
+    """A node's steps for the report: [{name, hop, started, ended (UTC, ISO 8601 with
+    milliseconds; ended null when the step did not end), duration_s}]; a record without steps
+    (an older record, the rollback's) is one step from its start to its end."""
+    steps = record.get('steps')
+    if steps is None:
+        steps = [{'name': action, 'started': record.get('started'), 'ended': record.get('ended')}] \
+            if record.get('started') is not None else []
+    result = []
+    for step in steps:
+        start, end = _epoch(step.get('started')), _epoch(step.get('ended'))
+        result.append({'name': step.get('name'), 'hop': step.get('hop'), 'started': _iso_ms(start),
+                       'ended': _iso_ms(end),
+                       'duration_s': round(end - start, 3) if start is not None and end is not None else None})
+    return result
+
+
+def _predicted(plan, switchover, kind=None):
+    """A switchover record with the plan's prediction of its outage beside the measurement."""
+    record = dict(switchover)
+    record.update(prediction(plan, switchover.get('tag')))
+    if kind:
+        record['kind'] = kind
+    return record
 
 
 def _timing(started, ended):
@@ -156,6 +211,7 @@ def build_report(plan, result, records, placement_before, final_statuses, failur
     final_statuses = final_statuses or {}
     nodes = []
     made = []
+    outages = []
     for node in plan.get('nodes', []):
         host = node['name']
         record = records.get(host) or {}
@@ -167,8 +223,10 @@ def build_report(plan, result, records, placement_before, final_statuses, failur
             duration = round(float(record['ended']) - float(record['started']), 3)
         switchovers = list(record.get('switchovers') or [])
         made.extend(switchovers)
+        outages.extend(_predicted(plan, s, 'evacuation') for s in switchovers)
         # switching a hierarchy back at the end counts for the node it returns to
         switchovers.extend(s for s in placement_switchovers or [] if s.get('to') == host)
+        switchovers = [_predicted(plan, s) for s in switchovers]
         nodes.append({
             'name': host,
             'node_name': node.get('node_name', host),
@@ -180,8 +238,12 @@ def build_report(plan, result, records, placement_before, final_statuses, failur
             'action': ACTION_DONE.get(node.get('action'), node.get('action')) if reached else 'not done',
             'duration_s': duration,
             'switchovers': switchovers,
+            'action_planned': node.get('action'),
+            'steps': _steps(record, ACTION_DONE.get(node.get('action'), node.get('action'))),
         })
     made.extend(placement_switchovers or [])
+    outages.extend(_predicted(plan, s, 'placement') for s in placement_switchovers or [])
+    outages.extend(_predicted(plan, s, 'switchover test') for s in switchover_test or [])
     test = None
     if switchover_test is not None:
         test = {'switchovers': len(switchover_test), 'max_downtime_s': _outages(switchover_test),
@@ -208,6 +270,10 @@ def build_report(plan, result, records, placement_before, final_statuses, failur
         'failure': failure,
         'failure_time': failure_time if failure else None,
         'notes': list(notes or []),
+        # every switchover's outage (start, downtime_s) beside the plan's prediction, for the timeline
+        'outages': outages,
+        'plan_outages': [_predicted(plan, move) for move in planned_moves(plan)],
+        'earlier_runs': list(plan.get('earlier_runs') or []),
     }
 
 

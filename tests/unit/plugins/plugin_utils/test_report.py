@@ -19,11 +19,14 @@ def _plan():
 
 def test_switch_records_only_count_real_switchovers():
     loop_results = [{'lk_move': {'tag': 'app', 'from': 'n1', 'to': 'n2'}, 'changed': True,
-                     'results': [{'tag': 'app', 'before': 'OSU', 'after': 'ISP', 'changed': True, 'duration_s': 2.5}]},
+                     'results': [{'tag': 'app', 'before': 'OSU', 'after': 'ISP', 'changed': True, 'duration_s': 2.5,
+                                  'start': '2026-11-22T02:30:01.120Z', 'end': '2026-11-22T02:30:03.620Z'}]},
                     {'lk_move': {'tag': 'x', 'from': 'n1', 'to': 'n2'}, 'changed': False,
                      'results': [{'tag': 'x', 'before': 'ISP', 'after': 'ISP', 'changed': False, 'duration_s': 0}]},
                     {'lk_move': {'tag': 'y', 'to': 'n2'}, 'skipped': True}]
-    assert report.switch_records(loop_results, 'lk_move') == [SWITCH]
+    # the module's start and end place the outage on the report's timeline
+    assert report.switch_records(loop_results, 'lk_move') == [
+        dict(SWITCH, start='2026-11-22T02:30:01.120Z', end='2026-11-22T02:30:03.620Z')]
     no_from = [dict(loop_results[0], lk_move={'tag': 'app', 'to': 'n2'})]
     assert report.switch_records(no_from, 'lk_move', 'n9')[0]['from'] == 'n9'
 
@@ -279,8 +282,25 @@ def test_node_record_adds_up_the_passes_of_a_node():
     records = report.node_record({}, 'n1', 10, 20, [SWITCH], '9.7.0', 'update')
     records = report.node_record(records, 'n1', 30, 40, [BACK], '9.9.0', 'update')
     records = report.node_record(records, 'n2', 50, 51, [SWITCH], '9.7.0', 'skip')
-    assert records == {'n1': {'started': 10, 'ended': 40, 'switchovers': [SWITCH, BACK], 'hops': ['9.7.0', '9.9.0']},
-                       'n2': {'started': 50, 'ended': 51, 'switchovers': [], 'hops': []}}
+    assert records == {'n1': {'started': 10, 'ended': 40, 'switchovers': [SWITCH, BACK], 'hops': ['9.7.0', '9.9.0'],
+                              'steps': [{'name': 'update', 'started': 10, 'ended': 20, 'hop': '9.7.0'},
+                                        {'name': 'update', 'started': 30, 'ended': 40, 'hop': '9.9.0'}]},
+                       'n2': {'started': 50, 'ended': 51, 'switchovers': [], 'hops': [], 'steps': []}}
+
+
+def test_a_pass_with_an_evacuation_is_two_steps_and_an_older_evacuation_is_ignored():
+    records = report.node_record({}, 'n1', 10, 20, [SWITCH], '9.7.0', 'update', evacuated=14.5)
+    # the second pass did not evacuate (the end of the first pass's evacuation is older than its start)
+    records = report.node_record(records, 'n1', 30, 40, [], '9.9.0', 'update', evacuated=14.5)
+    assert records['n1']['steps'] == [
+        {'name': 'evacuate', 'started': 10, 'ended': 14.5, 'hop': '9.7.0'},
+        {'name': 'update', 'started': 14.5, 'ended': 20, 'hop': '9.7.0'},
+        {'name': 'update', 'started': 30, 'ended': 40, 'hop': '9.9.0'}]
+    rep = report.build_report(_plan(), 'success', records, {'app': 'n1'}, two_nodes('9.9.0'))
+    steps = [n for n in rep['nodes'] if n['name'] == 'n1'][0]['steps']
+    assert [(s['name'], s['started'], s['duration_s']) for s in steps] == [
+        ('evacuate', '1970-01-01T00:00:10.000Z', 4.5), ('update', '1970-01-01T00:00:14.500Z', 5.5),
+        ('update', '1970-01-01T00:00:30.000Z', 10.0)]
 
 
 def test_a_node_that_did_not_finish_its_last_pass_is_not_done():
@@ -355,7 +375,8 @@ def test_fleet_notes_name_their_cluster():
 
 def test_a_node_that_failed_after_its_evacuation_keeps_its_switchovers_and_is_not_done():
     records = report.node_record({}, 'n1', 10, None, [SWITCH])
-    assert records == {'n1': {'started': 10, 'ended': None, 'switchovers': [SWITCH], 'hops': []}}
+    assert records == {'n1': {'started': 10, 'ended': None, 'switchovers': [SWITCH], 'hops': [],
+                              'steps': [{'name': 'update', 'started': 10, 'ended': None, 'hop': None}]}}
     rep = report.build_report(_plan(), 'failed', records, {'app': 'n1'}, two_nodes(), "n1 failed at 'update'")
     assert rep['moves_made'] == [{'tag': 'app', 'from': 'n1', 'to': 'n2'}] and rep['switchovers'] == 1
     node = [n for n in rep['nodes'] if n['name'] == 'n1'][0]
