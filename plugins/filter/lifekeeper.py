@@ -11,9 +11,11 @@ hatools.lifekeeper.<name>). The logic lives in plugin_utils, where it is unit-te
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import time
+
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import update_path
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import (
-    checks, cluster, fleet, hooks, inputs, locks, plan, reinstall, report, rescue, resume, values)
+    checks, cluster, fleet, hooks, inputs, locks, plan, progress, reinstall, report, rescue, resume, values)
 
 _refuse_bad_values = values.refuse_bad_values
 
@@ -22,6 +24,13 @@ def _statuses(value, name):
     if not isinstance(value, dict):
         raise ValueError('%s expects a dict of node statuses by host, got %r' % (name, type(value).__name__))
     return value
+
+
+# ---- progress lines ----------------------------------------------------------------------
+
+def lk_progress_line(context, step, now=None):
+    # a task name is templated when its task starts: the clock is read here, the line made in plugin_utils
+    return progress.step_line(context, step, time.time() if now is None else now)
 
 
 # ---- input values ------------------------------------------------------------------------
@@ -244,4 +253,5 @@ class FilterModule(object):
             'lk_fleet_batches': lk_fleet_batches,
             'lk_fleet_stop': lk_fleet_stop,
             'lk_failure_messages': report.failure_messages,
+            'lk_progress_line': lk_progress_line,
         }
