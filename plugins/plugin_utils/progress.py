@@ -85,7 +85,43 @@ def waiting_line(context, what, now, waited, limit=None):
     limit = _seconds(limit)
     more = []
     if waited is not None:
-        more.append('%d s' % int(max(0, waited)) + (' of at most %d s' % int(limit) if limit else ''))
+        # past its own deadline a job is being killed (its grace): the limit no longer says "at most"
+        more.append('%d s' % int(max(0, waited)) + (' of at most %d s' % int(limit) if limit and waited <= limit else ''))
     elif limit:
         more.append('at most %d s' % int(limit))
     return _line(context, 'still waiting for %s' % (_text(what) or 'the job'), now, more)
+
+
+class WaitClock(object):
+    """When a wait checks its job and when it says again that the job still runs: checks
+    often at first (a short job is not held back), then every MOST seconds; a line each
+    interval seconds (the check just before it saw the job still running)."""
+
+    FIRST_CHECKS = (0.5, 1.0, 2.0, 4.0)
+    MOST = 5.0
+
+    def __init__(self, interval, begun):
+        interval = _seconds(interval)
+        self.interval = max(1.0, 30.0 if interval is None else interval)
+        self.begun = _seconds(begun) or 0.0
+        self.checks = 0
+        self.lines = 0
+
+    def seconds(self, now):
+        """Seconds waited at now."""
+        return max(0.0, now - self.begun)
+
+    def line_due(self, now):
+        """Whether a line is due at now (then it counts as said)."""
+        due = int(self.seconds(now) // self.interval)
+        if due > self.lines:
+            self.lines = due
+            return True
+        return False
+
+    def next_check(self, now):
+        """Seconds to sleep before the next check: the schedule, cut at the next line's time."""
+        delay = self.FIRST_CHECKS[self.checks] if self.checks < len(self.FIRST_CHECKS) else self.MOST
+        self.checks += 1
+        until_line = (self.lines + 1) * self.interval - self.seconds(now)
+        return max(0.1, min(delay, until_line))

@@ -58,3 +58,30 @@ def test_a_node_outside_the_order_is_named_without_a_position():
     context = dict(NODE, node='lk9')
     assert progress.step_line(context, 'backup', STARTED + 5) == '[prod] lk9: backup (+00:00:05)'
     assert progress.step_line(dict(NODE, nodes=None), 'backup', STARTED) == '[prod] lk2: backup (+00:00:00)'
+
+
+def test_waiting_past_the_jobs_own_deadline_drops_at_most():
+    line = progress.waiting_line(NODE, 'setup', STARTED + 1900, 1830, 1800)
+    assert line.endswith('still waiting for setup (+00:31:40, 1830 s)'), line
+
+
+def test_wait_clock_checks_often_first_then_every_five_seconds_and_says_a_line_every_interval():
+    clock = progress.WaitClock(30, 1000.0)
+    now, checks, lines = 1000.0, [], []
+    while now < 1000.0 + 95:
+        delay = clock.next_check(now)
+        checks.append(delay)
+        now += delay
+        if clock.line_due(now):
+            lines.append(round(clock.seconds(now), 3))
+    assert checks[:5] == [0.5, 1.0, 2.0, 4.0, 5.0]
+    assert max(checks) == 5.0 and min(checks) >= 0.1
+    assert lines == [30.0, 60.0, 90.0]
+
+
+def test_wait_clock_says_one_line_after_a_long_check():
+    clock = progress.WaitClock('30', 0.0)
+    assert not clock.line_due(29.9)
+    assert clock.line_due(75.0) and not clock.line_due(80.0) and clock.line_due(90.0)
+    assert clock.next_check(90.0) == 0.5
+    assert progress.WaitClock(None, None).interval == 30.0 and progress.WaitClock(0, 5).interval == 1.0
