@@ -12,25 +12,28 @@ module: lk_wait_job
 short_description: Wait for a job started with async, saying at a steady interval that it still runs
 version_added: 2.0.0
 description:
-  - Waits for a task started with C(async) and C(poll: 0) (a long C(setup), a gate that waits for a cluster
-    to be ready) and returns that task's own result, as M(ansible.builtin.async_status) does once the job
-    finished; a job that failed fails this task with the job's message.
+  - 'Waits for a task started with C(async) and C(poll: 0) (a long C(setup), a gate that waits for a cluster
+    to be ready) and returns that task''s own result, as M(ansible.builtin.async_status) does once the job
+    finished; a job that failed fails this task with the job''s message.'
   - 'While the job runs, prints every O(interval) seconds one line that says what it still waits for, for
     example C([prod] node 2/4 lk2: still waiting for setup (+00:05:40, 120 s of at most 1800 s)). The line is
     printed by the controller: it appears in the normal output and in the AWX job output without any callback
     plugin.'
   - Checks the job often at first (after 0.5, 1, 2 and 4 seconds), then every 5 seconds at most, so a short job
     is not held back by the interval.
-  - This is an action plugin: it runs on the controller and reads the job on the host of the task (the
-    O(job)'s host: use the same C(delegate_to) as the task that started it).
+  - This is an action plugin. It runs on the controller and reads the job on the host of the task, which must be
+    the O(job)'s host (use the same C(delegate_to) as the task that started it).
 author:
   - hatools developers (@hatools)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
 attributes:
   action:
     support: full
   async:
+    support: none
+  bypass_host_loop:
     support: none
   check_mode:
     support: full
@@ -43,7 +46,7 @@ attributes:
 options:
   job:
     description:
-      - The registered result of the task started with C(async) and C(poll: 0) (it holds C(ansible_job_id)).
+      - 'The registered result of the task started with C(async) and C(poll: 0) (it holds C(ansible_job_id)).'
       - A result without a job id that was skipped is returned as it is (skipped).
     type: dict
     required: true
@@ -104,8 +107,8 @@ EXAMPLES = r'''
 RETURN = r'''
 ansible_job_id:
   description:
-    - Not returned: the result is the job's own (the module's return values), without the job's bookkeeping
-      (C(ansible_job_id), C(started), C(finished), C(results_file)).
+    - 'Not returned: the result is the job''s own (the module''s return values), without the job''s bookkeeping
+      (C(ansible_job_id), C(started), C(finished), C(results_file)).'
   returned: never
   type: str
 '''

@@ -18,6 +18,8 @@ None. Seconds arrive as numbers or as the strings Jinja makes of them.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import math
+
 
 def _seconds(value):
     """value as float seconds, or None when it is not a number (missing, empty, text)."""
@@ -27,7 +29,7 @@ def _seconds(value):
         number = float(value)
     except (TypeError, ValueError):
         return None
-    return number if number == number and number not in (float('inf'), float('-inf')) else None
+    return number if math.isfinite(number) else None
 
 
 def _text(value):
