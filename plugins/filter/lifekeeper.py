@@ -11,10 +11,12 @@ hatools.lifekeeper.<name>). The logic lives in plugin_utils, where it is unit-te
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import time
+
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import update_path
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import (
-    checks, cluster, fleet, health, hooks, inputs, locks, outages, plan, reinstall, report, report_view, rerun,
-    rescue, resume, values)
+    checks, cluster, fleet, health, hooks, inputs, locks, outages, plan, progress, reinstall, report, report_view,
+    rerun, rescue, resume, values)
 
 _refuse_bad_values = values.refuse_bad_values
 
@@ -23,6 +25,13 @@ def _statuses(value, name):
     if not isinstance(value, dict):
         raise ValueError('%s expects a dict of node statuses by host, got %r' % (name, type(value).__name__))
     return value
+
+
+# ---- progress lines ----------------------------------------------------------------------
+
+def lk_progress_line(context, step, now=None):
+    # a task name is templated when its task starts: the clock is read here, the line made in plugin_utils
+    return progress.step_line(context, step, time.time() if now is None else now)
 
 
 # ---- input values ------------------------------------------------------------------------
@@ -255,4 +264,5 @@ class FilterModule(object):
             'lk_resume_vars_text': rerun.resume_vars_text,
             'lk_report_view': _refuse_bad_values(report_view.render),
             'lk_predict_outages': _refuse_bad_values(outages.predict_outages),
+            'lk_progress_line': lk_progress_line,
         }

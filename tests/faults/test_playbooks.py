@@ -42,6 +42,43 @@ def msg_lines(output, task):
     return re.findall(r'^\s+"(.*)",?$', block.group(1), re.M) + re.findall(r'"msg": "(.*)"$', block.group(1), re.M)
 
 
+# the progress lines an operator follows (the step's task name, or a line of lk_wait_job):
+# "[lifekeeper] node 1/2 <host>: evacuate (+00:00:12)", "[lifekeeper] verify (+00:01:02)",
+# "[lifekeeper] node 1/2 <host>: still waiting for setup (+00:00:45, 30 s of at most 120 s)"
+STEP_LINE = re.compile(r"^TASK \[\[lifekeeper\] (?:node (\d)/(\d) (\S+): )?([a-z ]+) \(\+(\d\d):(\d\d):(\d\d)\)\]", re.M)
+WAITING_LINE = re.compile(r"^\[lifekeeper\] node (\d)/2 (\S+): still waiting for setup "
+                          r"\(\+(\d\d):(\d\d):(\d\d), (\d+) s of at most 120 s\)$", re.M)
+SLOW_SETUP_S = 38
+
+
+def check_progress_lines(output, hosts, node_steps, slow_setup_on=None):
+    """Every node's steps and the cluster's steps printed once, in order, with node i/N and a
+    time since the run started that never goes back; a setup slower than 30 s said so once."""
+    steps = [(m.group(3), m.group(4), int(m.group(1) or 0), int(m.group(2) or 0),
+              int(m.group(5)) * 3600 + int(m.group(6)) * 60 + int(m.group(7))) for m in STEP_LINE.finditer(output)]
+    assert steps, output[-4000:]
+    assert all(count in (0, 2) for _h, _s, _i, count, _t in steps), steps
+    for host in hosts.values():
+        mine = [(step, i) for h, step, i, _n, _t in steps if h == host]
+        assert [step for step, _i in mine] == node_steps, (host, steps)
+        assert len(set(i for _s, i in mine)) == 1, (host, steps)
+    assert sorted(set(i for h, _s, i, _n, _t in steps if h)) == [1, 2], steps
+    assert [s for h, s, _i, _n, _t in steps if h is None][-2:] == ["placement", "verify"], steps
+    times = [t for _h, _s, _i, _n, t in steps]
+    assert times == sorted(times), steps
+    progress = [line for line in output.splitlines() if "[lifekeeper] " in line]
+    assert not [line for line in progress if "None" in line], progress
+    waits = [(m.group(2), int(m.group(6))) for m in WAITING_LINE.finditer(output)]
+    if slow_setup_on is None:
+        assert waits == [], waits
+        return
+    assert [h for h, _w in waits] == [slow_setup_on] and 30 <= waits[0][1] < SLOW_SETUP_S, waits
+    # said while the setup ran: after the node's update step began, before the next node's steps
+    update_at = output.index("node 1/2 %s: update (+" % slow_setup_on)
+    assert update_at < output.index("still waiting for setup") < output.index("node 2/2 "), output[-6000:]
+    assert times[-1] >= SLOW_SETUP_S, steps
+
+
 def snapshot(cluster):
     """What must not change under a read-only or refused run: events, versions, config."""
     return {
@@ -214,6 +251,9 @@ def test_pb_rolling_update_then_rollback(make_cluster):   # containers lkf-test-
     for node in cluster.names:
         cluster.exec(node, "sh", "-c", "echo %s > /opt/LifeKeeper/config/pb-mark" % node)
     defaults_before = dict((n, cluster.exec(n, "cat", "/etc/default/LifeKeeper").stdout) for n in cluster.names)
+    # node2's setup (node2 is updated first: it holds nothing) takes longer than the 30 s between
+    # two "still waiting" lines
+    cluster.knob("node2", setup_seconds=SLOW_SETUP_S)
     started = time.time()
 
     update = cluster.playbook("rolling_update.yml", {
@@ -223,6 +263,8 @@ def test_pb_rolling_update_then_rollback(make_cluster):   # containers lkf-test-
         "lk_placement_timeout": 60, "lk_rescue_timeout": 60})
     assert update.returncode == 0, update.stdout[-4000:]
     assert all(cluster.rpm_version(n) == "9.9.0" for n in cluster.names)
+    cluster.knob("node2", setup_seconds=0.5)
+    check_progress_lines(update.stdout, hosts, ["evacuate", "update"], slow_setup_on=hosts["node2"])
     assert cluster.placement() == {ROOT: "node1"}
     updated_at = time.time()
     # the archives the rolling update left on the nodes (and on the controller)
@@ -250,6 +292,7 @@ def test_pb_rolling_update_then_rollback(make_cluster):   # containers lkf-test-
         "lk_rollback_setup_timeout": 120, "lk_placement_timeout": 60, "lk_verify_timeout": 60})
     out = rollback.stdout
     assert rollback.returncode == 0, out[-5000:]
+    check_progress_lines(out, hosts, ["evacuate", "rollback", "gate"])
     ended = time.time()
 
     # ground truth: versions, placement, health, the configuration from the archive

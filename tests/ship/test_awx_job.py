@@ -30,6 +30,9 @@ sys.path.insert(0, os.path.join(REPO, "tests", "faults"))
 from harness import Cluster  # noqa: E402
 
 IDENT = "awx-job-1"
+# node2's setup (node2 is updated first: it holds nothing) takes longer than the 30 s between two
+# "still waiting" lines of the job output
+SLOW_SETUP_S = 38
 # What the survey of docs/awx/rolling_update_survey.json sends for this job. AWX turns an
 # unanswered optional text question into "" and passes prompted values as strings.
 SURVEY_ANSWERS = {
@@ -85,6 +88,7 @@ def private_data_dir(request):
 @pytest.fixture(scope="module")
 def job(cluster, artifact, private_data_dir):
     pdd = private_data_dir
+    cluster.knob("node2", setup_seconds=SLOW_SETUP_S)
     project = os.path.join(pdd, "project")
     os.makedirs(os.path.join(project, "collections"))
     with open(os.path.join(project, "rolling_update.yml"), "w") as handle:
@@ -182,3 +186,21 @@ def test_report_is_where_the_run_says(job):
     assert said[-1] == os.path.join(pdd, "project", "lifekeeper-update-report.json"), said
     with open(said[-1]) as handle:
         assert json.load(handle) == published_report(pdd)
+
+
+def test_progress_lines_in_the_job_output(job, cluster):
+    """What an operator follows in AWX's job output (the events' stdout): a line per step of each
+    node with node i/N and the time since the run started, and a "still waiting" line while the
+    slowed setup ran; never None."""
+    pdd, _proc = job
+    stdout = "\n".join(event.get("stdout", "") for event in events(pdd))
+    order = [cluster.container("node2"), cluster.container("node1")]
+    for position, host in enumerate(order, 1):
+        for step in ("evacuate", "update"):
+            line = r"\[lifekeeper\] node %d/2 %s: %s \(\+\d\d:\d\d:\d\d\)" % (position, re.escape(host), step)
+            assert re.search(line, stdout), (line, stdout[-6000:])
+    waiting = re.findall(r"\[lifekeeper\] node 1/2 %s: still waiting for setup \(\+\d\d:\d\d:\d\d, (\d+) s of at most "
+                         r"1800 s\)" % re.escape(order[0]), stdout)
+    assert waiting and 30 <= int(waiting[0]) < SLOW_SETUP_S, stdout[-6000:]
+    progress = [line for line in stdout.splitlines() if "[lifekeeper] " in line]
+    assert not [line for line in progress if "None" in line], progress
