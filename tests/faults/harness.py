@@ -398,6 +398,12 @@ class Cluster(object):
         with open(self.report_file) as handle:
             return json.load(handle)
 
+    def remove_report(self):
+        """No report of an earlier run left: the next run's must be its own."""
+        for path in report_files(self.report_file):
+            if os.path.exists(path):
+                os.remove(path)
+
     def refused(self, extra_vars, refused=REFUSED):
         """Run the rolling update expecting pre-flight to refuse it, and check from the nodes
         that nothing changed: no state change in the event logs, the same versions and
@@ -422,6 +428,30 @@ class Cluster(object):
         problems = sorted(set(line.split("REFUSED: ", 1)[1].strip().rstrip('",')
                               for line in output.splitlines() if "REFUSED: " in line))
         return output, problems
+
+
+def report_files(report_file):
+    """The report and its two views beside it (the JSON file's name with .md and .html)."""
+    base = report_file[:-len(".json")] if report_file.endswith(".json") else report_file
+    return report_file, base + ".md", base + ".html"
+
+
+def report_views(report_file, result):
+    """Every ending writes the report with its Markdown summary and its HTML page (issue 20):
+    the three files exist and say the run's result. Returns (report, markdown, html)."""
+    paths = report_files(report_file)
+    missing = [path for path in paths if not os.path.isfile(path)]
+    assert not missing, "not written: %s" % missing
+    texts = []
+    for path in paths:
+        with open(path) as handle:
+            texts.append(handle.read())
+    report = json.loads(texts[0])
+    assert report["result"] == result, report
+    assert "# LifeKeeper " in texts[1] and result.upper() in texts[1].splitlines()[0], texts[1][:500]
+    assert '<body data-result="%s">' % result in texts[2], texts[2][:2000]
+    assert "None" not in texts[1] and "None" not in texts[2], texts[2]
+    return report, texts[1], texts[2]
 
 
 class TwoPathCluster(Cluster):

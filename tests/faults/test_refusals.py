@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from harness import APP_WEB, REFUSED, Cluster, TwoPathCluster, stopped_message, wait_for
+from harness import APP_WEB, REFUSED, Cluster, TwoPathCluster, report_views, stopped_message, wait_for
 
 MEDIA = "/srv/LKL_V9.9.0_010126.iso"
 FAST = {"lk_update_ready_timeout": 20, "lk_evacuate_timeout": 20, "lk_preflight_mirror_timeout": 6,
@@ -48,10 +48,14 @@ def _assert_refused(cluster, run_id, says, label):
     """Run the update; it must stop in pre-flight naming `says` (one string per problem)
     and change nothing on any node (harness.Cluster.refused checks the nodes)."""
     started = time.time()
+    cluster.remove_report()
     dummy, problems = cluster.refused(_vars(run_id))
     for sentence in says:
         assert any(sentence in problem for problem in problems), "%r not among %s" % (sentence, problems)
     assert len(problems) == len(says), "unexpected problems: %s" % problems
+    # the refused run wrote its report, with the Markdown summary and the HTML page beside it
+    report, dummy, dummy2 = report_views(cluster.report_file, "refused")
+    assert report["run_id"] == run_id, report
     assert _print_downtime(cluster, label, started) == {}
     return problems
 

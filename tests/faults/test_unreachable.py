@@ -24,7 +24,7 @@ import time
 import pytest
 
 from conftest import _docker_ready
-from harness import BACKUP_DIR, Cluster, final_message, fleet_inventory, wait_for
+from harness import BACKUP_DIR, Cluster, final_message, fleet_inventory, report_views, wait_for
 
 FAST = {"lk_update_ready_timeout": 10, "lk_evacuate_timeout": 60, "lk_placement_timeout": 60,
         "lk_verify_timeout": 30, "lk_preflight_mirror_timeout": 30, "lk_update_setup_timeout": 120,
@@ -104,7 +104,13 @@ def test_check_mode_and_a_missing_confirmation_change_nothing_and_write_the_repo
     assert [(c["name"], c["result"], c["run_id"]) for c in report["clusters"]] == [
         ("erp", "planned", "reach-plan"), ("crm", "planned", "reach-plan")]
     assert [n["name"] for n in report["clusters"][0]["plan"]["nodes"]] and report["clusters"][0]["moves_planned"]
-    os.remove(erp.report_file)
+    # beside it the Markdown summary and the HTML page, each with every cluster's plan
+    dummy, markdown, page = report_views(erp.report_file, "planned")
+    for name in ("erp", "crm"):
+        assert '<section class="cluster" data-cluster="%s" data-result="planned">' % name in page, page[-3000:]
+        assert "## Cluster %s" % name in markdown, markdown
+    assert page.count('<pre class="plan">') == 2 and "check mode: nothing ran" in page, page[-3000:]
+    erp.remove_report()
 
     unconfirmed = erp.playbook("rolling_update.yml", run_vars("reach-noconfirm", lk_confirm="false"))
     assert unconfirmed.returncode != 0 and "lk_confirm is 'false'" in unconfirmed.stdout, unconfirmed.stdout[-4000:]
@@ -114,7 +120,9 @@ def test_check_mode_and_a_missing_confirmation_change_nothing_and_write_the_repo
     assert "lk_confirm is 'false'" in report["failure"], report["failure"]
     assert [(c["name"], c["result"], c["run_id"]) for c in report["clusters"]] == [
         ("erp", "refused", "reach-noconfirm"), ("crm", "refused", "reach-noconfirm")]
-    os.remove(erp.report_file)
+    dummy, markdown, page = report_views(erp.report_file, "refused")
+    assert "lk_confirm is &#x27;false&#x27;" in page and "lk_confirm is 'false'" in markdown, page[-3000:]
+    erp.remove_report()
 
     for cluster in (erp, crm):
         untouched(cluster, cluster.names, dict((n, events[(cluster.prefix, n)]) for n in cluster.names))
