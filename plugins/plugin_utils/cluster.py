@@ -174,20 +174,28 @@ def hierarchy_mirrors(statuses):
     return result
 
 
+def mirror_views(statuses):
+    """{mirror tag: (host, its mirror entry as lk_status read it)} from the nodes that were
+    read: the view of the node the mirror is in service on (its source, which knows every
+    target), else of the first node (in host order) that reports it."""
+    views = {}
+    for host, status in sorted(known(statuses).items()):
+        here = roots(status)
+        states = dict((res.get('tag'), res.get('state')) for res in status.get('resources') or [])
+        for entry in status.get('mirrors') or []:
+            tag = entry.get('tag')
+            if tag not in views or states.get(tag) in IN_SERVICE or here.get(tag) in IN_SERVICE:
+                views[tag] = (host, entry)
+    return views
+
+
 def mirror_states(statuses):
     """{mirror tag: {source, in_sync, targets}} as the nodes that were read report them; the
     answer of the node the mirror is in service on wins (it knows every target)."""
-    result = {}
-    for host, status in sorted(known(statuses).items()):
-        here = roots(status)
-        states = dict((res['tag'], res.get('state')) for res in status.get('resources') or [])
-        for entry in status.get('mirrors') or []:
-            tag = entry.get('tag')
-            record = {'source': entry.get('source'), 'in_sync': bool(entry.get('in_sync')) if entry.get('known', True)
-                      else None, 'targets': entry.get('targets') or []}
-            if tag not in result or states.get(tag) in IN_SERVICE or here.get(tag) in IN_SERVICE:
-                result[tag] = record
-    return result
+    return dict((tag, {'source': entry.get('source'),
+                       'in_sync': bool(entry.get('in_sync')) if entry.get('known', True) else None,
+                       'targets': entry.get('targets') or []})
+                for tag, (dummy, entry) in mirror_views(statuses).items())
 
 
 def usable(status):
@@ -227,32 +235,38 @@ def failed_resources(statuses):
             for res in status.get('resources') or [] if res.get('state') == 'OSF']
 
 
-def health_problems(statuses, standby_pending=False, ignore_machines=()):
+def health_findings(statuses, standby_pending=False, ignore_machines=()):
     """Why the cluster is not healthy: a node not read, LifeKeeper not installed or not
     running, paths not ALIVE, resources neither in service nor standby, hierarchies in
-    service on no node or on several, or without a standby. A list of sentences.
+    service on no node or on several, or without a standby. A list of {'text': the sentence,
+    'hosts': the hosts it concerns} (a node's own problem: that node; a hierarchy in service
+    on several nodes: those; without a standby: the node it is in service on; in service
+    nowhere: none).
 
     standby_pending: a hierarchy without a standby is not a problem (a node being
     reinstalled will be its standby again); ignore_machines: LifeKeeper names of nodes whose
     communication paths are not judged (those nodes)."""
-    problems = ['%s: state unknown, the node could not be read (%s)' % (host, reason)
+    def finding(text, hosts):
+        return {'text': text, 'hosts': list(hosts)}
+
+    problems = [finding('%s: state unknown, the node could not be read (%s)' % (host, reason), [host])
                 for host, reason in sorted(unreadable(statuses).items())]
     holders = {}     # root tag -> [hosts where it is in service]
     standbys = {}    # root tag -> [hosts where it could be restored]
     for host, status in sorted(known(statuses).items()):
         if not status.get('installed', True):
-            problems.append('%s: LifeKeeper is not installed' % host)
+            problems.append(finding('%s: LifeKeeper is not installed' % host, [host]))
             continue
         if not status.get('running'):
-            problems.append('%s: LifeKeeper is not running (%s)' % (host, START_HINT))
+            problems.append(finding('%s: LifeKeeper is not running (%s)' % (host, START_HINT), [host]))
             continue
         for path in status.get('comm_paths') or []:
             if path.get('state') != 'ALIVE' and path.get('machine') not in ignore_machines:
-                problems.append('%s: communication path to %s (%s) is %s'
-                                % (host, path.get('machine'), path.get('addresses'), path.get('state')))
+                problems.append(finding('%s: communication path to %s (%s) is %s'
+                                        % (host, path.get('machine'), path.get('addresses'), path.get('state')), [host]))
         for res in status.get('resources') or []:
             if res.get('state') not in IN_SERVICE + STANDBY:
-                problems.append('%s: resource %s is %s' % (host, res['tag'], res.get('state')))
+                problems.append(finding('%s: resource %s is %s' % (host, res['tag'], res.get('state')), [host]))
         for tag, state in roots(status).items():
             if state in IN_SERVICE:
                 holders.setdefault(tag, []).append(host)
@@ -264,13 +278,19 @@ def health_problems(statuses, standby_pending=False, ignore_machines=()):
     for tag in sorted(set(holders) | set(standbys)):
         where = holders.get(tag, [])
         if not where:
-            problems.append('hierarchy %s is in service on no node%s' % (tag, unsure))
+            problems.append(finding('hierarchy %s is in service on no node%s' % (tag, unsure), []))
         elif len(where) > 1:
-            problems.append('hierarchy %s is in service on more than one node: %s' % (tag, ', '.join(where)))
+            problems.append(finding('hierarchy %s is in service on more than one node: %s' % (tag, ', '.join(where)),
+                                    where))
         elif not standbys.get(tag) and not standby_pending:
-            problems.append('hierarchy %s (in service on %s) has no standby node%s to switch to (%s)'
-                            % (tag, where[0], unsure, NO_STANDBY_HINT))
+            problems.append(finding('hierarchy %s (in service on %s) has no standby node%s to switch to (%s)'
+                                    % (tag, where[0], unsure, NO_STANDBY_HINT), where))
     return problems
+
+
+def health_problems(statuses, standby_pending=False, ignore_machines=()):
+    """The sentences of health_findings (a list of str)."""
+    return [problem['text'] for problem in health_findings(statuses, standby_pending, ignore_machines)]
 
 
 def version_problems(statuses, target_version):

@@ -32,23 +32,14 @@ def _node_problem(host, text):
     return {'text': '%s: %s' % (host, text), 'hosts': [host]}
 
 
-def _attributed(sentences, hosts):
-    """cluster.health_problems sentences, each with the hosts it names (its 'host: ' prefix)."""
-    found = []
-    for text in sentences:
-        owners = [host for host in hosts if text.startswith('%s: ' % host)]
-        found.append({'text': text, 'hosts': owners})
-    return found
-
-
 def _lifekeeper_problems(statuses, hosts):
-    """What LifeKeeper's own state says beyond cluster.health_problems: running but not ready,
+    """What LifeKeeper's own state says beyond cluster.health_findings: running but not ready,
     a node without any communication path in a cluster of several nodes."""
     problems = []
     for host in hosts:
         status = statuses[host]
         if not cluster.is_known(status) or not status.get('installed', True) or not status.get('running'):
-            continue   # health_problems names it
+            continue   # health_findings names it
         if status.get('ready') is False:
             problems.append(_node_problem(host, 'LifeKeeper is running but not ready (no LK_INITDONE: it is still '
                                                 'starting or its start failed)'))
@@ -57,31 +48,15 @@ def _lifekeeper_problems(statuses, hosts):
     return problems
 
 
-def _mirror_views(statuses, hosts):
-    """{mirror tag: (host, its mirror record)}: the view of the node the mirror is in service
-    on (its source, which knows every target), else of the first node that reports it."""
-    views = {}
-    for host in hosts:
-        status = statuses[host]
-        if not cluster.is_known(status):
-            continue
-        states = dict((res.get('tag'), res.get('state')) for res in status.get('resources') or [])
-        for record in status.get('mirrors') or []:
-            tag = record.get('tag')
-            if tag not in views or states.get(tag) in cluster.IN_SERVICE:
-                views[tag] = (host, record)
-    return views
-
-
 def _describe_targets(record):
     return ', '.join('%s %s%s' % (target.get('name'), target.get('state'),
                                   '' if target.get('progress') is None else ' %s%%' % target.get('progress'))
                      for target in record.get('targets') or []) or 'no target'
 
 
-def _mirror_problems(statuses, hosts):
+def _mirror_problems(statuses):
     problems = []
-    for tag, (host, record) in sorted(_mirror_views(statuses, hosts).items()):
+    for tag, (host, record) in sorted(cluster.mirror_views(statuses).items()):
         if record.get('known') is False:
             problems.append(_node_problem(host, 'the state of mirror %s is unknown (%s)'
                                           % (tag, record.get('error') or 'no usable answer')))
@@ -178,9 +153,9 @@ def cluster_health(name, hosts, statuses, node_locks=None, controller_locks=None
     query results of its nodes (``__lk_lock_host`` names the host); controller_locks: the
     query results of its controller lock."""
     statuses = dict((host, (statuses or {}).get(host) or NOT_READ) for host in hosts)
-    problems = _attributed(cluster.health_problems(statuses), hosts)
+    problems = cluster.health_findings(statuses)
     problems += _lifekeeper_problems(statuses, hosts)
-    problems += _mirror_problems(statuses, hosts)
+    problems += _mirror_problems(statuses)
     problems += _version_problems(statuses, hosts)
     problems += _lock_problems(name, hosts, statuses, node_locks or [], controller_locks or [])
     return {

@@ -80,6 +80,42 @@ def test_health_and_versions():
     assert cluster.version_problems(statuses, '9.9.0') == ['n1: LifeKeeper 9.7.0 is installed, expected 9.9.0']
 
 
+def test_health_findings_name_the_hosts_each_problem_concerns():
+    statuses = two_nodes()
+    statuses['n1']['comm_paths'][0]['state'] = 'DEAD'
+    statuses['n2']['resources'][0]['state'] = 'ISP'      # app in service on both nodes
+    statuses['n3'] = unknown('unreachable: no route')
+    assert cluster.health_findings(statuses) == [
+        {'text': 'n3: state unknown, the node could not be read (unreachable: no route)', 'hosts': ['n3']},
+        {'text': 'n1: communication path to peer (a/b) is DEAD', 'hosts': ['n1']},
+        {'text': 'hierarchy app is in service on more than one node: n1, n2', 'hosts': ['n1', 'n2']}]
+    assert cluster.health_problems(statuses) == [finding['text'] for finding in cluster.health_findings(statuses)]
+    alone = {'n1': two_nodes()['n1']}
+    (finding,) = cluster.health_findings(alone)
+    assert finding['hosts'] == ['n1'] and finding['text'].startswith('hierarchy app (in service on n1) has no standby')
+    statuses = two_nodes()
+    statuses['n1']['resources'][0]['state'] = 'OSU'
+    assert cluster.health_findings(statuses) == [{'text': 'hierarchy app is in service on no node', 'hosts': []}]
+
+
+def test_mirror_views_prefer_the_source_and_feed_the_report_states():
+    statuses = two_nodes()
+    statuses['n1']['resources'].append(res('datarep-data', 'ISP', 1, 1))
+    statuses['n2']['resources'].append(res('datarep-data', 'OSU', 10, 1))
+    source = {'tag': 'datarep-data', 'source': 'node1', 'in_sync': True, 'known': True,
+              'targets': [{'name': 'node2', 'state': 'Mirroring', 'progress': None}]}
+    target = {'tag': 'datarep-data', 'source': 'node1', 'in_sync': False, 'known': False, 'error': 'no answer',
+              'targets': []}
+    statuses['n1']['mirrors'], statuses['n2']['mirrors'] = [source], [target]
+    assert cluster.mirror_views(statuses) == {'datarep-data': ('n1', source)}
+    assert cluster.mirror_states(statuses) == {'datarep-data': {'source': 'node1', 'in_sync': True,
+                                                                'targets': source['targets']}}
+    # without the source's answer, the first node that reports it; an unknown state is None
+    statuses['n1'] = unknown()
+    assert cluster.mirror_views(statuses) == {'datarep-data': ('n2', target)}
+    assert cluster.mirror_states(statuses)['datarep-data']['in_sync'] is None
+
+
 def test_status_lines():
     statuses = two_nodes()
     statuses['n3'] = unknown('lk_status failed: timed out')

@@ -169,9 +169,15 @@ def test_in_service_on_both_nodes_and_on_none(healthy, read):
     both = dict(healthy, e2=read(status_e=(0, node2_view(ISP_HERE), ''), long=(0, node2_view(LONG), '')))
     assert check(both)['clusters']['erp']['problems'] == [
         'hierarchy app-web is in service on more than one node: e1, e2']
+    # each node holding it is named in its own state (the findings carry their hosts)
+    nodes = check(both)['clusters']['erp']['nodes']
+    assert [nodes[host]['problems'] for host in ('e1', 'e2')] == [
+        ['hierarchy app-web is in service on more than one node: e1, e2']] * 2
     none = dict(healthy, e1=read(status_e=(0, osu(ISP_HERE), ''), long=(0, osu(LONG), '')))
-    problems = check(none)['clusters']['erp']['problems']
-    assert 'hierarchy app-web is in service on no node' in problems, problems
+    result = check(none)['clusters']['erp']
+    assert 'hierarchy app-web is in service on no node' in result['problems'], result['problems']
+    # in service nowhere is no node's own problem
+    assert not [p for host in ('e1', 'e2') for p in result['nodes'][host]['problems'] if 'no node' in p], result
 
 
 def test_versions_differ_inside_the_cluster(healthy, read):
