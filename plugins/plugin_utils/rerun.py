@@ -33,6 +33,12 @@ _DROP_WITH_VALUE = ('--extra-vars', '--start-at-task')
 _DROP_ALONE = ('--check', '-C', '--step', '--syntax-check', '--list-tasks', '--list-hosts', '--list-tags')
 
 
+def _exact_str(value):
+    """value as a str of the exact type: ansible-core 2.16-2.18's AnsibleUnsafeText keeps its type
+    through str() (its __str__ returns itself), and YAML's safe dumper refuses any subclass."""
+    return str.__str__(value) if isinstance(value, str) else str(value)
+
+
 def _plain(value, name, left_out):
     """value with only YAML's plain types (ansible-core tags its strings); None when it must be
     left out (a secret by its name, or a value of another type: a vault-encrypted one)."""
@@ -41,15 +47,18 @@ def _plain(value, name, left_out):
         return None
     if value is None or isinstance(value, bool):
         return (value,)
-    for kind in (int, float, str):
+    if isinstance(value, str):
+        return (_exact_str(value),)
+    for kind in (int, float):
         if isinstance(value, kind):
             return (kind(value),)
     if isinstance(value, Mapping):
         kept = {}
         for key, item in value.items():
-            plain = _plain(item, '%s.%s' % (name, key) if name else str(key), left_out)
+            key = _exact_str(key)
+            plain = _plain(item, '%s.%s' % (name, key) if name else key, left_out)
             if plain is not None:
-                kept[str(key)] = plain[0]
+                kept[key] = plain[0]
         return (kept,)
     if isinstance(value, (list, tuple)):
         kept = []
@@ -82,7 +91,7 @@ def resume_vars_text(given, run_id):
     given = given or {}
     left_out = list(given.get('left_out') or [])
     # the values come through a template (ansible-core wraps them): plain data again for YAML
-    variables = dict(_plain(dict(given.get('vars') or {}), '', left_out)[0], lk_run_id=str(run_id))
+    variables = dict(_plain(dict(given.get('vars') or {}), '', left_out)[0], lk_run_id=_exact_str(run_id))
     header = ['# The variables run %s was given with -e, and its lk_run_id: resume it with -e @this-file.' % run_id]
     if left_out:
         header.append('# Left out (secrets; give them again as you did): %s' % ', '.join(left_out))
