@@ -18,9 +18,8 @@ __metaclass__ = type
 import re
 import shlex
 
+from ansible.module_utils.common.yaml import yaml_dump
 from ansible.module_utils.six.moves.collections_abc import Mapping
-
-import yaml
 
 RESUME_VARS_FILE = 'resume-vars.yml'
 # variable (or key) names whose values are secrets: left out of the file, named in the message
@@ -95,7 +94,7 @@ def resume_vars_text(given, run_id):
     header = ['# The variables run %s was given with -e, and its lk_run_id: resume it with -e @this-file.' % run_id]
     if left_out:
         header.append('# Left out (secrets; give them again as you did): %s' % ', '.join(left_out))
-    return '\n'.join(header) + '\n' + yaml.safe_dump(variables, default_flow_style=False, sort_keys=True)
+    return '\n'.join(header) + '\n' + yaml_dump(variables, default_flow_style=False, sort_keys=True)
 
 
 def _drops_value(arg):
