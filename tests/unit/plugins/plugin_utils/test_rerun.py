@@ -69,14 +69,13 @@ def test_under_awx_the_resume_is_a_relaunch_with_the_run_id():
 class _SelfStr(str):
     """Like ansible-core 2.16-2.18's AnsibleUnsafeText: str() of it returns itself."""
 
-    def __str__(self):
+    def __str__(self):  # pylint: disable=invalid-str-returned
         return self
 
 
 def test_the_vars_file_is_written_from_strings_that_keep_their_type_through_str():
-    given = rerun.given_variables({_SelfStr('lk_bigip_provider'): {_SelfStr('server'): _SelfStr('f5'),
-                                                                    _SelfStr('password'): _SelfStr('x')},
-                                   _SelfStr('lk_media'): [_SelfStr('/srv/a.iso')]})
+    provider = {_SelfStr('server'): _SelfStr('f5'), _SelfStr('password'): _SelfStr('x')}
+    given = rerun.given_variables({_SelfStr('lk_bigip_provider'): provider, _SelfStr('lk_media'): [_SelfStr('/srv/a.iso')]})
     text = rerun.resume_vars_text(given, _SelfStr('r1'))
     assert yaml.safe_load(text) == {'lk_bigip_provider': {'server': 'f5'}, 'lk_media': ['/srv/a.iso'], 'lk_run_id': 'r1'}
     assert 'lk_bigip_provider.password' in text
