@@ -59,7 +59,12 @@ def test_a_refused_cluster_is_left_alone_while_the_other_is_updated(request):
     assert run.returncode != 0, out[-3000:]
     assert "Clusters: erp success, crm refused." in out, out[-3000:]
     assert "Cluster crm: The rolling update of this cluster was refused in pre-flight; nothing was changed on " \
-           "its nodes" in out and "-e lk_run_id=fleet-1" in out, out[-3000:]
+           "its nodes" in out, out[-3000:]
+    # the resume: the same command with the vars file the run wrote (its -e variables and run id)
+    resume_vars = os.path.join(good.artifacts, "fleet-1", "resume-vars.yml")
+    assert "-e @%s" % resume_vars in out, out[-3000:]
+    with open(resume_vars) as handle:
+        assert "lk_run_id: fleet-1" in handle.read().splitlines()
     assert [good.rpm_version(n) for n in good.names] == ["9.9.0", "9.9.0"]
     assert good.placement() == {"app-web": "node1"}
     assert good.switchovers() == [("app-web", "node1", "node2"), ("app-web", "node2", "node1")]
