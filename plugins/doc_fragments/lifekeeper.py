@@ -54,3 +54,39 @@ requirements:
   - SIOS LifeKeeper for Linux installed on the managed node (8.x or 9.x and later).
   - The C(rpm) command on the managed node.
 '''
+
+    # For the modules whose action plugin can say while they run that they run
+    # (extends_documentation_fragment: hatools.lifekeeper.lifekeeper.progress).
+    PROGRESS = r'''
+options:
+  progress:
+    description:
+      - 'When given, the controller prints every O(progress.interval) seconds, while the module runs, one line that
+        says what it still waits for, for example C([prod] node 2/4 lk2: still waiting for setup (+00:05:40, 120 s
+        of at most 1800 s)). The lines appear in the normal output and in the AWX job output, without any callback
+        plugin. The module runs once, in the foreground; nothing is polled, and its end ends the wait at once.'
+      - The module's action plugin prints the lines and does not pass this option to the module. With C(async),
+        no lines are printed.
+    type: dict
+    suboptions:
+      what:
+        description:
+          - What the lines say is awaited (V(setup), V(the gate ready, paths_alive)).
+        type: str
+        required: true
+      at_most:
+        description:
+          - The module's own deadline in seconds (its O(timeout)), shown in the lines.
+        type: float
+      interval:
+        description:
+          - Seconds between two lines.
+        type: float
+        default: 30
+      context:
+        description:
+          - 'Where the flow is, for the start of the lines (see the filter M(hatools.lifekeeper.lk_progress_line)):
+            C(cluster), C(node), C(nodes), C(started), C(hop), C(hops); every key optional.'
+        type: dict
+        default: {}
+'''

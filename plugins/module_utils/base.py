@@ -38,6 +38,15 @@ def shared_argument_spec(timeout=DEFAULT_TIMEOUT):
     )
 
 
+# the option progress, for the documentation's sake: the action plugin consumes it
+PROGRESS_ARGUMENT_SPEC = dict(progress=dict(type='dict', options=dict(
+    what=dict(type='str', required=True),
+    at_most=dict(type='float'),
+    interval=dict(type='float', default=30),
+    context=dict(type='dict', default={}),
+)))
+
+
 def check_seconds(name, value, allow_zero=False, maximum=MAX_SECONDS):
     """Refuse inf, nan, negative (and zero unless allowed) and absurd (> 7 days) seconds.
 
@@ -77,6 +86,9 @@ class LkModule(object):
     state_option = 'state'
     # Further float options that are seconds (> 0, finite, at most 7 days).
     seconds_options = ()
+    # Whether the module takes the option progress (doc fragment hatools.lifekeeper.lifekeeper.progress):
+    # its action plugin (plugin_utils.progress_action) reads it and never passes it on.
+    progress_option = False
 
     def __init__(self, module):
         self.module = module
@@ -91,6 +103,8 @@ class LkModule(object):
     def main(cls):
         spec = shared_argument_spec(cls.default_timeout)
         spec.update(cls.argument_spec)
+        if cls.progress_option:
+            spec.update(PROGRESS_ARGUMENT_SPEC)
         module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **cls.module_kwargs)
         cls(module).execute()
 

@@ -30,6 +30,7 @@ description:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - hatools.lifekeeper.lifekeeper
+  - hatools.lifekeeper.lifekeeper.progress
   - hatools.lifekeeper.lifekeeper.requirements
 attributes:
   check_mode:
@@ -185,6 +186,8 @@ def _states(cluster):
 
 class LkResourceSwitch(LkModule):
     """One method per state; what to do is decided by module_utils/switch.py (pure)."""
+
+    progress_option = True
 
     argument_spec = dict(
         tags=dict(type='list', elements='str', default=[]),

@@ -21,6 +21,7 @@ author:
   - hatools developers (@hatools)
 extends_documentation_fragment:
   - hatools.lifekeeper.lifekeeper
+  - hatools.lifekeeper.lifekeeper.progress
   - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
@@ -130,6 +131,8 @@ from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper impo
 
 class LifeKeeperService(LkModule):
     """One method per requested state (like community.general's pacemaker modules)."""
+
+    progress_option = True
 
     argument_spec = dict(
         state=dict(type='str', required=True, choices=['started', 'stopped']),

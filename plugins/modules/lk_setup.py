@@ -66,6 +66,7 @@ description:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - hatools.lifekeeper.lifekeeper
+  - hatools.lifekeeper.lifekeeper.progress
   - hatools.lifekeeper.lifekeeper.requirements
 attributes:
   check_mode:
@@ -449,6 +450,9 @@ def installed_license_sums(directory):
 
 
 class LkSetup(LkModule):
+
+    progress_option = True
+
     argument_spec = dict(
         state=dict(type='str', default='present', choices=['present', 'absent']),
         version=dict(type='str'),

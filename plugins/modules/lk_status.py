@@ -32,6 +32,7 @@ author:
   - hatools developers (@hatools)
 extends_documentation_fragment:
   - hatools.lifekeeper.lifekeeper
+  - hatools.lifekeeper.lifekeeper.progress
   - hatools.lifekeeper.lifekeeper.requirements
   - ansible.builtin.action_common_attributes
 attributes:
@@ -384,6 +385,8 @@ class Unanswered(Exception):
 class LkStatus(LkModule):
     """Reads the node's state (one poll = lktest, lcdstatus -e, the long display when needed,
     mirror_status of each mirror) and checks the wait_for conditions against it."""
+
+    progress_option = True
 
     argument_spec = dict(
         wait_for=dict(type='list', elements='str', choices=CONDITIONS, default=[]),

@@ -4,7 +4,8 @@
 """The progress lines an operator follows (controller side, pure).
 
 One line per step of a cluster's flow, carried by the step's task name, and one line at a
-steady interval while a long setup or gate runs (the lk_wait_job action):
+steady interval while a long setup or gate runs (the modules' option progress, printed by
+their action plugins: plugin_utils.progress_action):
 
     [prod] node 2/4 lk2: evacuate (+00:03:12)
     [prod] node 2/4 lk2: still waiting for setup (+00:05:40, 120 s of at most 1800 s)
@@ -94,36 +95,24 @@ def waiting_line(context, what, now, waited, limit=None):
     return _line(context, 'still waiting for %s' % (_text(what) or 'the job'), now, more)
 
 
-class WaitClock(object):
-    """When a wait checks its job and when it says again that the job still runs: checks
-    often at first (a short job is not held back), then every MOST seconds; a line each
-    interval seconds (the check just before it saw the job still running)."""
+def wait_saying(finished, begun, interval, say, clock):
+    """Wait until a job finishes, saying every interval seconds that it still runs.
 
-    FIRST_CHECKS = (0.5, 1.0, 2.0, 4.0)
-    MOST = 5.0
-
-    def __init__(self, interval, begun):
-        interval = _seconds(interval)
-        self.interval = max(1.0, 30.0 if interval is None else interval)
-        self.begun = _seconds(begun) or 0.0
-        self.checks = 0
-        self.lines = 0
-
-    def seconds(self, now):
-        """Seconds waited at now."""
-        return max(0.0, now - self.begun)
-
-    def line_due(self, now):
-        """Whether a line is due at now (then it counts as said)."""
-        due = int(self.seconds(now) // self.interval)
-        if due > self.lines:
-            self.lines = due
-            return True
-        return False
-
-    def next_check(self, now):
-        """Seconds to sleep before the next check: the schedule, cut at the next line's time."""
-        delay = self.FIRST_CHECKS[self.checks] if self.checks < len(self.FIRST_CHECKS) else self.MOST
-        self.checks += 1
-        until_line = (self.lines + 1) * self.interval - self.seconds(now)
-        return max(0.1, min(delay, until_line))
+    finished(timeout) waits at most timeout seconds and returns whether the job finished
+    (threading.Event.wait); say(seconds) prints the line for the seconds waited; clock() is
+    the time. The job is never polled: its end wakes the wait at once, so a short job is not
+    held back by the interval. Returns the lines said.
+    """
+    interval = _seconds(interval)
+    interval = max(1.0, 30.0 if interval is None else interval)
+    begun = _seconds(begun) or 0.0
+    lines = 0
+    while True:
+        until_line = (lines + 1) * interval - (clock() - begun)
+        if finished(max(0.1, until_line)):
+            return lines
+        waited = clock() - begun
+        if waited >= (lines + 1) * interval:
+            # a line per interval passed; one line only after a long stall (a suspended controller)
+            lines = int(waited // interval)
+            say(waited)

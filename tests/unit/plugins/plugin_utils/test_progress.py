@@ -65,23 +65,52 @@ def test_waiting_past_the_jobs_own_deadline_drops_at_most():
     assert line.endswith('still waiting for setup (+00:31:40, 1830 s)'), line
 
 
-def test_wait_clock_checks_often_first_then_every_five_seconds_and_says_a_line_every_interval():
-    clock = progress.WaitClock(30, 1000.0)
-    now, checks, lines = 1000.0, [], []
-    while now < 1000.0 + 95:
-        delay = clock.next_check(now)
-        checks.append(delay)
-        now += delay
-        if clock.line_due(now):
-            lines.append(round(clock.seconds(now), 3))
-    assert checks[:5] == [0.5, 1.0, 2.0, 4.0, 5.0]
-    assert max(checks) == 5.0 and min(checks) >= 0.1
-    assert lines == [30.0, 60.0, 90.0]
+class Job(object):
+    """A job that ends at ends (None: never) on a clock that only waiting moves; waits can
+    stall (the controller suspended), jumping the clock further than asked."""
+
+    def __init__(self, ends, stalls=None):
+        self.now = 1000.0
+        self.ends = None if ends is None else 1000.0 + ends
+        self.stalls = dict(stalls or {})
+        self.waits = []
+
+    def clock(self):
+        return self.now
+
+    def finished(self, timeout):
+        self.waits.append(round(timeout, 3))
+        target = self.now + timeout + self.stalls.pop(len(self.waits), 0)
+        if self.ends is not None and self.ends <= target:
+            self.now = max(self.now, self.ends)
+            return True
+        self.now = target
+        return False
 
 
-def test_wait_clock_says_one_line_after_a_long_check():
-    clock = progress.WaitClock('30', 0.0)
-    assert not clock.line_due(29.9)
-    assert clock.line_due(75.0) and not clock.line_due(80.0) and clock.line_due(90.0)
-    assert clock.next_check(90.0) == 0.5
-    assert progress.WaitClock(None, None).interval == 30.0 and progress.WaitClock(0, 5).interval == 1.0
+def test_a_job_that_ends_at_once_is_not_held_back_and_says_nothing():
+    job, said = Job(0.2), []
+    assert progress.wait_saying(job.finished, 1000.0, 30, said.append, job.clock) == 0
+    assert said == [] and job.now == 1000.2 and job.waits == [30.0]
+
+
+def test_a_line_every_interval_while_the_job_runs():
+    job, said = Job(95), []
+    assert progress.wait_saying(job.finished, 1000.0, '30', said.append, job.clock) == 3
+    assert said == [30.0, 60.0, 90.0] and job.now == 1095.0
+
+
+def test_one_line_after_a_stall_then_the_interval_again():
+    job, said = Job(130, stalls={1: 65}), []
+    assert progress.wait_saying(job.finished, 1000.0, 30, said.append, job.clock) == 4
+    # the first wait ended at 95 s instead of 30: one line, then the next at 120 s
+    assert said == [95.0, 120.0] and job.waits == [30.0, 25.0, 30.0]
+
+
+def test_an_interval_below_one_second_or_missing_is_corrected():
+    job, said = Job(2.5), []
+    progress.wait_saying(job.finished, 1000.0, 0, said.append, job.clock)
+    assert said == [1.0, 2.0]
+    job, said = Job(31), []
+    progress.wait_saying(job.finished, 1000.0, None, said.append, job.clock)
+    assert said == [30.0]
