@@ -116,8 +116,8 @@ def task_results(document):
 
 
 def short_path(path, roots=()):
-    """A task's file relative to the collection (…/ansible_collections/<ns>/<name>/roles/x/…
-    -> roles/x/…) or to one of roots; None stays None."""
+    """A task's file relative to the collection (.../ansible_collections/<ns>/<name>/roles/x/...
+    -> roles/x/...) or to one of roots; None stays None."""
     if not path:
         return path
     marker = os.sep + "ansible_collections" + os.sep
