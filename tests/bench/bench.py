@@ -6,7 +6,7 @@ Writes build/bench/bench.json and prints a table:
   started on the controller, docker exec clients included); where that run's CPU goes per
   task (the test-only callback tests/bench/callback_plugins/lk_task_cost.py, accounting in
   task_cost.py): task_results (the PLAY RECAP sum, by status), task_cost_totals, top_tasks,
-  cpu_by_role and cpu_by_file, the callback's own document in task-cost-overhead.json beside
+  cpu_by_play, cpu_by_role and cpu_by_file, the callback's own document in task-cost-overhead.json beside
   bench.json;
 - downtime: each switchover's outage measured from the simulator's event logs, next to the
   simulator's own switchover time (resources x resource_seconds for the remove plus the
@@ -101,7 +101,7 @@ def timed_run(cluster, extra_vars, inventory=None, extra_env=None):
 
 def record_task_cost(result, cost_file):
     """The overhead run's cost per task (the lk_task_cost callback's document) into result:
-    task_results, task_cost_totals, top_tasks, cpu_by_role, cpu_by_file; and the part of the
+    task_results, task_cost_totals, top_tasks, cpu_by_play, cpu_by_role, cpu_by_file; and the part of the
     run's busy CPU outside the playbook (ansible-playbook's start before its first task and its
     exit after the PLAY RECAP)."""
     with open(cost_file) as handle:

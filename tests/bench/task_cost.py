@@ -1,11 +1,12 @@
 """Where a playbook run's CPU goes, per task (tests only; make bench).
 
-TaskCostLedger is what the lk_task_cost callback keeps: at each task start (and at the end)
-it takes a reading (wall clock, the machine's busy CPU, the docker containers' CPU, the
-ansible-playbook main process's own CPU) and charges the difference to the previous reading
-to the task that was running. Under the linear strategy a task runs on every host in
-lock-step, so the whole interval is that task's; under the free strategy hosts run different
-tasks at once and the interval goes to the task started last (an approximation).
+TaskCostLedger is what the lk_task_cost callback keeps: at each play and task start (and at
+the end) it takes a reading (wall clock, the machine's busy CPU, the docker containers' CPU,
+the ansible-playbook main process's own CPU) and charges the difference to the previous
+reading to the task that was running (or to the play, between its start and its first
+task). Under the linear strategy a task runs on every host in lock-step, so the whole
+interval is that task's; under the free strategy hosts run different tasks at once and the
+interval goes to the task started last (an approximation).
 
 controller_cpu_s = busy_cpu_s - containers_cpu_s: the CPU of everything outside the
 containers (ansible-playbook, its forked workers, the docker exec clients, dockerd). It is
@@ -24,6 +25,7 @@ RECAP_RESULTS = ("ok", "failures", "unreachable", "skipped", "rescued")
 RECAP_KEYS = RECAP_RESULTS + ("changed", "ignored")
 COSTS = ("wall_s", "busy_cpu_s", "containers_cpu_s", "controller_cpu_s", "main_process_cpu_s")
 BEFORE_TASKS = "(before the first task)"
+PLAY_START = "(play start, before its first task)"
 
 
 def reading(wall, busy, containers, main_process):
@@ -43,8 +45,9 @@ def interval(before, after):
             "main_process_cpu_s": after["main_process"] - before["main_process"]}
 
 
-def _new_entry(name, role, path):
-    entry = {"name": name, "role": role, "path": path, "starts": 0, "results": dict.fromkeys(STATUSES, 0)}
+def _new_entry(play, name, role, path):
+    entry = {"play": play, "name": name, "role": role, "path": path, "starts": 0,
+             "results": dict.fromkeys(STATUSES, 0)}
     entry.update(dict.fromkeys(COSTS, 0.0))
     return entry
 
@@ -58,22 +61,19 @@ def _add(entry, costs):
 
 
 class TaskCostLedger:
-    """Costs and results per task, keyed by the task's file:line and name (a task file
-    included many times is one entry; starts counts its starts)."""
+    """Costs and results per task, keyed by the play, the task's file:line and name (a task
+    file included many times is one entry; starts counts its starts)."""
 
     def __init__(self, first_reading):
         self.first = self.last = first_reading
         self.entries = {}
         self.current = None
-
-    @staticmethod
-    def key(name, path):
-        return "%s|%s" % (path, name)
+        self.play = None
 
     def _entry(self, name, role, path):
-        key = self.key(name, path)
+        key = "%s|%s|%s" % (self.play, path, name)
         if key not in self.entries:
-            self.entries[key] = _new_entry(name, role, path)
+            self.entries[key] = _new_entry(self.play, name, role, path)
         return key
 
     def _charge(self, now):
@@ -81,6 +81,13 @@ class TaskCostLedger:
             self.current = self._entry(BEFORE_TASKS, None, None)
         _add(self.entries[self.current], interval(self.last, now))
         self.last = now
+
+    def play_started(self, play, now):
+        """A play starts: until its first task, the interval is the play's own (its hosts,
+        its batches)."""
+        self._charge(now)
+        self.play = play
+        self.current = self._entry(PLAY_START, None, None)
 
     def task_started(self, name, role, path, now):
         self._charge(now)
@@ -163,7 +170,7 @@ def _group(tasks, label):
 
 def summarise(document, top=15, roots=()):
     """What bench.json records of a ledger document: totals (with the share the tasks
-    account for), the top tasks by busy CPU, and the sums by role and by task file."""
+    account for), the top tasks by busy CPU, and the sums by play, by role and by task file."""
     tasks = [dict(task, path=short_path(task["path"], roots)) for task in document["tasks"]]
     totals = dict(document["totals"])
     totals["tasks"] = len(tasks)
@@ -173,6 +180,7 @@ def summarise(document, top=15, roots=()):
     top_tasks = [dict(_rounded({k: v for k, v in task.items() if k != "results"}),
                       results={k: v for k, v in task["results"].items() if v}) for task in ranked[:top]]
     return {"task_results": task_results(document), "task_cost_totals": totals, "top_tasks": top_tasks,
+            "cpu_by_play": _group(tasks, lambda task: task["play"] or "(no play)"),
             "cpu_by_role": _group(tasks, lambda task: task["role"] or "(playbook, no role)"),
             "cpu_by_file": _group(tasks, lambda task: task_file(task["path"]) or "(none)")}
 
@@ -196,6 +204,7 @@ def cost_table(summary, rows=15):
                 v for k, v in entry["results"].items() if k != "changed")
             lines.append(row % (label(entry)[:72], entry["starts"], results_count, entry["wall_s"],
                                 entry["busy_cpu_s"], entry["controller_cpu_s"], entry["main_process_cpu_s"]))
+    add("by play", summary["cpu_by_play"], lambda e: "  " + e["name"])
     add("by role", summary["cpu_by_role"], lambda e: "  " + e["name"])
     add("by task file", summary["cpu_by_file"], lambda e: "  " + e["name"])
     add("top tasks by busy CPU (file:line task)", summary["top_tasks"],

@@ -28,6 +28,7 @@ def ledger_of_two_tasks(containers=True):
     def c(value):
         return value if containers else None
     ledger = task_cost.TaskCostLedger(at(100.0, 10.0, c(1.0), 0.5))
+    ledger.play_started('Stage 1', now=at(100.5, 10.25, c(1.0), 0.55))
     ledger.task_started('Read the status', 'preflight', '/x/roles/preflight/tasks/main.yml:3',
                         now=at(101.0, 10.5, c(1.0), 0.6))
     ledger.task_result('Read the status', 'preflight', '/x/roles/preflight/tasks/main.yml:3', 'ok')
@@ -47,9 +48,11 @@ def ledger_of_two_tasks(containers=True):
 def test_each_interval_is_charged_to_the_task_that_was_running():
     document = ledger_of_two_tasks()
     by_name = {task['name']: task for task in document['tasks']}
-    assert [task['name'] for task in document['tasks']] == [task_cost.BEFORE_TASKS, 'Read the status', 'Install']
-    assert by_name[task_cost.BEFORE_TASKS]['wall_s'] == 1.0
-    assert by_name[task_cost.BEFORE_TASKS]['busy_cpu_s'] == 0.5
+    assert [(task['play'], task['name']) for task in document['tasks']] == [
+        (None, task_cost.BEFORE_TASKS), ('Stage 1', task_cost.PLAY_START), ('Stage 1', 'Read the status'),
+        ('Stage 1', 'Install')]
+    assert (by_name[task_cost.BEFORE_TASKS]['wall_s'], by_name[task_cost.BEFORE_TASKS]['busy_cpu_s']) == (0.5, 0.25)
+    assert (by_name[task_cost.PLAY_START]['wall_s'], by_name[task_cost.PLAY_START]['busy_cpu_s']) == (0.5, 0.25)
     status = by_name['Read the status']
     # 101 -> 103 and 107 -> 108
     assert (status['starts'], status['wall_s'], status['busy_cpu_s']) == (2, 3.0, 2.5)
@@ -69,6 +72,7 @@ def test_without_the_containers_cpu_the_controller_share_is_unknown():
     assert document['totals']['containers_cpu_s'] is None and document['totals']['busy_cpu_s'] == 9.0
     summary = task_cost.summarise(document)
     assert summary['cpu_by_role'][0]['controller_cpu_s'] is None
+    assert summary['cpu_by_play'][0]['busy_cpu_s'] == 8.75
 
 
 def test_an_unknown_status_is_refused():
@@ -91,10 +95,11 @@ def test_summary_ranks_tasks_and_sums_by_role_and_file():
     assert summary['top_tasks'][0]['results'] == {'failed': 1, 'skipped': 1}
     assert [(r['name'], r['busy_cpu_s'], r['results'], r['starts']) for r in summary['cpu_by_role']] == [
         ('update', 6.0, 2, 1), ('preflight', 2.5, 2, 2), ('(playbook, no role)', 0.5, 0, 0)]
-    assert [(r['name'], r['wall_s']) for r in summary['cpu_by_file']] == [
-        ('roles/update/tasks/install.yml', 4.0), ('roles/preflight/tasks/main.yml', 3.0), ('(none)', 1.0)]
+    assert [(r['name'], r['wall_s'], r['tasks']) for r in summary['cpu_by_file']] == [
+        ('roles/update/tasks/install.yml', 4.0, 1), ('roles/preflight/tasks/main.yml', 3.0, 1), ('(none)', 1.0, 2)]
+    assert [(r['name'], r['wall_s']) for r in summary['cpu_by_play']] == [('Stage 1', 7.5), ('(no play)', 0.5)]
     totals = summary['task_cost_totals']
-    assert (totals['tasks'], totals['starts'], totals['results_seen'], totals['busy_cpu_s']) == (3, 3, 4, 9.0)
+    assert (totals['tasks'], totals['starts'], totals['results_seen'], totals['busy_cpu_s']) == (4, 3, 4, 9.0)
     assert summary['task_results']['total'] == 6
     lines = task_cost.cost_table(summary)
     assert lines[0].startswith('task_results = 6 (PLAY RECAP: ok 3, failures 1')
@@ -187,6 +192,7 @@ def test_the_callback_in_a_real_run_matches_the_play_recap(tmp_path):
     assert by_name['Burn some CPU on the controller']['role'] == 'costly'
     assert by_name['Burn some CPU on the controller']['path'] == '%s:2' % (tmp_path / 'roles/costly/tasks/main.yml')
     assert by_name['Sleep a little']['role'] is None and by_name['Sleep a little']['wall_s'] >= 0.3
+    assert {task['play'] for task in document['tasks']} == {None, 'Cost per task'}
     # every interval from the first reading to the PLAY RECAP belongs to one entry
     assert sum(task['wall_s'] for task in document['tasks']) == pytest.approx(document['totals']['wall_s'], abs=0.01)
     assert sum(task['busy_cpu_s'] for task in document['tasks']) == pytest.approx(

@@ -3,7 +3,7 @@
 Enabled only by the bench's runs: ANSIBLE_CALLBACK_PLUGINS=<this folder>,
 ANSIBLE_CALLBACKS_ENABLED=lk_task_cost and LK_TASK_COST_FILE=<where the JSON goes>. The
 accounting (which interval is whose, what the readings mean) is tests/bench/task_cost.py;
-this adapter takes the readings at each task start and at the PLAY RECAP and writes the
+this adapter takes the readings at each play and task start and at the PLAY RECAP and writes the
 document there.
 """
 import json
@@ -42,6 +42,9 @@ class CallbackModule(CallbackBase):
 
     def _started(self, task):
         self.ledger.task_started(*describe(task), now=now())
+
+    def v2_playbook_on_play_start(self, play):
+        self.ledger.play_started(play.get_name(), now=now())
 
     def v2_playbook_on_task_start(self, task, is_conditional):
         self._started(task)
