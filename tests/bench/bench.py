@@ -104,6 +104,10 @@ def record_task_cost(result, cost_file):
     task_results, task_cost_totals, top_tasks, cpu_by_play, cpu_by_role, cpu_by_file; and the part of the
     run's busy CPU outside the playbook (ansible-playbook's start before its first task and its
     exit after the PLAY RECAP)."""
+    if not os.path.exists(cost_file):
+        result["not_measured"].append("task_results and the cost per task (the lk_task_cost callback wrote no %s)"
+                                      % os.path.basename(cost_file))
+        return
     with open(cost_file) as handle:
         summary = task_cost.summarise(json.load(handle), roots=[harness.REPO])
     summary["task_cost_file"] = os.path.basename(cost_file)
@@ -255,7 +259,8 @@ def main():
         teardown(clusters)
     record_task_cost(result, cost_file)
     save()
-    print("\n".join(task_cost.cost_table(result)), flush=True)
+    if "task_results" in result:
+        print("\n".join(task_cost.cost_table(result)), flush=True)
 
     # fleets under the reference timings, one run each; the downtime from every switchover
     for size in sizes:
