@@ -3,7 +3,11 @@
 Writes build/bench/bench.json and prints a table:
 - overhead_s: wall time of a 2-node rolling update with every simulator timing 0 (the
   automation's own cost), with controller_cpu_s (user+sys of ansible-playbook and all it
-  started on the controller, docker exec clients included);
+  started on the controller, docker exec clients included); where that run's CPU goes per
+  task (the test-only callback tests/bench/callback_plugins/lk_task_cost.py, accounting in
+  task_cost.py): task_results (the PLAY RECAP sum, by status), task_cost_totals, top_tasks,
+  cpu_by_play, cpu_by_role and cpu_by_file, the callback's own document in task-cost-overhead.json beside
+  bench.json;
 - downtime: each switchover's outage measured from the simulator's event logs, next to the
   simulator's own switchover time (resources x resource_seconds for the remove plus the
   restore); downtime_excess_s = the largest difference;
@@ -26,7 +30,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
@@ -35,39 +38,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "faults"))
 import harness  # noqa: E402
 from harness import APP_WEB, Cluster  # noqa: E402
+import task_cost  # noqa: E402
+from meters import containers_cpu, cpu_children, machine_busy_cpu  # noqa: E402
 
 REFERENCE = {"resource_seconds": 1.0, "setup_seconds": 20.0, "start_seconds": 3.0, "resync_seconds": 5.0}
 ZERO = {"resource_seconds": 0.0, "setup_seconds": 0.0, "start_seconds": 0.0, "resync_seconds": 0.0}
 TARGETS = {"fleet_ratio_10": 1.5, "downtime_excess_s": 0.5, "overhead_s": 20.0}
 PREFIX = "lkbench"
-
-
-def cpu_children():
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def machine_busy_cpu():
-    """CPU seconds the machine spent busy since boot, every process and container included
-    (/proc/stat: user, nice, system, irq, softirq, steal; guest time is inside user)."""
-    with open("/proc/stat") as handle:
-        fields = [int(x) for x in handle.readline().split()[1:9]]
-    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
-
-
-def containers_cpu():
-    """CPU seconds used by every docker container (cgroup v1, or v2 with cgroupfs), or None."""
-    try:
-        with open("/sys/fs/cgroup/cpuacct/docker/cpuacct.usage") as handle:
-            return int(handle.read()) / 1e9
-    except OSError:
-        pass
-    try:
-        with open("/sys/fs/cgroup/docker/cpu.stat") as handle:
-            usage = dict(line.split() for line in handle if line.strip())
-        return int(usage["usage_usec"]) / 1e6
-    except (OSError, KeyError, ValueError):
-        return None
 
 
 class Meter:
@@ -103,16 +80,41 @@ def teardown(clusters):
         cluster.down()
 
 
-def timed_run(cluster, extra_vars, inventory=None):
+def task_cost_env(output):
+    """The environment that enables the lk_task_cost callback (tests/bench/callback_plugins)."""
+    enabled = [name for name in os.environ.get("ANSIBLE_CALLBACKS_ENABLED", "").split(",") if name.strip()]
+    return {"ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback_plugins"),
+            "ANSIBLE_CALLBACKS_ENABLED": ",".join(enabled + ["lk_task_cost"]), task_cost.OUTPUT_ENV: output}
+
+
+def timed_run(cluster, extra_vars, inventory=None, extra_env=None):
     """One ansible-playbook run (fleet mode when inventory names several clusters)."""
     if inventory:
         cluster.inventory = inventory
     meter = Meter()
-    proc = cluster.playbook("rolling_update.yml", extra_vars, timeout=3600)
+    proc = cluster.playbook("rolling_update.yml", extra_vars, timeout=3600, extra_env=extra_env)
     measured = meter.read()
     if proc.returncode != 0:
         raise AssertionError("the run failed (rc %d):\n%s" % (proc.returncode, proc.stdout[-4000:]))
     return measured
+
+
+def record_task_cost(result, cost_file):
+    """The overhead run's cost per task (the lk_task_cost callback's document) into result:
+    task_results, task_cost_totals, top_tasks, cpu_by_play, cpu_by_role, cpu_by_file; and the part of the
+    run's busy CPU outside the playbook (ansible-playbook's start before its first task and its
+    exit after the PLAY RECAP)."""
+    if not os.path.exists(cost_file):
+        result["not_measured"].append("task_results and the cost per task (the lk_task_cost callback wrote no %s)"
+                                      % os.path.basename(cost_file))
+        return
+    with open(cost_file) as handle:
+        summary = task_cost.summarise(json.load(handle), roots=[harness.REPO])
+    summary["task_cost_file"] = os.path.basename(cost_file)
+    totals = summary["task_cost_totals"]
+    totals["busy_cpu_outside_playbook_s"] = round(result["overhead"]["machine_busy_cpu_s"] - totals["busy_cpu_s"], 2)
+    totals["wall_outside_playbook_s"] = round(result["overhead"]["wall_s"] - totals["wall_s"], 2)
+    result.update(summary)
 
 
 def check_updated(clusters):
@@ -189,6 +191,9 @@ def table(result):
         lines.append(row % (label, measured["wall_s"], measured["controller_cpu_s"], measured["nodes_cpu_s"],
                             measured["machine_busy_cpu_s"], measured["cpu_floor_s"]))
     add("overhead (2 nodes, simulator timings 0)", result["overhead"])
+    if "task_results" in result:
+        lines.append("  task_results = %s (PLAY RECAP sum of the overhead run; per task and role: see above)"
+                     % result["task_results"]["total"])
     for size, entry in sorted(result["fleet"]["runs"].items(), key=lambda kv: int(kv[0])):
         add("fleet mode, %s cluster(s), one run" % size, entry)
     separate = result["fleet"].get("separate") or {}
@@ -241,14 +246,21 @@ def main():
     # the automation's own cost: every simulator timing 0
     load("overhead")
     clusters = make_clusters(1, ZERO, "o")
+    cost_file = os.path.join(os.path.dirname(os.path.abspath(args.out)), "task-cost-overhead.json")
     try:
-        measured = timed_run(clusters[0], run_vars("bench-overhead"))
+        os.makedirs(os.path.dirname(cost_file), exist_ok=True)
+        if os.path.exists(cost_file):
+            os.remove(cost_file)     # this run's, not an earlier one's
+        measured = timed_run(clusters[0], run_vars("bench-overhead"), extra_env=task_cost_env(cost_file))
         check_updated(clusters)
         result["overhead"] = measured
         result["overhead_s"], result["controller_cpu_s"] = measured["wall_s"], measured["controller_cpu_s"]
     finally:
         teardown(clusters)
+    record_task_cost(result, cost_file)
     save()
+    if "task_results" in result:
+        print("\n".join(task_cost.cost_table(result)), flush=True)
 
     # fleets under the reference timings, one run each; the downtime from every switchover
     for size in sizes:

@@ -345,8 +345,9 @@ class Cluster(object):
         with open(self.inventory, "w") as handle:
             json.dump(inventory, handle)
 
-    def playbook(self, name, extra_vars=None, check=False, timeout=900, background=False):
-        """Run playbooks/<name> against the cluster. Returns the CompletedProcess (or Popen)."""
+    def playbook(self, name, extra_vars=None, check=False, timeout=900, background=False, extra_env=None):
+        """Run playbooks/<name> against the cluster. Returns the CompletedProcess (or Popen).
+        extra_env: more environment for ansible-playbook (the bench's callback)."""
         # the simulated Generic ARK scripts run under any Perl: accepted, as an operator would after
         # checking them (tests/faults/test_preflight_checks.py runs without it)
         variables = {"lk_report_file": self.report_file, "lk_artifacts_dir": self.artifacts,
@@ -362,7 +363,7 @@ class Cluster(object):
                 os.path.join(REPO, "playbooks", name), "-e", "@" + vars_file]
         if check:
             argv.append("--check")
-        env = self.ansible_env()
+        env = dict(self.ansible_env(), **(extra_env or {}))
         log = open(os.path.join(self.workdir, "playbook-%s.log" % int(time.time() * 1000)), "w")
         if background:
             # its own process group: a test can kill the whole controller (os.killpg) without pytest
