@@ -23,7 +23,7 @@ SANITY_DIR := $(or $(LK_SANITY_DIR),$(or $(TMPDIR),/tmp)/hatools-lifekeeper-sani
 .PHONY: help venv host images collection-link unit simulator bigip sanity lint docs molecule faults test demo demo-clean clean \
 	artifact ship awx molecule-artifact core216 docker-lane-molecule docker-lane-faults \
 	awx-installed molecule-artifact-installed bench \
-	static-lane-checks static-lane-timed
+	test-lane-checks test-lane-docker
 
 help:
 	@echo "make demo   - build what is needed, run a rolling update on a simulated 2-node cluster"
@@ -142,36 +142,38 @@ core216: $(CORE216_STAMP)
 	$(CORE216_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/unit
 	VENV=$(CORE216_VENV) LK_SANITY_DIR=$(SANITY_DIR)-core216 bash tests/sanity.sh
 
-# make test runs in two phases of two lanes each, so that both cores work: the static checks
-# (CPU) beside the simulator's and the BIG-IP double's tests (mostly waiting on their own
-# clocks) and the images; then the docker stages (their containers have distinct names), in
-# lanes of about the same length on 2 cores: the molecule scenarios (the default one from the
-# installed artifact only: the working tree's run would repeat it) and the fault tests of
-# FAULTS_BESIDE_MOLECULE in one; the other fault tests and the AWX job in the other. Each
-# lane's output is printed when it ends (--output-sync).
+# make test runs two lanes side by side, so that both cores work all along (the docker stages
+# are CPU-bound: a third lane only slows the other two). Lane 1: the static checks (mostly one
+# core), then the molecule scenarios (the default one from the installed artifact only: the
+# working tree's run would repeat it), the fault tests of FAULTS_BESIDE_MOLECULE and the AWX
+# job (the last two need the artifact lane 1 built). Lane 2: the images first (lane 1's docker
+# stages need them long after), the simulator's and the BIG-IP double's own tests (mostly
+# waiting on their own clocks), then the other fault tests, which start while lane 1 is still
+# in its static checks. Each lane's output is printed when it ends (--output-sync).
 MOLECULE_SCENARIOS := $(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 FAULTS_BESIDE_MOLECULE := tests/faults/test_preflight_checks.py tests/faults/test_playbooks.py
 
 test: venv collection-link
-	$(MAKE) -j2 --output-sync=recurse static-lane-checks static-lane-timed
-	$(MAKE) -j2 --output-sync=recurse docker-lane-molecule docker-lane-faults
+	$(MAKE) -j2 --output-sync=recurse test-lane-checks test-lane-docker
 	@echo "make test: all stages passed"
 
-static-lane-checks:
+test-lane-checks:
 	$(MAKE) -j1 lint docs sanity unit core216 artifact ship
+	$(MAKE) docker-lane-molecule
 
-static-lane-timed:
-	$(MAKE) -j1 simulator bigip images
+test-lane-docker:
+	$(MAKE) -j1 images simulator bigip
+	$(MAKE) docker-lane-faults
 
 docker-lane-molecule:
 	export PATH=$(VENV)/bin:$$PATH
 	for scenario in $(filter-out default,$(MOLECULE_SCENARIOS)); do molecule test -s "$$scenario"; done
 	$(MAKE) molecule-artifact-installed
 	$(FAULTS_PYTEST) --basetemp=$(CURDIR)/.cache/pytest/faults-beside $(FAULTS_BESIDE_MOLECULE)
+	$(MAKE) awx-installed
 
 docker-lane-faults:
 	$(FAULTS_PYTEST) --basetemp=$(CURDIR)/.cache/pytest/faults $(addprefix --ignore=,$(FAULTS_BESIDE_MOLECULE)) tests/faults
-	$(MAKE) awx-installed
 
 # A fresh two-node simulated cluster (9.7.0) on local docker, updated to 9.9.0 by
 # playbooks/rolling_update.yml; the containers stay up for a look (make demo-clean).

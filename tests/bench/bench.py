@@ -166,8 +166,9 @@ def separate_runs(count, at_once):
 
 def versions():
     def out(argv):
+        # the first line of stdout (a tool's warnings go to stderr and are not its version)
         try:
-            return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+            return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True,
                                   check=False).stdout.strip().splitlines()[0]
         except (OSError, IndexError):
             return None

@@ -42,7 +42,7 @@ def msg_lines(output, task):
     return re.findall(r'^\s+"(.*)",?$', block.group(1), re.M) + re.findall(r'"msg": "(.*)"$', block.group(1), re.M)
 
 
-# the progress lines an operator follows (the step's task name, or a line of lk_wait_job):
+# the progress lines an operator follows (the step's task name, or a line a module's progress option prints):
 # "[lifekeeper] node 1/2 <host>: evacuate (+00:00:12)", "[lifekeeper] verify (+00:01:02)",
 # "[lifekeeper] node 1/2 <host>: still waiting for setup (+00:00:45, 30 s of at most 120 s)"
 STEP_LINE = re.compile(r"^TASK \[\[lifekeeper\] (?:node (\d)/(\d) (\S+): )?([a-z ]+) \(\+(\d\d):(\d\d):(\d\d)\)\]", re.M)

@@ -1,0 +1,44 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hatools.lifekeeper contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Writes the run's report on the controller: the JSON report, its Markdown and HTML views
+beside it, a copy in the run's folder (plugin_utils.report_files). Runs in the task's worker,
+on the controller, without a module: no Python start, no connection."""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import report_files
+
+display = Display()
+
+ARGUMENT_SPEC = {
+    'report': {'type': 'dict', 'required': True},
+    'path': {'type': 'path', 'required': True},
+    'operation': {'type': 'str'},
+    'keep_dir': {'type': 'path'},
+}
+
+
+class ActionModule(ActionBase):
+
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+    _VALID_ARGS = frozenset(ARGUMENT_SPEC)
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        del tmp
+        dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        try:
+            written = report_files.write_report(args['report'], args['path'], args['operation'], args['keep_dir'])
+        except ValueError as exc:
+            result.update(failed=True, msg=str(exc))
+            return result
+        for problem in written['problems']:
+            display.warning(problem)
+        result.update(changed=True, files=written['files'], problems=written['problems'])
+        return result
