@@ -10,6 +10,7 @@ the lookups (free space, name resolution, TCP connects) are bounded by a timeout
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import errno
 import os
 import re
 import socket
@@ -63,6 +64,16 @@ def disk_free(path):
         return {'path': path, 'free_mb': None, 'checked_path': checked, 'error': exc.strerror or str(exc)}
     return {'path': path, 'free_mb': int(info.f_bavail * info.f_frsize // (1024 * 1024)), 'checked_path': checked,
             'error': None}
+
+
+def file_info(path):
+    """{path, exists, size, error}: whether the file is there (links followed) and its size."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        missing = exc.errno in (errno.ENOENT, errno.ENOTDIR)
+        return {'path': path, 'exists': False, 'size': None, 'error': None if missing else exc.strerror or str(exc)}
+    return {'path': path, 'exists': True, 'size': info.st_size, 'error': None}
 
 
 def _bounded(func, timeout):

@@ -91,8 +91,18 @@ options:
       - The LifeKeeper defaults file.
     type: path
     default: /etc/default/LifeKeeper
+  fetch_to:
+    description:
+      - With O(state=present), a folder on the controller to bring the new archive (RV(dest_archive), else
+        RV(archive)) and O(defaults_file) to, in the same task, once the archive exists (not in check mode).
+      - Each file is fetched as M(ansible.builtin.fetch) does (its checksum checked after the transfer; with
+        C(become), read as the become user), made mode 0600; the folder and its missing parents are created with
+        mode 0700. The archive is then checked against RV(sha256), read on the node.
+      - The module itself never sees this option; the collection's action plugin handles it on the controller.
+    type: path
+    version_added: 2.0.0
 notes:
-  - Use M(ansible.builtin.fetch) with RV(archive) or RV(dest_archive) to keep a copy on the controller.
+  - O(fetch_to) keeps a copy on the controller (or use M(ansible.builtin.fetch) with RV(archive) or RV(dest_archive)).
   - lkbackup refuses to restore (O(state=restored)) while LifeKeeper runs on some releases and in the
     simulator; stop it first (M(hatools.lifekeeper.lk_service)).
   - C(lkbackup) runs within O(timeout).
@@ -153,6 +163,21 @@ defaults_review:
   elements: dict
   returned: when O(state=restored) and O(defaults=keep_new)
   sample: [{key: LCMHBEATTIME, new: '5', old: '2'}]
+controller_archive:
+  description: The archive's copy on the controller.
+  type: str
+  returned: when O(fetch_to) is set and the archive was fetched
+  sample: /srv/artifacts/run1/lk1/archive.261122021530.tar.gz
+controller_defaults:
+  description: The defaults file's copy on the controller.
+  type: str
+  returned: when O(fetch_to) is set and the archive was fetched
+  sample: /srv/artifacts/run1/lk1/LifeKeeper
+controller_folder:
+  description: O(fetch_to).
+  type: str
+  returned: when O(fetch_to) is set
+  sample: /srv/artifacts/run1/lk1
 stdout:
   description: Output of lkbackup.
   type: str
@@ -188,6 +213,8 @@ class LkBackup(LkModule):
         defaults_file=dict(type='path', default=DEFAULTS_FILE),
         archive=dict(type='path'),
         dest=dict(type='path'),
+        # the controller side (plugins/action/lk_backup.py) takes it; declared for the documentation
+        fetch_to=dict(type='path'),
     )
     module_kwargs = dict(required_if=[('state', 'restored', ['archive'])])
 

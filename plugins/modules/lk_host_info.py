@@ -78,6 +78,14 @@ options:
     elements: str
     default: []
     version_added: 2.0.0
+  files:
+    description:
+      - Files to report the presence and size of (RV(files)), for example the product media (its extraction needs
+        room) and the licence key files. Links are followed.
+    type: list
+    elements: path
+    default: []
+    version_added: 2.0.0
 seealso:
   - module: hatools.lifekeeper.lk_status
 """
@@ -118,6 +126,14 @@ disk:
   elements: dict
   returned: always
   sample: [{path: /srv/media, free_mb: 20480, checked_path: /srv, error: null}]
+files:
+  description:
+    - One entry per O(files) element - C(path), C(exists), C(size) (bytes, null when missing) and C(error) (why it
+      could not be read, null when it is missing or was read).
+  type: list
+  elements: dict
+  returned: always
+  sample: [{path: /srv/LKL_V9.9.0.iso, exists: true, size: 734003200, error: null}]
 resolve:
   description: One entry per O(names) element and C(localhost) - C(name), C(addresses) (in the resolver's order), C(error).
   type: list
@@ -169,6 +185,7 @@ class LkHostInfo(LkModule):
         )),
         connect_timeout=dict(type='float', default=3),
         packages=dict(type='list', elements='str', default=[]),
+        files=dict(type='list', elements='path', default=[]),
     )
     state_option = None
     seconds_options = ('connect_timeout',)
@@ -238,6 +255,7 @@ class LkHostInfo(LkModule):
             connect=[host_facts.connect(t['address'], t['port'], seconds) for t in self.params['connect']],
             os=self.os_info(),
             packages=self.packages(),
+            files=[host_facts.file_info(path) for path in self.params['files']],
         )
 
 

@@ -326,6 +326,14 @@ message:
   returned: always
   type: str
   sample: LifeKeeper does not appear to be running.
+holds:
+  description:
+    - Whether each condition O(wait_for) can name (but V(tags_in_service)) held at the last read, whatever was waited
+      for - a caller that has just read the node need not wait for what already holds.
+  returned: always
+  type: dict
+  sample: {ready: true, paths_alive: true, mirrors_in_sync: true, local_resources_osu: false}
+  version_added: 2.0.0
 missing:
   description: Conditions of O(wait_for) that did not hold at the last poll (empty on success).
   returned: always
@@ -358,6 +366,8 @@ from ansible_collections.hatools.lifekeeper.plugins.module_utils.constants impor
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import LifeKeeperError
 
 CONDITIONS = ['ready', 'local_resources_osu', 'tags_in_service', 'paths_alive', 'mirrors_in_sync']
+# the conditions the result's holds reports (tags_in_service needs tags)
+HOLDS = [cond for cond in CONDITIONS if cond != 'tags_in_service']
 
 
 def read_settings(path):
@@ -520,8 +530,8 @@ class LkStatus(LkModule):
         return records
 
     # ---- conditions -------------------------------------------------------------------------
-    def missing(self, state, cluster):
-        """The conditions of wait_for that do not hold (human-readable)."""
+    def missing(self, state, cluster, conditions=None):
+        """The conditions of wait_for (or of conditions) that do not hold (human-readable)."""
         missing = []
         have_status = cluster is not None and cluster.running
         tags_pending = False
@@ -534,7 +544,7 @@ class LkStatus(LkModule):
                 # An empty display (LifeKeeper still loading its configuration): keep waiting.
                 missing.append('tags_in_service: %s' % msg)
                 tags_pending = True
-        for cond in self.wait_for:
+        for cond in self.wait_for if conditions is None else conditions:
             if cond == 'ready':
                 if not state['ready']:
                     if state.get('blocked') and not state['running']:
@@ -585,9 +595,12 @@ class LkStatus(LkModule):
         started = self.lk.clock()
         installation = self.read_installation()
 
+        last = {}
+
         def poll():
             state, cluster = self.read(installation)
             state['missing'] = self.missing(state, cluster)
+            last['cluster'] = cluster
             return not state['missing'], state
 
         if self.wait_for and not installation['installed']:
@@ -599,6 +612,8 @@ class LkStatus(LkModule):
             done, state = self.lk.wait(poll, self.params['timeout'], self.params['poll_interval'])
         else:
             done, state = poll()
+        # what holds at this read, whatever was waited for: a caller that read once need not wait
+        state['holds'] = dict((cond, not self.missing(state, last.get('cluster'), [cond])) for cond in HOLDS)
         state.pop('problems', None)
         state.pop('blocked', None)
         state['node_name'] = local_node_name(self.node) if state['installed'] else None

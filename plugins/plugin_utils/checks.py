@@ -526,8 +526,46 @@ def cluster_checks(hosts, statuses, facts, target_version, options=None, hops=No
     return rows
 
 
+def _files(info):
+    """{path: entry} of lk_host_info's files."""
+    return dict((entry.get('path'), entry) for entry in (info or {}).get('files') or [] if isinstance(entry, dict))
+
+
+def licence_missing(info, license_files):
+    """The licence files lk_host_info found missing on the node (a file it did not look at is not
+    counted: a failed read is the node's own check failure)."""
+    files = _files(info)
+    return [path for path in license_files if path in files and not files[path].get('exists')]
+
+
+def media_mb(facts, media):
+    """MiB of the largest of the media files (every hop's) that lk_host_info measured on any node."""
+    sizes = [entry.get('size') or 0 for node in (facts or {}).values()
+             for path, entry in _files((node or {}).get('host_info')).items() if path in media]
+    return max(sizes + [0]) / 1048576.0
+
+
+def with_file_facts(facts, options):
+    """facts and options completed from lk_host_info's files: each node's license_missing (of
+    options' license_files) and options' media_mb (of options' media), where not given."""
+    options = dict(options or {})
+    license_files = [str(f) for f in options.get('license_files') or []]
+    completed = {}
+    for host, node in (facts or {}).items():
+        node = dict(node or {})
+        if 'license_missing' not in node:
+            node['license_missing'] = licence_missing(node.get('host_info'), license_files)
+        completed[host] = node
+    if options.get('media_mb') is None:
+        options['media_mb'] = media_mb(completed, [str(m) for m in options.get('media') or []])
+    return completed, options
+
+
 def evaluate(clusters, statuses, facts, target_version, options=None, hops=None):
-    """{cluster name: rows} for clusters [{'name', 'hosts'}] (see cluster_checks)."""
+    """{cluster name: rows} for clusters [{'name', 'hosts'}] (see cluster_checks). A node's facts
+    may give license_missing, and options media_mb, or leave them to lk_host_info's files (the
+    paths of options' license_files and media)."""
+    facts, options = with_file_facts(facts, options)
     return dict((one['name'], cluster_checks(one['hosts'], statuses, facts, target_version, options, hops))
                 for one in clusters)
 

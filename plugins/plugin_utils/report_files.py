@@ -17,9 +17,9 @@ import json
 import os
 
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import report_view
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.controller_files import (
+    ensure_private_folder, reason, write_private)
 
-PRIVATE_FILE_MODE = 0o600
-PRIVATE_DIR_MODE = 0o700
 KEPT_NAME = 'report.json'
 VIEWS = (('markdown', 'md'), ('html', 'html'))
 
@@ -35,42 +35,6 @@ def view_path(path, suffix):
     return '%s.%s' % (base, suffix)
 
 
-def _reason(exc):
-    return '%s: %s' % (exc.filename, exc.strerror) if getattr(exc, 'filename', None) else str(exc)
-
-
-def write_private(path, text):
-    """Write text to path (0600) atomically; the folder must exist."""
-    tmp = '%s.hatools-tmp.%d' % (path, os.getpid())
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0), PRIVATE_FILE_MODE)
-    try:
-        with os.fdopen(fd, 'w', encoding='utf-8') as handle:
-            handle.write(text)
-        os.chmod(tmp, PRIVATE_FILE_MODE)
-        os.rename(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def ensure_private_folder(path):
-    """Create path and its missing parents with mode 0700 (an existing folder keeps its mode)."""
-    missing = []
-    current = os.path.abspath(path)
-    while not os.path.isdir(current):
-        missing.append(current)
-        current = os.path.dirname(current)
-    for folder in reversed(missing):
-        try:
-            os.mkdir(folder, PRIVATE_DIR_MODE)
-        except FileExistsError:
-            continue
-        os.chmod(folder, PRIVATE_DIR_MODE)  # the umask may have taken bits away, never added
-
-
 def write_report(report, path, operation=None, keep_dir=None):
     """Write the report's files; returns {files: [written], problems: [what could not be written]}.
 
@@ -83,7 +47,7 @@ def write_report(report, path, operation=None, keep_dir=None):
     try:
         write_private(path, text)
     except (IOError, OSError) as exc:
-        raise ValueError('cannot write the report to %s: %s' % (path, _reason(exc)))
+        raise ValueError('cannot write the report to %s: %s' % (path, reason(exc)))
     written, problems = [path], []
     for view, suffix in VIEWS:
         target = view_path(path, suffix)
@@ -91,7 +55,7 @@ def write_report(report, path, operation=None, keep_dir=None):
             write_private(target, report_view.render(report, view, operation))
             written.append(target)
         except (IOError, OSError, ValueError) as exc:
-            problems.append("the report's %s view %s could not be written: %s" % (view, target, _reason(exc)))
+            problems.append("the report's %s view %s could not be written: %s" % (view, target, reason(exc)))
     if keep_dir:
         kept = os.path.join(keep_dir, KEPT_NAME)
         try:
@@ -99,5 +63,5 @@ def write_report(report, path, operation=None, keep_dir=None):
             write_private(kept, text)
             written.append(kept)
         except (IOError, OSError) as exc:
-            problems.append("the report's copy in the run's folder %s could not be written: %s" % (kept, _reason(exc)))
+            problems.append("the report's copy in the run's folder %s could not be written: %s" % (kept, reason(exc)))
     return {'files': written, 'problems': problems}

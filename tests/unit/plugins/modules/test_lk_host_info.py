@@ -141,3 +141,21 @@ def test_no_os_release_and_no_rpm_are_results(monkeypatch, rpm_tools, run, tmp_p
     assert result['os']['error'].startswith('%s: ' % (tmp_path / 'missing'))
     assert result['packages'] == [{'name': 'sg3_utils', 'installed': False, 'version': None,
                                    'error': 'rpm is not installed'}]
+
+
+def test_files_are_reported_present_with_their_size_or_missing(getenforce, run, tmp_path):
+    getenforce.set((GETENFORCE,), (0, 'Disabled\n', ''))
+    media = tmp_path / 'LKL_V9.9.0.iso'
+    media.write_bytes(b'x' * 2048)
+    link = tmp_path / 'media-link.iso'
+    link.symlink_to(media)
+    missing = str(tmp_path / 'k.lic')
+    failed, result = run(lk_host_info.main, {'files': [str(media), str(link), missing,
+                                                       str(media / 'below-a-file')]})
+    assert not failed, result
+    assert result['files'] == [
+        {'path': str(media), 'exists': True, 'size': 2048, 'error': None},
+        {'path': str(link), 'exists': True, 'size': 2048, 'error': None},
+        {'path': missing, 'exists': False, 'size': None, 'error': None},
+        {'path': str(media / 'below-a-file'), 'exists': False, 'size': None, 'error': None},
+    ]

@@ -82,6 +82,9 @@ def test_running_node_full_result(lkroot, fake_cli, tmp_path, run):
     assert summary['in_service_here'] == ['db'] and summary['standby_here'] == ['app-web']
     assert summary['failed_anywhere'] == ['local-only'] and summary['all_paths_alive'] is False
     assert result['missing'] == []
+    # what holds at this read: the resources in service here are not OSU, the TTY path is DEAD
+    assert result['holds'] == {'ready': True, 'local_resources_osu': False, 'paths_alive': False,
+                               'mirrors_in_sync': True}
     assert [m['tag'] for m in result['mirrors']] == ['datarep-data', 'datarep-db']
     assert all(m['known'] and m['in_sync'] for m in result['mirrors'])
     assert result['packages'] == [{'name': 'steeleye-lk', 'version': '9.9.0'},
@@ -121,6 +124,7 @@ def test_not_running_is_a_result_not_a_failure(lkroot, fake_cli, tmp_path, run):
     assert (result['installed'], result['running'], result['ready']) == (True, False, False)
     assert result['resources'] == [] and result['comm_paths'] == [] and result['mirrors'] == []
     assert result['node_name'] == 'node1' and result['answered'] is True
+    assert not any(result['holds'].values()), result['holds']
     # not running: the short display is not read
     assert node.count('lcdstatus', '-e') == 0
 
@@ -172,6 +176,16 @@ def test_wait_until_local_resources_osu(lkroot, fake_cli, tmp_path, run):
     assert result['summary']['standby_here'] == ['app-web']
     assert node.count('lcdstatus', '-e') == 3
     assert result['missing'] == [] and result['waited'] < 5
+    assert result['holds']['local_resources_osu'] is True and result['holds']['ready'] is True
+
+
+def test_a_resync_in_progress_does_not_hold_mirrors_in_sync(lkroot, fake_cli, tmp_path, run):
+    node = Node(lkroot, fake_cli, tmp_path, status_e=(0, fixture_text('e_mirror_by_type.txt'), ''),
+                long=(0, fixture_text('long_mirror_by_type.txt'), ''))
+    fake_cli.set(node.mirror_argv('mirror-export'), (0, RESYNC.replace('datarep-data', 'mirror-export'), ''))
+    failed, result = run(lk_status.main, node.args())
+    assert not failed, result
+    assert result['holds']['mirrors_in_sync'] is False and result['missing'] == []
 
 
 def test_timeout_fails_with_last_state_and_missing(node, run):

@@ -449,3 +449,37 @@ def test_a_failed_check_with_nothing_seen_never_says_none():
               'why': 'differs'}]
     assert checks.check_problems(found) == [
         'pre-flight check heartbeat_settings failed: n2: the node could not be read; n1: differs (seen: LCMPORT=7365)']
+
+
+# ---- the media and licence files from lk_host_info's files (one read per node) ----------------
+def _with_files(files):
+    info = host_info('node2', '10.0.0.2')
+    info['files'] = files
+    return info
+
+
+def test_licence_missing_and_media_size_come_from_the_host_info_files():
+    media = '/srv/LKL_V9.9.0.iso'
+    facts = {
+        'n1': {'host_info': _with_files([{'path': media, 'exists': True, 'size': 734003200, 'error': None},
+                                         {'path': '/root/k.lic', 'exists': False, 'size': None, 'error': None}])},
+        'n2': {'host_info': _with_files([{'path': media, 'exists': True, 'size': 1048576, 'error': None},
+                                         {'path': '/root/k.lic', 'exists': True, 'size': 10, 'error': None}])},
+        # a node whose read failed: no files, nothing counted missing (its read is its own failure)
+        'n3': {'host_info': {'failed': True, 'msg': 'unreachable'}},
+    }
+    completed, options = checks.with_file_facts(facts, {'license_files': ['/root/k.lic'], 'media': [media]})
+    assert completed['n1']['license_missing'] == ['/root/k.lic']
+    assert completed['n2']['license_missing'] == [] and completed['n3']['license_missing'] == []
+    assert options['media_mb'] == 700.0
+
+
+def test_given_licence_and_media_facts_are_kept():
+    facts = {'n1': {'host_info': _with_files([]), 'license_missing': ['/root/x.lic']}}
+    completed, options = checks.with_file_facts(facts, {'media_mb': 12, 'license_files': ['/root/k.lic']})
+    assert completed['n1']['license_missing'] == ['/root/x.lic'] and options['media_mb'] == 12
+
+
+def test_no_media_measured_is_zero_mib():
+    completed, options = checks.with_file_facts({'n1': {'host_info': _with_files([])}}, {'media': ['/srv/a.iso']})
+    assert options['media_mb'] == 0 and completed['n1']['license_missing'] == []

@@ -1,0 +1,74 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hatools.lifekeeper contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""lk_backup on the node; with fetch_to, the new archive and the defaults file are then brought
+to the controller in the same task: each with ansible-core's own fetch action (its checksum
+check, its become support), into a private folder (0700), made private (0600), the archive
+checked against the sha256 the module read on the node."""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import os
+
+from ansible.plugins.action import ActionBase
+from ansible.utils.vars import merge_hash
+
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import controller_files
+
+DEFAULTS_FILE = '/etc/default/LifeKeeper'
+
+
+class ActionModule(ActionBase):
+
+    _supports_check_mode = True
+    _supports_async = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        del tmp
+        module_args = dict(self._task.args)
+        fetch_to = module_args.pop('fetch_to', None)
+        try:
+            result = merge_hash(result, self._execute_module(module_args=module_args, task_vars=task_vars))
+        finally:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        if not fetch_to or result.get('failed') or module_args.get('state', 'present') != 'present':
+            return result
+        if self._task.check_mode:
+            result['controller_folder'] = fetch_to
+            return result
+        return self._bring_to_controller(result, module_args, fetch_to, task_vars)
+
+    def _bring_to_controller(self, result, module_args, folder, task_vars):
+        archive = result.get('dest_archive') or result.get('archive')
+        defaults = module_args.get('defaults_file') or DEFAULTS_FILE
+        try:
+            controller_files.ensure_private_folder(folder)
+        except (IOError, OSError) as exc:
+            return dict(result, failed=True, msg='cannot create the controller folder %s: %s' % (
+                folder, controller_files.reason(exc)))
+        copies = {}
+        for what, src in (('archive', archive), ('defaults', defaults)):
+            fetched = self._fetch(src, folder, task_vars)
+            if fetched.get('failed') or not fetched.get('dest'):
+                return dict(result, failed=True, msg='the backup was made, but its %s %s could not be fetched to %s: %s'
+                            % (what, src, folder, fetched.get('msg') or 'no file arrived'))
+            copies[what] = fetched['dest']
+            controller_files.make_private(fetched['dest'])
+        seen = controller_files.sha256_of(copies['archive'])
+        if result.get('sha256') and seen != result['sha256']:
+            return dict(result, failed=True, msg='the fetched archive %s does not match sha256 %s on the node (it has %s)'
+                        % (copies['archive'], result['sha256'], seen))
+        result.update(changed=True, controller_folder=folder, controller_archive=copies['archive'],
+                      controller_defaults=copies['defaults'])
+        return result
+
+    def _fetch(self, src, folder, task_vars):
+        """ansible-core's fetch action (flat, checksum validated) for one file of the node."""
+        task = self._task.copy()
+        task.args = {'src': src, 'dest': os.path.join(folder, ''), 'flat': True, 'validate_checksum': True}
+        fetch = self._shared_loader_obj.action_loader.get(
+            'ansible.legacy.fetch', task=task, connection=self._connection, play_context=self._play_context,
+            loader=self._loader, templar=self._templar, shared_loader_obj=self._shared_loader_obj)
+        return fetch.run(task_vars=task_vars)

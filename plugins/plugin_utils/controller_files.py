@@ -1,0 +1,68 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hatools.lifekeeper contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Private files on the controller (the report, the backups fetched from the nodes): folders
+0700, files 0600 replaced atomically, checksums (controller side)."""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import hashlib
+import os
+
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIR_MODE = 0o700
+_CHUNK = 1024 * 1024
+
+
+def reason(exc):
+    """'PATH: reason' of an OSError (its text when it names no file)."""
+    return '%s: %s' % (exc.filename, exc.strerror) if getattr(exc, 'filename', None) else str(exc)
+
+
+def write_private(path, text):
+    """Write text to path (0600) atomically; the folder must exist."""
+    tmp = '%s.hatools-tmp.%d' % (path, os.getpid())
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0), PRIVATE_FILE_MODE)
+    try:
+        with os.fdopen(fd, 'w', encoding='utf-8') as handle:
+            handle.write(text)
+        os.chmod(tmp, PRIVATE_FILE_MODE)
+        os.rename(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def ensure_private_folder(path):
+    """Create path and its missing parents with mode 0700 (an existing folder keeps its mode)."""
+    missing = []
+    current = os.path.abspath(path)
+    while not os.path.isdir(current):
+        missing.append(current)
+        current = os.path.dirname(current)
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, PRIVATE_DIR_MODE)
+        except FileExistsError:
+            continue
+        os.chmod(folder, PRIVATE_DIR_MODE)  # the umask may have taken bits away, never added
+
+
+def make_private(path):
+    """Give a file that arrived with the umask's mode the mode 0600."""
+    os.chmod(path, PRIVATE_FILE_MODE)
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, 'rb') as handle:
+        while True:
+            chunk = handle.read(_CHUNK)
+            if not chunk:
+                break
+            digest.update(chunk)
+    return digest.hexdigest()
