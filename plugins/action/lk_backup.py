@@ -43,6 +43,7 @@ class ActionModule(ActionBase):
     def _bring_to_controller(self, result, module_args, folder, task_vars):
         archive = result.get('dest_archive') or result.get('archive')
         defaults = module_args.get('defaults_file') or DEFAULTS_FILE
+        node = self._task.delegate_to or task_vars.get('inventory_hostname')
         try:
             controller_files.ensure_private_folder(folder)
         except (IOError, OSError) as exc:
@@ -51,15 +52,21 @@ class ActionModule(ActionBase):
         copies = {}
         for what, src in (('archive', archive), ('defaults', defaults)):
             fetched = self._fetch(src, folder, task_vars)
-            if fetched.get('failed') or not fetched.get('dest'):
-                return dict(result, failed=True, msg='the backup was made, but its %s %s could not be fetched to %s: %s'
-                            % (what, src, folder, fetched.get('msg') or 'no file arrived'))
-            copies[what] = fetched['dest']
-            controller_files.make_private(fetched['dest'])
-        seen = controller_files.sha256_of(copies['archive'])
-        if result.get('sha256') and seen != result['sha256']:
-            return dict(result, failed=True, msg='the fetched archive %s does not match sha256 %s on the node (it has %s)'
-                        % (copies['archive'], result['sha256'], seen))
+            dest = fetched.get('dest')
+            arrived = bool(dest) and os.path.isfile(dest)
+            if arrived:
+                controller_files.make_private(dest)
+            if what == 'archive' and arrived and result.get('sha256'):
+                # what arrived is checked against what lkbackup made, whatever fetch's own check
+                # said (the file changed on the node between the two reads of fetch, or after the module)
+                seen = controller_files.sha256_of(dest)
+                if seen != result['sha256']:
+                    return dict(result, failed=True, msg='the fetched archive %s does not match sha256 %s on %s (the '
+                                'copy has %s): it changed after lkbackup made it' % (dest, result['sha256'], node, seen))
+            if fetched.get('failed') or not arrived:
+                return dict(result, failed=True, msg='the backup was made, but its %s %s could not be fetched from %s '
+                            'to %s: %s' % (what, src, node, folder, fetched.get('msg') or 'no file arrived'))
+            copies[what] = dest
         result.update(changed=True, controller_folder=folder, controller_archive=copies['archive'],
                       controller_defaults=copies['defaults'])
         return result

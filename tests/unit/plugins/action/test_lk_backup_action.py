@@ -26,29 +26,31 @@ MODULE_RESULT = {'changed': True, 'archive': '/opt/LifeKeeper/config/archive.1.t
 class FakeFetch(object):
     """ansible-core's fetch action as the plugin drives it: flat into the dest folder."""
 
-    def __init__(self, calls, fail_for=None, **kwargs):
-        self.task, self.calls, self.fail_for = kwargs['task'], calls, fail_for
+    def __init__(self, calls, fail_for=None, keep_on_failure=False, **kwargs):
+        self.task, self.calls, self.fail_for, self.keep_on_failure = kwargs['task'], calls, fail_for, keep_on_failure
 
     def run(self, task_vars=None):
         args = self.task.args
         self.calls.append(dict(args))
-        if args['src'] == self.fail_for:
-            return {'failed': True, 'msg': 'file not found: %s' % args['src']}
         dest = os.path.join(args['dest'], os.path.basename(args['src']))
+        if args['src'] == self.fail_for and not self.keep_on_failure:
+            return {'failed': True, 'msg': 'file not found: %s' % args['src']}
         with open(dest, 'wb') as handle:
             handle.write(NODE_FILES[args['src']])
         os.chmod(dest, 0o644)
+        if args['src'] == self.fail_for:
+            return {'failed': True, 'msg': 'checksum mismatch', 'dest': dest}
         return {'changed': True, 'dest': dest, 'checksum': 'x'}
 
 
-def action(args, module_result=None, check_mode=False, fail_for=None):
+def action(args, module_result=None, check_mode=False, fail_for=None, keep_on_failure=False):
     calls = []
-    task = mock.MagicMock(args=dict(args), async_val=0, check_mode=check_mode, diff=False)
+    task = mock.MagicMock(args=dict(args), async_val=0, check_mode=check_mode, diff=False, delegate_to='lk1')
     task.copy.side_effect = lambda: mock.MagicMock(args={})
     connection = mock.MagicMock()
     connection._shell.tmpdir = None
     loader = mock.MagicMock()
-    loader.action_loader.get.side_effect = lambda name, **kwargs: FakeFetch(calls, fail_for, **kwargs)
+    loader.action_loader.get.side_effect = lambda name, **kwargs: FakeFetch(calls, fail_for, keep_on_failure, **kwargs)
     plugin = lk_backup.ActionModule(task, connection, mock.MagicMock(), loader=None, templar=None,
                                     shared_loader_obj=loader)
     # ansible-core 2.19 keeps its own plugin loaders whatever the constructor gets
@@ -82,15 +84,25 @@ def test_the_archive_and_the_defaults_file_come_to_a_private_folder(tmp_path):
 def test_an_archive_that_does_not_match_the_nodes_sha256_fails_naming_both(tmp_path):
     plugin, dummy, dummy2 = action({'fetch_to': str(tmp_path)}, dict(MODULE_RESULT, sha256='0' * 64))
     result = plugin.run(task_vars={})
-    assert result['failed'] and 'does not match sha256 %s' % ('0' * 64) in result['msg']
+    assert result['failed'] and 'does not match sha256 %s on lk1' % ('0' * 64) in result['msg']
     assert hashlib.sha256(ARCHIVE).hexdigest() in result['msg']
+
+
+def test_an_archive_fetch_found_changed_is_the_same_mismatch(tmp_path):
+    # fetch's own check failed (the file changed between its two reads) and left what arrived
+    plugin, dummy, dummy2 = action({'fetch_to': str(tmp_path)}, dict(MODULE_RESULT, sha256='1' * 64),
+                                   fail_for=MODULE_RESULT['dest_archive'], keep_on_failure=True)
+    result = plugin.run(task_vars={})
+    assert result['failed'] and 'the fetched archive %s/archive.1.tar.gz does not match sha256 %s on lk1' % (
+        tmp_path, '1' * 64) in result['msg']
 
 
 def test_a_fetch_that_fails_fails_the_task_saying_the_backup_was_made(tmp_path):
     plugin, dummy, dummy2 = action({'fetch_to': str(tmp_path)}, fail_for='/etc/default/LifeKeeper')
     result = plugin.run(task_vars={})
     assert result['failed'] and result['dest_archive'] == MODULE_RESULT['dest_archive']
-    assert result['msg'].startswith('the backup was made, but its defaults /etc/default/LifeKeeper could not be fetched')
+    assert result['msg'].startswith('the backup was made, but its defaults /etc/default/LifeKeeper could not be fetched '
+                                    'from lk1')
 
 
 def test_without_fetch_to_in_check_mode_or_after_a_failure_nothing_is_fetched(tmp_path):
