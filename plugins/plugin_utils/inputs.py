@@ -55,6 +55,7 @@ BOUNDS = {
     'lk_preflight_mirror_timeout': (0, MAX_SECONDS),
     # 0: SIGKILL at once when setup is killed at its deadline
     'lk_setup_kill_grace': (0, MAX_SECONDS),
+    'lk_progress_interval': (1, 3600),
     'lk_preflight_min_free_mb': (0, None),
     'lk_fleet_canary': (0, None),
     'lk_bigip_api_timeout': _SECONDS,

@@ -197,10 +197,14 @@ def test_switchover_there_unchanged_and_back(shared):
     since = time.time()
     there = {"lk_switch_to": cluster.container("node2"), "lk_switch_tags": ROOT, "lk_switch_timeout": 60}
     started = time.time()
-    proc = cluster.playbook("switchover.yml", there)
+    # a line every second while the switchover runs (the simulator's takes seconds)
+    proc = cluster.playbook("switchover.yml", dict(there, lk_progress_interval=1))
     took = time.time() - started
     assert proc.returncode == 0, proc.stdout[-4000:]
     assert cluster.placement() == {ROOT: "node2"}
+    waited = [int(s) for s in re.findall(r"^\[\S+\] still waiting for %s in service on %s \((\d+) s of at most 60 s\)$"
+                                         % (ROOT, cluster.container("node2")), proc.stdout, re.M)]
+    assert waited and waited == sorted(waited) and waited[0] >= 1 and waited[-1] <= took, proc.stdout[-3000:]
     assert set(cluster.states("node1").values()) == {"OSU"}, cluster.status("node1")
     downtime, intervals = switchover_outages(cluster, 1, since=since)
     print("DOWNTIME switchover to node2: %s; outages %s; playbook %.1f s"
