@@ -14,6 +14,7 @@ import subprocess
 import sys
 
 import pytest
+from ansible.release import __version__ as ansible_version
 
 BENCH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'bench')
 sys.path.insert(0, BENCH)
@@ -181,10 +182,12 @@ def test_the_callback_in_a_real_run_matches_the_play_recap(tmp_path):
     document = json.loads(out.read_text())
     by_name = {task['name']: task for task in document['tasks']}
     # one result per host and task, as the callback counts them, is what the PLAY RECAP counts,
-    # but for include_tasks: the recap counts one ok per host and file loaded (2 loop items: 4),
-    # the callback the include task's result per host (2)
+    # but for include_tasks on ansible-core 2.19: its recap counts one ok per host and file
+    # loaded (2 loop items: 4), the callback the include task's result per host (2); 2.16's
+    # recap counts the include task's result per host, as the callback does
+    include_extra = 2 if tuple(int(part) for part in ansible_version.split('.')[:2]) >= (2, 19) else 0
     seen = task_cost.summarise(document)['task_cost_totals']['results_seen']
-    assert seen + 2 == task_cost.task_results(document)['total'] == 19
+    assert seen == 17 and task_cost.task_results(document)['total'] == seen + include_extra
     assert document['recap']['rescued'] == 1 and by_name['Fail on n1']['results'] == dict(
         by_name['Fail on n1']['results'], failed=1, skipped=1)
     assert by_name['A step']['starts'] == 2 and by_name['A step']['results']['ok'] == 4
