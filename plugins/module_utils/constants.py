@@ -27,7 +27,7 @@ FAILED_STATE = 'OSF'
 PATH_STATES = ('ALIVE', 'DEAD')
 ALIVE = 'ALIVE'
 
-# ---- DataKeeper mirrors (CONTRACTS.md section 2) ---------------------------------------------
+# ---- DataKeeper mirrors (mirror_status: tests/lksim/ASSUMPTIONS.md, "Core") -----------------
 # A replicated volume is a resource of type scsi/netraid (app scsi, type netraid); never decide
 # by tag, a tag is the administrator's choice.
 MIRROR_TYPE = 'scsi/netraid'

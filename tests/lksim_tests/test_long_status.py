@@ -1,4 +1,4 @@
-"""The long status display (lcdstatus without -q/-e, lkcli status): CONTRACTS.md section 1."""
+"""The long status display (lcdstatus without -q/-e, lkcli status): tests/lksim/ASSUMPTIONS.md, "Status displays"."""
 import re
 
 import pytest
@@ -65,7 +65,7 @@ RESOURCE_LINE = re.compile(r"^(\S+):\s+id=")
 
 
 def resources_of(text):
-    """{tag: {key: value}} of the resource lines (the parser rule of CONTRACTS.md)."""
+    """{tag: {key: value}} of the resource lines (the parser rule of tests/lksim/ASSUMPTIONS.md, "Status displays")."""
     found = {}
     for line in text.splitlines():
         if RESOURCE_LINE.match(line):

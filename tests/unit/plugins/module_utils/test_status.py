@@ -322,7 +322,7 @@ def test_package_list():
     assert parse_package_list('') == []
 
 
-# ---- the long display (CONTRACTS.md section 1) -------------------------------------------------
+# ---- the long display (tests/lksim/ASSUMPTIONS.md, "Status displays") --------------------------
 
 def test_long_display_of_the_contract_sample():
     parsed = parse_long_status(sample('long_contract.txt'))

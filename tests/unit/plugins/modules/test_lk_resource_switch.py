@@ -124,7 +124,7 @@ class Cluster(object):
         return '\n'.join(lines) + '\n'
 
     def render_long(self, node):
-        """The long display (CONTRACTS.md section 1) of node: each resource once, shared children
+        """The long display (tests/lksim/ASSUMPTIONS.md, "Status displays") of node: each resource once, shared children
         under the first root."""
         other = PEER if node == LOCAL else LOCAL
         lines = ['Resource Hierarchy Information', '', 'Resource hierarchies for machine "%s":' % node, '']

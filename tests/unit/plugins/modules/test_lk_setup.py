@@ -35,7 +35,7 @@ SETUP_OK = ('Checking installed packages...\n'
 MUTATING = (MOUNT, UMOUNT)
 
 
-# The 8.x questions of CONTRACTS.md section 4 (the texts the simulator prints).
+# The 8.x questions of tests/lksim/ASSUMPTIONS.md, "8.x setup screens" (the texts the simulator prints).
 Q = SETUP8_QUESTIONS
 MEDIA_KITS = ('steeleye-lkDR', 'steeleye-lkNFS', 'steeleye-lkORA')
 LONG_NFS = """Resource Hierarchy Information
@@ -51,8 +51,9 @@ LONG_NO_NFS = LONG_NFS.replace('app=gen type=nfs', 'app=gen type=app')
 class Node(object):
     """The state the fake commands share: installed version, kits, licences, mounts, what setup saw.
 
-    8.x setup asks the questions of CONTRACTS.md section 4 through the module's conversation, as
-    runner.run_command would offer them (a question left unanswered kills setup)."""
+    8.x setup asks the questions of tests/lksim/ASSUMPTIONS.md ("8.x setup screens") through the
+    module's conversation, as runner.run_command would offer them (a question left unanswered
+    kills setup)."""
 
     def __init__(self, cli, version, image='sps_9.9.0.img'):
         self.cli = cli

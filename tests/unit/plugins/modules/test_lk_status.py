@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
-"""lk_status with recorded command output (CONTRACTS.md sections 1, 2 and 5)."""
+"""lk_status with recorded command output (tests/lksim/ASSUMPTIONS.md: "Status displays", and
+mirror_status under "Core")."""
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
