@@ -14,6 +14,7 @@ import os
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.files import sha256_of
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import controller_files
 
 DEFAULTS_FILE = '/etc/default/LifeKeeper'
@@ -59,7 +60,7 @@ class ActionModule(ActionBase):
             if what == 'archive' and arrived and result.get('sha256'):
                 # what arrived is checked against what lkbackup made, whatever fetch's own check
                 # said (the file changed on the node between the two reads of fetch, or after the module)
-                seen = controller_files.sha256_of(dest)
+                seen = sha256_of(dest)
                 if seen != result['sha256']:
                     return dict(result, failed=True, msg='the fetched archive %s does not match sha256 %s on %s (the '
                                 'copy has %s): it changed after lkbackup made it' % (dest, result['sha256'], node, seen))

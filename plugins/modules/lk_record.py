@@ -98,8 +98,9 @@ from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper impo
 
 
 def record_text(content):
-    """The file's text of content: indented JSON, sorted keys, a final newline."""
-    return json.dumps(content, indent=4, sort_keys=True, ensure_ascii=False) + '\n'
+    """The file's text of content: indented JSON, sorted keys, a final newline; ASCII only
+    (other characters escaped), so that no locale of the node can refuse to write it."""
+    return json.dumps(content, indent=4, sort_keys=True) + '\n'
 
 
 class LkRecord(LkModule):

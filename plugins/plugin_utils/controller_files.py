@@ -2,17 +2,16 @@
 # Copyright (c) 2026, hatools.lifekeeper contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Private files on the controller (the report, the backups fetched from the nodes): folders
-0700, files 0600 replaced atomically, checksums (controller side)."""
+0700, files 0600 replaced atomically (controller side; checksums: module_utils.files.sha256_of,
+the one the nodes' side uses too)."""
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import hashlib
 import os
 
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
-_CHUNK = 1024 * 1024
 
 
 def reason(exc):
@@ -55,14 +54,3 @@ def ensure_private_folder(path):
 def make_private(path):
     """Give a file that arrived with the umask's mode the mode 0600."""
     os.chmod(path, PRIVATE_FILE_MODE)
-
-
-def sha256_of(path):
-    digest = hashlib.sha256()
-    with open(path, 'rb') as handle:
-        while True:
-            chunk = handle.read(_CHUNK)
-            if not chunk:
-                break
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -88,3 +88,11 @@ def test_absent_removes_the_record_once(run, tmp_path):
     assert not failed and result['changed'] is True and not path.exists()
     failed, result = run(lk_record.main, {'path': str(path), 'state': 'absent'})
     assert not failed and result['changed'] is False
+
+
+def test_a_record_is_ascii_whatever_it_holds(run, tmp_path):
+    path = tmp_path / 'update-progress.json'
+    failed, result = run(lk_record.main, {'path': str(path), 'content': dict(RECORD, note='caf\u00e9 \u2192 node2')})
+    assert not failed, result
+    raw = path.read_bytes()
+    assert raw.decode('ascii') and json.loads(raw.decode('ascii'))['note'] == 'caf\u00e9 \u2192 node2'
