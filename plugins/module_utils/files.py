@@ -141,12 +141,13 @@ def private_copy(src, dest, expected=None):
         os.close(src_fd)
 
 
-def write_atomic(path, text, mode=PRIVATE_FILE_MODE):
-    """Write text to path atomically (a temporary file beside it, then rename), with mode."""
+def write_atomic(path, text, mode=PRIVATE_FILE_MODE, encoding=None):
+    """Write text to path atomically (a temporary file beside it, then rename), with mode;
+    encoded with encoding (default: the locale's)."""
     tmp = '%s.hatools-tmp.%d' % (path, os.getpid())
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0), mode)
     try:
-        with os.fdopen(fd, 'w') as handle:
+        with os.fdopen(fd, 'w', **({'encoding': encoding} if encoding else {})) as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

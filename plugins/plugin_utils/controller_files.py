@@ -10,8 +10,9 @@ __metaclass__ = type
 
 import os
 
-PRIVATE_FILE_MODE = 0o600
-PRIVATE_DIR_MODE = 0o700
+# the node side's modes and atomic write, the same on the controller
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.files import (
+    PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, write_atomic)
 
 
 def reason(exc):
@@ -20,20 +21,8 @@ def reason(exc):
 
 
 def write_private(path, text):
-    """Write text to path (0600) atomically; the folder must exist."""
-    tmp = '%s.hatools-tmp.%d' % (path, os.getpid())
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0), PRIVATE_FILE_MODE)
-    try:
-        with os.fdopen(fd, 'w', encoding='utf-8') as handle:
-            handle.write(text)
-        os.chmod(tmp, PRIVATE_FILE_MODE)
-        os.rename(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Write text to path (0600, UTF-8) atomically; the folder must exist."""
+    write_atomic(path, text, PRIVATE_FILE_MODE, encoding='utf-8')
 
 
 def ensure_private_folder(path):
