@@ -76,6 +76,17 @@ def describe_os_error(exc):
     return reason
 
 
+def module_spec(module_class):
+    """(argument_spec, checks such as required_if) of an LkModule subclass: its own options, the
+    shared ones and progress when it takes it; for AnsibleModule or, on the controller,
+    ansible-core's ArgumentSpecValidator (plugin_utils.controller_module)."""
+    spec = shared_argument_spec(module_class.default_timeout)
+    spec.update(module_class.argument_spec)
+    if module_class.progress_option:
+        spec.update(PROGRESS_ARGUMENT_SPEC)
+    return spec, dict(module_class.module_kwargs)
+
+
 class LkModule(object):
     """Base of every module: shared options, checks, result, diff, failure, state dispatch."""
 
@@ -101,11 +112,8 @@ class LkModule(object):
 
     @classmethod
     def main(cls):
-        spec = shared_argument_spec(cls.default_timeout)
-        spec.update(cls.argument_spec)
-        if cls.progress_option:
-            spec.update(PROGRESS_ARGUMENT_SPEC)
-        module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **cls.module_kwargs)
+        spec, kwargs = module_spec(cls)
+        module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
         cls(module).execute()
 
     # ---- for the subclasses ------------------------------------------------------------------

@@ -26,6 +26,8 @@ description:
     before and after each step), so the records cost one Python start on the node each.
   - The shared options O(lkroot), O(timeout) and O(command_timeout) are accepted (for module_defaults of the action
     group) and not used. LifeKeeper is not needed.
+  - On the controller itself (delegated to localhost through the local connection, without become or async)
+    the module runs inside the task's worker, without a Python process of its own; the result is the same.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - hatools.lifekeeper.lifekeeper
