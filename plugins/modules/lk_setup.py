@@ -309,6 +309,13 @@ license_commands:
   type: list
   elements: list
   returned: when keys were installed with lkkeyins
+running:
+  description:
+    - Whether LifeKeeper answered (C(lktest) exited 0) when the module ended; setup starts it again when it ran before.
+  returned: with O(state=present), unless O(validate_only) or in check mode
+  type: bool
+  sample: true
+  version_added: 2.0.0
 update_path:
   description:
     - How O(version) is reached from the installed version (V(fresh), V(none), V(direct)); with
@@ -656,6 +663,12 @@ class LkSetup(LkModule):
 
     # ---- states ----------------------------------------------------------------------------
     def state_present(self):
+        self.install()
+        if not self.params['validate_only'] and not self.check_mode:
+            # the caller starts LifeKeeper only when it does not answer (setup restarts it when it ran before)
+            self.result['running'] = self.lk.running()
+
+    def install(self):
         target = self.params['version']
         if self.params['media']:
             self.check_media(target)

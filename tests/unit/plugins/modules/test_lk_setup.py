@@ -313,7 +313,9 @@ def test_update_by_mount_runs_setup_and_unmounts_in_reverse(lkroot, node, media,
     assert img_mount[1:5] == ('-t', 'iso9660', '-o', 'loop,ro')
     assert img_mount[5] == os.path.join(iso_mount[-1], 'sps_9.9.0.img')
     assert actions(fake_cli) == [MOUNT, MOUNT, node.setup_seen['argv'][0], UMOUNT, UMOUNT]
-    assert names(fake_cli)[:2] == [RPM, RPM] and names(fake_cli)[-2:] == [RPM, RPM]
+    # the versions before and after, then whether LifeKeeper answers (the caller starts it only when not)
+    assert names(fake_cli)[:2] == [RPM, RPM] and names(fake_cli)[-3:-1] == [RPM, RPM]
+    assert names(fake_cli)[-1] == str(lkroot / 'bin' / 'lktest') and result['running'] is node.running
     assert [c[-1] for c in calls if c[0] == UMOUNT] == [img_mount[-1], iso_mount[-1]]
     # 9.x default: -f with an empty configuration file that exists while setup runs
     argv = node.setup_seen['argv']
@@ -381,6 +383,17 @@ def test_check_mode_predicts_change_without_mounting_or_running(lkroot, node, me
     assert 'argv' not in node.setup_seen
     assert os.listdir(str(work)) == []
     assert node.version == '9.8.0'
+    assert 'running' not in result
+
+
+@pytest.mark.parametrize('running', [True, False])
+def test_the_result_says_whether_lifekeeper_answers_after_setup(lkroot, node, media, work, run, fake_cli, running):
+    # setup starts LifeKeeper again when it ran before (the update role then skips lk_service)
+    node.running = running
+    failed, result = run(lk_setup.main, params(lkroot, media, work))
+    assert not failed, result
+    assert result['changed'] is True and result['running'] is running
+    assert fake_cli.argvs()[-1] == (str(lkroot / 'bin' / 'lktest'),)
 
 
 def test_check_mode_detects_media_of_another_version_inside(lkroot, node, media, work, run, fake_cli):
@@ -871,7 +884,7 @@ def test_licence_path_with_blanks_is_one_lkkeyins_argument(lkroot, node, media, 
     key.write_text('K')
     failed, result = run(lk_setup.main, params(lkroot, media, work, license_files=[str(key)]))
     assert not failed, result
-    assert fake_cli.argvs()[-1] == (str(lkroot / 'bin' / 'lkkeyins'), str(key))
+    assert fake_cli.argvs()[-2] == (str(lkroot / 'bin' / 'lkkeyins'), str(key))
     assert os.listdir(node.license_dir) == ['my key.lic']
 
 
@@ -966,6 +979,7 @@ def test_validate_only_reports_every_path_and_changes_nothing(lkroot, node, medi
     assert actions(fake_cli) == [XORRISO]
     assert [c for c in fake_cli.argvs() if c[0] == XORRISO][0][1:] == ('-indev', str(media), '-ls', '/')
     assert node.version == installed and os.listdir(str(work)) == []
+    assert 'running' not in result
 
 
 @pytest.mark.parametrize('image, extra, says', [
