@@ -11,6 +11,7 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import errno
+import json
 import os
 import re
 import socket
@@ -74,6 +75,33 @@ def file_info(path):
         missing = exc.errno in (errno.ENOENT, errno.ENOTDIR)
         return {'path': path, 'exists': False, 'size': None, 'error': None if missing else exc.strerror or str(exc)}
     return {'path': path, 'exists': True, 'size': info.st_size, 'error': None}
+
+
+# A record larger than this is not one of the collection's (they are a few KiB).
+RECORD_MAX_BYTES = 1024 * 1024
+
+
+def json_record(path):
+    """{path, exists, content, error}: the JSON document in the file at path (content: what it
+    holds, null when missing or unreadable; error: why it could not be read, null when it is
+    missing or was read)."""
+    found = {'path': path, 'exists': False, 'content': None, 'error': None}
+    try:
+        with open(path, 'rb') as handle:
+            data = handle.read(RECORD_MAX_BYTES + 1)
+    except (IOError, OSError) as exc:
+        if exc.errno not in (errno.ENOENT, errno.ENOTDIR):
+            found.update(exists=os.path.lexists(path), error=exc.strerror or str(exc))
+        return found
+    found['exists'] = True
+    if len(data) > RECORD_MAX_BYTES:
+        found['error'] = 'larger than %d bytes: not a record' % RECORD_MAX_BYTES
+        return found
+    try:
+        found['content'] = json.loads(data.decode('utf-8'))
+    except (ValueError, UnicodeDecodeError) as exc:
+        found['error'] = 'not JSON: %s' % exc
+    return found
 
 
 def _bounded(func, timeout):

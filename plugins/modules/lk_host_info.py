@@ -86,6 +86,28 @@ options:
     elements: path
     default: []
     version_added: 2.0.0
+  lock:
+    description:
+      - A cluster lock to read, as M(hatools.lifekeeper.lk_lock) with O(hatools.lifekeeper.lk_lock#module:state=query)
+        reads it (RV(lock)), so that pre-flight reads a node's facts and its lock in one module run. Nothing changes.
+    type: dict
+    suboptions:
+      name:
+        description: The lock's name (letters, digits, C(.), C(_), C(-)).
+        type: str
+        required: true
+      lock_dir:
+        description: The directory of the lock file.
+        type: path
+        required: true
+    version_added: 2.0.0
+  records:
+    description:
+      - JSON records to read (RV(records)), for example the progress record the rolling update keeps on each node.
+    type: list
+    elements: path
+    default: []
+    version_added: 2.0.0
 seealso:
   - module: hatools.lifekeeper.lk_status
 """
@@ -126,6 +148,24 @@ disk:
   elements: dict
   returned: always
   sample: [{path: /srv/media, free_mb: 20480, checked_path: /srv, error: null}]
+lock:
+  description:
+    - With O(lock), the lock as M(hatools.lifekeeper.lk_lock) reads it - C(holder) (null when there is no lock),
+      C(age_s), C(path), C(fingerprint), C(process), C(host) - and C(error), why it could not be read (null when read).
+  type: dict
+  returned: when O(lock) is given
+  sample: {holder: null, age_s: null, path: /var/lib/hatools-lifekeeper/locks/prod.lock, fingerprint: null,
+           process: null, host: lk1, error: null}
+  version_added: 2.0.0
+records:
+  description:
+    - One entry per O(records) element - C(path), C(exists), C(content) (what the JSON file holds, null when missing
+      or unreadable) and C(error) (why it could not be read, null when it is missing or was read).
+  type: list
+  elements: dict
+  returned: always
+  sample: [{path: /var/lib/hatools-lifekeeper/update-progress.json, exists: false, content: null, error: null}]
+  version_added: 2.0.0
 files:
   description:
     - One entry per O(files) element - C(path), C(exists), C(size) (bytes, null when missing) and C(error) (why it
@@ -167,7 +207,8 @@ connect:
 import os
 
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import host_facts
-from ansible_collections.hatools.lifekeeper.plugins.module_utils.base import LkModule
+from ansible_collections.hatools.lifekeeper.plugins.module_utils import lock as lklock
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.base import LkModule, describe_os_error
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import LifeKeeperError
 
 # Read here when getenforce is not there (module-level so that tests can point it elsewhere).
@@ -186,11 +227,18 @@ class LkHostInfo(LkModule):
         connect_timeout=dict(type='float', default=3),
         packages=dict(type='list', elements='str', default=[]),
         files=dict(type='list', elements='path', default=[]),
+        lock=dict(type='dict', options=dict(
+            name=dict(type='str', required=True),
+            lock_dir=dict(type='path', required=True),
+        )),
+        records=dict(type='list', elements='path', default=[]),
     )
     state_option = None
     seconds_options = ('connect_timeout',)
 
     def validate(self):
+        if self.params['lock']:
+            lklock.check_identifier('lock name', self.params['lock']['name'])
         for target in self.params['connect']:
             if not 1 <= target['port'] <= 65535:
                 raise LifeKeeperError('connect port must be from 1 to 65535, not %r (address %s)'
@@ -256,7 +304,23 @@ class LkHostInfo(LkModule):
             os=self.os_info(),
             packages=self.packages(),
             files=[host_facts.file_info(path) for path in self.params['files']],
+            records=[host_facts.json_record(path) for path in self.params['records']],
         )
+        if self.params['lock']:
+            self.result['lock'] = self.read_lock()
+
+    def read_lock(self):
+        """The lock as lk_lock state=query reads it, with error null; or its path and why not."""
+        lock_dir, name = self.params['lock']['lock_dir'], self.params['lock']['name']
+        try:
+            found = lklock.query(lock_dir, name)
+        except LifeKeeperError as exc:
+            return {'path': lklock.lock_path(lock_dir, name), 'error': exc.msg}
+        except (IOError, OSError) as exc:
+            return {'path': lklock.lock_path(lock_dir, name), 'error': describe_os_error(exc)}
+        found.pop('changed', None)
+        found['error'] = None
+        return found
 
 
 def main():

@@ -30,6 +30,21 @@ def lock_name(cluster):
     return 'cluster-' + re.sub(r'[^A-Za-z0-9._-]', '_', str(cluster or 'lifekeeper'))
 
 
+def lock_read(result):
+    """A node's registered lock read in the shape of lk_lock state=query: that module's result as
+    it is, or an lk_host_info result (its option lock, RV lock) as lk_lock would have returned
+    it - failed with the reason when the lock could not be read."""
+    if 'holder' in result or not isinstance(result.get('lock'), dict):
+        return result
+    lock = result['lock']
+    shaped = dict((key, value) for key, value in result.items() if key != 'lock')
+    if lock.get('error'):
+        shaped.update(failed=True, msg=lock['error'], path=lock.get('path'))
+    else:
+        shaped.update((key, value) for key, value in lock.items() if key != 'error')
+    return shaped
+
+
 def _holders(results, loop_var):
     """[(where, holder, age_s, result)] of readable lock queries, and ['where: why'] of the others."""
     found, unread = [], []
@@ -52,7 +67,7 @@ def _by_cluster(node_results, controller_results, clusters, loop_var, cluster_va
     for one in clusters or []:
         hosts = set(one['hosts'])
         grouped[one['name']] = (
-            [r for r in node_results or [] if r.get(loop_var) in hosts],
+            [lock_read(r) for r in node_results or [] if r.get(loop_var) in hosts],
             [dict(r, **{loop_var: None}) for r in controller_results or []
              if (r.get(cluster_var) or {}).get('name', r.get(cluster_var)) == one['name']])
     return grouped
@@ -165,6 +180,7 @@ def lock_seen(node_results, controller_results, cluster, loop_var='__lk_lock_hos
         return result.get('fingerprint') if result.get('holder') else 'none'
     nodes = {}
     for result in node_results or []:
+        result = lock_read(result)
         seen = fingerprint(result)
         if seen and result.get(loop_var):
             nodes[result[loop_var]] = seen

@@ -119,9 +119,10 @@ def peers_missing(node, statuses, node_name=None):
 
 
 def progress_records(results, loop_var=None):
-    """{host: progress record or None} from registered slurp results: a loop over the nodes
-    (loop_var names the host) or a dict {host: result} (each node read its own). A missing
-    or unreadable record is None."""
+    """{host: progress record or None} from registered slurp results, or lk_host_info results
+    whose first RV(records) entry is the record: a loop over the nodes (loop_var names the
+    host) or a dict {host: result} (each node read its own). A missing or unreadable record is
+    None."""
     if isinstance(results, dict):
         pairs = list(results.items())
     else:
@@ -132,7 +133,9 @@ def progress_records(results, loop_var=None):
             continue
         result = result or {}
         record = None
-        if result.get('content') and not result.get('failed') and not result.get('unreachable'):
+        if isinstance(result.get('records'), list) and not result.get('failed') and not result.get('unreachable'):
+            record = (result['records'][:1] or [{}])[0].get('content')
+        elif result.get('content') and not result.get('failed') and not result.get('unreachable'):
             try:
                 record = json.loads(base64.b64decode(result['content']).decode('utf-8'))
             except (ValueError, TypeError, UnicodeDecodeError):

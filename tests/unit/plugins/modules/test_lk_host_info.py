@@ -159,3 +159,45 @@ def test_files_are_reported_present_with_their_size_or_missing(getenforce, run, 
         {'path': missing, 'exists': False, 'size': None, 'error': None},
         {'path': str(media / 'below-a-file'), 'exists': False, 'size': None, 'error': None},
     ]
+
+
+def test_the_lock_is_read_as_lk_lock_reads_it_and_the_records_as_json(getenforce, run, tmp_path):
+    from ansible_collections.hatools.lifekeeper.plugins.module_utils import lock as lklock
+    from ansible_collections.hatools.lifekeeper.plugins.modules import lk_lock
+    getenforce.set((GETENFORCE,), (0, 'Disabled\n', ''))
+    lock_dir = str(tmp_path / 'locks')
+    lklock.acquire(lock_dir, 'cluster-erp', 'R1', {'controller': 'ctl1', 'cluster': 'erp'})
+    record = tmp_path / 'update-progress.json'
+    record.write_text('{"run_id": "R1", "step": "started"}\n')
+    broken = tmp_path / 'broken.json'
+    broken.write_text('{"run_id": ')
+    args = {'lock': {'name': 'cluster-erp', 'lock_dir': lock_dir},
+            'records': [str(record), str(tmp_path / 'none.json'), str(broken), str(tmp_path)]}
+    failed, result = run(lk_host_info.main, args)
+    assert not failed, result
+    dummy, query = run(lk_lock.main, {'state': 'query', 'name': 'cluster-erp', 'lock_dir': lock_dir})
+    same = ('holder', 'path', 'fingerprint', 'process', 'host')
+    assert sorted(result['lock']) == sorted(same + ('age_s', 'error')) and result['lock']['error'] is None
+    assert dict((key, result['lock'][key]) for key in same) == dict((key, query[key]) for key in same)
+    assert result['lock']['holder']['run_id'] == 'R1' and result['lock']['age_s'] >= 0
+    assert result['records'][0] == {'path': str(record), 'exists': True, 'content': {'run_id': 'R1', 'step': 'started'},
+                                    'error': None}
+    missing = str(tmp_path / 'none.json')
+    assert result['records'][1] == {'path': missing, 'exists': False, 'content': None, 'error': None}
+    assert result['records'][2]['exists'] is True and result['records'][2]['content'] is None
+    assert result['records'][2]['error'].startswith('not JSON: ')
+    assert result['records'][3]['exists'] is True and result['records'][3]['error'] == 'Is a directory'
+
+
+def test_a_lock_that_cannot_be_read_is_the_reason_not_a_failure(getenforce, run, tmp_path):
+    getenforce.set((GETENFORCE,), (0, 'Disabled\n', ''))
+    lock_dir = tmp_path / 'locks'
+    lock_dir.mkdir()
+    lock_dir.chmod(0o777)
+    failed, result = run(lk_host_info.main, {'lock': {'name': 'cluster-erp', 'lock_dir': str(lock_dir)}})
+    assert not failed, result
+    assert result['lock']['path'] == str(lock_dir / 'cluster-erp.lock')
+    assert str(lock_dir) in result['lock']['error'] and '0777' in result['lock']['error']
+    assert 'holder' not in result['lock']
+    failed, result = run(lk_host_info.main, {'lock': {'name': '../etc', 'lock_dir': str(lock_dir)}})
+    assert failed and "lock name" in result['msg'] and '../etc' in result['msg']

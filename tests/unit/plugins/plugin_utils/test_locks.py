@@ -135,3 +135,30 @@ def test_an_unreadable_lock_file_is_another_runs():
     broken = {'run_id': None, 'owner': {}, 'error': 'unreadable content (no run_id in it)'}
     problems = locks.lock_problems(nodes(e2=broken), [], CLUSTERS, 'R2')['erp']
     assert len(problems) == 1 and 'an unreadable lock (unreadable content' in problems[0] and 'on e2' in problems[0]
+
+
+def host_info(host, lock):
+    """An lk_host_info result of pre-flight (its option lock) for host."""
+    return {'__lk_lock_host': host, 'changed': False, 'selinux': {'mode': 'disabled'}, 'lock': lock, 'records': []}
+
+
+def test_host_info_reads_of_the_locks_refuse_and_fingerprint_as_lk_lock_queries_do():
+    reads = []
+    for one in nodes(e1=HOLDER):
+        lock = dict((key, value) for key, value in one.items() if key not in ('__lk_lock_host', 'changed'))
+        reads.append(host_info(one['__lk_lock_host'], dict(lock, error=None)))
+    reads[2] = host_info('c1', {'path': '/var/lib/hatools-lifekeeper/lock/cluster-crm.lock',
+                                'error': 'lock_dir /x has mode 0777'})
+    reads[3] = {'__lk_lock_host': 'c2', 'unreachable': True, 'msg': 'gone'}
+    controllers = [controller('erp'), controller('crm')]
+    assert locks.lock_problems(reads, controllers, CLUSTERS, 'R2') == locks.lock_problems(
+        nodes(e1=HOLDER)[:2] + reads[2:], controllers, CLUSTERS, 'R2')
+    problems = locks.lock_problems(reads, controllers, CLUSTERS, 'R2')
+    assert 'cluster erp is locked by run R1' in problems['erp'][0]
+    assert problems['crm'] == ['c1: the lock could not be read (lk_lock failed: lock_dir /x has mode 0777)',
+                               'c2: the lock could not be read (unreachable: gone)']
+    assert locks.lock_seen(reads, controllers, 'erp')['nodes'] == {'e1': FP, 'e2': 'none'}
+    # a read that failed as a whole (no lock in it) could not read the lock either
+    failed = {'__lk_lock_host': 'e2', 'msg': 'lk_host_info: internal error'}
+    assert locks.lock_problems([failed], [], CLUSTERS, 'R2')['erp'] == [
+        'e2: the lock could not be read (lk_lock failed: lk_host_info: internal error)']

@@ -34,6 +34,16 @@ def test_progress_records_from_a_loop_or_per_host():
     assert reinstall.progress_records({'n2': slurped(RECORD), 'n1': {'msg': 'no file'}}) == {'n2': RECORD, 'n1': None}
 
 
+def test_progress_records_from_the_host_info_reads_of_pre_flight():
+    def read(content, error=None):
+        return {'changed': False, 'records': [{'path': '/var/lib/hatools-lifekeeper/update-progress.json',
+                                               'exists': content is not None, 'content': content, 'error': error}]}
+    reads = {'n1': read(RECORD), 'n2': read(None), 'n3': read(None, 'not JSON: Expecting value'),
+             'n4': {'unreachable': True, 'msg': 'gone'}, 'n5': dict(read(RECORD), failed=True), 'n6': read(['a list'])}
+    assert reinstall.progress_records(reads) == {'n1': RECORD, 'n2': None, 'n3': None, 'n4': None, 'n5': None,
+                                                 'n6': None}
+
+
 @pytest.mark.parametrize('status, step, run_id, expected', [
     (not_installed(), 'removing', 'R1', True),
     (dict(node('node2', '9.6.0', []), running=False), 'restoring', 'R1', True),   # rmlk left the packages
