@@ -34,6 +34,13 @@ AXIS_H = 28
 TICKS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400)
 
 
+def _computed_plan(record):
+    """The cluster's plan when pre-flight computed one; a run refused before its plans (after
+    grouping the clusters) records only the cluster's name there."""
+    plan = record.get('plan') or {}
+    return plan if 'expected_switchovers' in plan else None
+
+
 def parse_time(text):
     """Seconds since the epoch of a report time (UTC, ISO 8601, optional fraction); None for none."""
     if text in (None, ''):
@@ -254,7 +261,7 @@ def render_markdown(report, operation=None):
             lines.extend(['', '### Switchover test (apart from the update)', ''])
             lines.extend(_md_table(('switchover', 'measured outage', 'started'),
                                    [[_move(m), _seconds(m.get('downtime_s')), _text(m.get('start'))] for m in test]))
-        if record.get('plan'):
+        if _computed_plan(record):
             lines.extend(['', '### The plan', '', '```text'])
             lines.extend(line.replace('```', "'''") for line in render_plan(record['plan']))
             lines.append('```')
@@ -427,7 +434,7 @@ def _html_cluster(record, nodes):
         out.append('<h3>Switchover test (apart from the update)</h3>')
         out.append(_html_table(('switchover', 'measured outage', 'started'),
                                [[_move(m), _seconds(m.get('downtime_s')), _text(m.get('start'))] for m in test]))
-    if record.get('plan'):
+    if _computed_plan(record):
         out.append('<h3>The plan</h3><pre class="plan">%s</pre>' % _e('\n'.join(render_plan(record['plan']))))
     out.append('</section>')
     return ''.join(out)

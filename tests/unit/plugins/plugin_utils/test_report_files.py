@@ -77,3 +77,15 @@ def test_a_view_or_copy_that_cannot_be_written_is_a_problem_not_a_failure(tmp_pa
 def test_only_a_report_is_written(tmp_path):
     with pytest.raises(ValueError, match='must be a dict'):
         report_files.write_report(['not', 'a', 'report'], str(tmp_path / 'r.json'))
+
+
+def test_a_run_refused_after_grouping_its_clusters_and_before_their_plans_gets_every_file(tmp_path):
+    # e.g. a 9.x update without the saved setup configuration: the clusters are known, no plan is
+    from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import report
+    refused = report.ended_report([{'name': 'erp', 'hosts': ['e1', 'e2']}], {}, {}, {}, 'run1', 'refused',
+                                  'setup of 9.9.0 needs lk_setup_config_file')
+    written = report_files.write_report(refused, str(tmp_path / 'report.json'), 'rolling update', None)
+    assert written['problems'] == []
+    markdown = (tmp_path / 'report.md').read_text()
+    assert 'refused' in markdown and 'lk_setup_config_file' in markdown and '### The plan' not in markdown
+    assert 'The plan' not in (tmp_path / 'report.html').read_text()
