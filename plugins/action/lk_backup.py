@@ -9,8 +9,6 @@ checked against the sha256 the module read on the node."""
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import os
-
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
@@ -52,11 +50,8 @@ class ActionModule(ActionBase):
                 folder, controller_files.reason(exc)))
         copies = {}
         for what, src in (('archive', archive), ('defaults', defaults)):
-            fetched = self._fetch(src, folder, task_vars)
-            dest = fetched.get('dest')
-            arrived = bool(dest) and os.path.isfile(dest)
-            if arrived:
-                controller_files.make_private(dest)
+            dest, fetched = controller_files.fetch_private(self, src, folder, task_vars)
+            arrived = dest is not None
             if what == 'archive' and arrived and result.get('sha256'):
                 # what arrived is checked against what lkbackup made, whatever fetch's own check
                 # said (the file changed on the node between the two reads of fetch, or after the module)
@@ -71,12 +66,3 @@ class ActionModule(ActionBase):
         result.update(changed=True, controller_folder=folder, controller_archive=copies['archive'],
                       controller_defaults=copies['defaults'])
         return result
-
-    def _fetch(self, src, folder, task_vars):
-        """ansible-core's fetch action (flat, checksum validated) for one file of the node."""
-        task = self._task.copy()
-        task.args = {'src': src, 'dest': os.path.join(folder, ''), 'flat': True, 'validate_checksum': True}
-        fetch = self._shared_loader_obj.action_loader.get(
-            'ansible.legacy.fetch', task=task, connection=self._connection, play_context=self._play_context,
-            loader=self._loader, templar=self._templar, shared_loader_obj=self._shared_loader_obj)
-        return fetch.run(task_vars=task_vars)

@@ -27,7 +27,8 @@ description:
     without that file, C(journalctl --no-pager -o short-iso) from O(since) (else the current
     boot) to now (C(journal.txt), mode 0600). A node with neither is reported in RV(system_log)
     (C(error)); that does not fail the module.
-  - Fetch the bundle to the controller with M(ansible.builtin.fetch).
+  - O(fetch_to) brings the bundle and the system log to the controller in the same task (else fetch the bundle with
+    M(ansible.builtin.fetch)).
 author:
   - hatools developers (@hatools)
 extends_documentation_fragment:
@@ -67,6 +68,16 @@ options:
         C(/var/log/messages); without it the journal of the current boot is taken. Must not be negative.
     type: float
     version_added: 2.0.0
+  fetch_to:
+    description:
+      - A folder on the controller to bring the bundle (RV(bundle)) and the system log beside it (RV(system_log)) to,
+        in the same task, once the bundle exists (not in check mode).
+      - Each file is fetched as M(ansible.builtin.fetch) does (its checksum checked after the transfer; with C(become),
+        read as the become user) and made mode 0600; the folder and its missing parents are created with mode 0700.
+        A bundle that does not arrive fails the task, naming it; a system log that does not arrive is a warning.
+      - The module itself never sees this option; the collection's action plugin handles it on the controller.
+    type: path
+    version_added: 2.0.0
 notes:
   - C(lksupport) runs within O(timeout) (collecting logs can take minutes on a busy node).
   - Every run writes a new bundle, so the module always reports a change.
@@ -84,6 +95,10 @@ EXAMPLES = r'''
     src: "{{ support.bundle }}"
     dest: "support/{{ inventory_hostname }}/"
     flat: true
+
+- name: Collect a support bundle and bring it with the system log to a private folder of the controller
+  hatools.lifekeeper.lk_support:
+    fetch_to: "/srv/artifacts/{{ inventory_hostname }}"
 '''
 
 RETURN = r'''
@@ -121,6 +136,24 @@ system_log:
   type: dict
   sample: {source: /var/log/messages, path: /var/lib/hatools-lifekeeper/support/lk_support.k2j4x9/messages, size: 52100,
            error: null}
+controller_folder:
+  description: O(fetch_to).
+  type: str
+  returned: when O(fetch_to) is set and the bundle was fetched
+  sample: /srv/artifacts/run1/lk1
+  version_added: 2.0.0
+controller_bundle:
+  description: The bundle's copy on the controller (mode 0600).
+  type: str
+  returned: when O(fetch_to) is set and the bundle was fetched
+  sample: /srv/artifacts/run1/lk1/node1.lksupport.2611220230.tar.gz
+  version_added: 2.0.0
+controller_system_log:
+  description: The system log's copy on the controller (mode 0600); null when the node had none or it did not arrive.
+  type: str
+  returned: when O(fetch_to) is set and the bundle was fetched
+  sample: /srv/artifacts/run1/lk1/messages
+  version_added: 2.0.0
 cmd:
   description: The command run (or that would run in check mode).
   returned: always
@@ -191,6 +224,8 @@ class LkSupport(LkModule):
         dest=dict(type='path', default='/var/lib/hatools-lifekeeper/support'),
         system_log=dict(type='bool', default=True),
         since=dict(type='float'),
+        # handled by the action plugin (plugins/action/lk_support.py), never passed to the module
+        fetch_to=dict(type='path'),
     )
     state_option = None
 

@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hatools.lifekeeper contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""lk_support on the node; with fetch_to, the bundle and the system log taken beside it are then
+brought to the controller in the same task: each with ansible-core's own fetch action (its
+checksum check, its become support), into a private folder (0700), made private (0600)."""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+from ansible.plugins.action import ActionBase
+from ansible.utils.vars import merge_hash
+
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import controller_files
+
+
+class ActionModule(ActionBase):
+
+    _supports_check_mode = True
+    _supports_async = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        del tmp
+        module_args = dict(self._task.args)
+        fetch_to = module_args.pop('fetch_to', None)
+        try:
+            result = merge_hash(result, self._execute_module(module_args=module_args, task_vars=task_vars))
+        finally:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        if not fetch_to or result.get('failed') or not result.get('bundle'):
+            return result
+        return self._bring_to_controller(result, fetch_to, task_vars)
+
+    def _bring_to_controller(self, result, folder, task_vars):
+        node = self._task.delegate_to or task_vars.get('inventory_hostname')
+        try:
+            controller_files.ensure_private_folder(folder)
+        except (IOError, OSError) as exc:
+            return dict(result, failed=True, msg='the support bundle was made on %s, but the controller folder %s '
+                        'cannot be created: %s' % (node, folder, controller_files.reason(exc)))
+        bundle, fetched = controller_files.fetch_private(self, result['bundle'], folder, task_vars)
+        if fetched.get('failed') or bundle is None:
+            return dict(result, failed=True, msg='the support bundle %s was made on %s, but could not be fetched to '
+                        '%s: %s' % (result['bundle'], node, folder, fetched.get('msg') or 'no file arrived'))
+        result.update(controller_folder=folder, controller_bundle=bundle, controller_system_log=None)
+        log = (result.get('system_log') or {}).get('path')
+        if log:
+            # the bundle is what support asks for: a system log that does not arrive is said, not fatal
+            copy, fetched = controller_files.fetch_private(self, log, folder, task_vars)
+            if fetched.get('failed') or copy is None:
+                result.setdefault('warnings', []).append('the system log %s of %s could not be fetched to %s: %s' % (
+                    log, node, folder, fetched.get('msg') or 'no file arrived'))
+            else:
+                result['controller_system_log'] = copy
+        return result
