@@ -13,6 +13,7 @@ import os
 # the node side's modes and atomic write, the same on the controller
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.files import (
     PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, write_atomic)
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import preload  # noqa: F401 pylint: disable=unused-import
 
 
 def reason(exc):

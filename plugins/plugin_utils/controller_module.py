@@ -24,6 +24,7 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.base import module_spec
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import preload  # noqa: F401 pylint: disable=unused-import
 
 
 class ModuleEnded(Exception):

@@ -26,6 +26,7 @@ from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import progress
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import preload  # noqa: F401 pylint: disable=unused-import
 
 display = Display()
 
