@@ -61,7 +61,7 @@ def role_entry_points():
 
 
 def roles():
-    return sorted(set(role for role, _ in role_entry_points()))
+    return sorted(set(role for role, dummy in role_entry_points()))
 
 
 def filter_names(path):
