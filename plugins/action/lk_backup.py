@@ -9,37 +9,20 @@ checked against the sha256 the module read on the node."""
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-from ansible.plugins.action import ActionBase
-from ansible.utils.vars import merge_hash
-
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.files import sha256_of
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import controller_files
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.fetch_action import FetchToAction
 
 DEFAULTS_FILE = '/etc/default/LifeKeeper'
 
 
-class ActionModule(ActionBase):
+class ActionModule(FetchToAction):
 
-    _supports_check_mode = True
-    _supports_async = False
+    def made_files(self, result, module_args):
+        # a new archive: state=present (a restore makes none)
+        return module_args.get('state', 'present') == 'present'
 
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
-        del tmp
-        module_args = dict(self._task.args)
-        fetch_to = module_args.pop('fetch_to', None)
-        try:
-            result = merge_hash(result, self._execute_module(module_args=module_args, task_vars=task_vars))
-        finally:
-            self._remove_tmp_path(self._connection._shell.tmpdir)
-        if not fetch_to or result.get('failed') or module_args.get('state', 'present') != 'present':
-            return result
-        if self._task.check_mode:
-            result['controller_folder'] = fetch_to
-            return result
-        return self._bring_to_controller(result, module_args, fetch_to, task_vars)
-
-    def _bring_to_controller(self, result, module_args, folder, task_vars):
+    def bring_to_controller(self, result, module_args, folder, task_vars):
         archive = result.get('dest_archive') or result.get('archive')
         defaults = module_args.get('defaults_file') or DEFAULTS_FILE
         node = self._task.delegate_to or task_vars.get('inventory_hostname')

@@ -8,31 +8,17 @@ checksum check, its become support), into a private folder (0700), made private 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-from ansible.plugins.action import ActionBase
-from ansible.utils.vars import merge_hash
-
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import controller_files
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.fetch_action import FetchToAction
 
 
-class ActionModule(ActionBase):
+class ActionModule(FetchToAction):
 
-    _supports_check_mode = True
-    _supports_async = False
+    def made_files(self, result, module_args):
+        # a bundle (none in check mode)
+        return bool(result.get('bundle'))
 
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
-        del tmp
-        module_args = dict(self._task.args)
-        fetch_to = module_args.pop('fetch_to', None)
-        try:
-            result = merge_hash(result, self._execute_module(module_args=module_args, task_vars=task_vars))
-        finally:
-            self._remove_tmp_path(self._connection._shell.tmpdir)
-        if not fetch_to or result.get('failed') or not result.get('bundle'):
-            return result
-        return self._bring_to_controller(result, fetch_to, task_vars)
-
-    def _bring_to_controller(self, result, folder, task_vars):
+    def bring_to_controller(self, result, module_args, folder, task_vars):
         node = self._task.delegate_to or task_vars.get('inventory_hostname')
         try:
             controller_files.ensure_private_folder(folder)
