@@ -130,7 +130,8 @@ def ansible_env(tmp_path_factory, collections_dir):
     base = tmp_path_factory.mktemp("ansible")
     env = dict(os.environ)
     env.update({"ANSIBLE_COLLECTIONS_PATH": str(collections_dir), "ANSIBLE_HOME": str(base / "home"),
-                "ANSIBLE_LOCAL_TEMP": str(base / "tmp"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0",
+                "ANSIBLE_LOCAL_TEMP": str(base / "tmp"),
+                "ANSIBLE_CONFIG": os.path.join(REPO, "tests", "ansible.cfg"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0",
                 "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_STDOUT_CALLBACK": "default",
                 "ANSIBLE_PYTHON_INTERPRETER": sys.executable, "ANSIBLE_DEPRECATION_WARNINGS": "0",
                 "F5_TELEMETRY_OFF": "1", "LC_ALL": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"})

@@ -383,6 +383,7 @@ class Cluster(object):
         return dict(os.environ, PYTHONUNBUFFERED="1",
                     ANSIBLE_COLLECTIONS_PATH=os.path.join(CACHE, "collections"),
                     ANSIBLE_HOME=os.path.join(CACHE, "ansible"),
+                    ANSIBLE_CONFIG=os.path.join(REPO, "tests", "ansible.cfg"),
                     ANSIBLE_PIPELINING="true", ANSIBLE_FORCE_COLOR="false", ANSIBLE_NOCOLOR="1",
                     ANSIBLE_HOST_KEY_CHECKING="false", PATH=VENV_BIN + os.pathsep + os.environ["PATH"])
 

@@ -94,6 +94,10 @@ def job(cluster, artifact, private_data_dir):
     with open(os.path.join(project, "rolling_update.yml"), "w") as handle:
         handle.write("---\n- name: LifeKeeper rolling update (AWX project playbook)\n"
                      "  ansible.builtin.import_playbook: hatools.lifekeeper.rolling_update\n")
+    # the project's ansible.cfg (AWX runs the job in the project directory): the controller's
+    # poll interval of docs/rolling-update.md
+    with open(os.path.join(project, "ansible.cfg"), "w") as handle:
+        handle.write("[defaults]\ninternal_poll_interval = 0.02\n")
     with open(os.path.join(project, "collections", "requirements.yml"), "w") as handle:
         handle.write("---\ncollections:\n  - name: %s\n    type: file\n" % artifact.tarball)
     # AWX's project update: install the project's collection requirements for the job.
