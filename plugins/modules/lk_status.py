@@ -340,6 +340,16 @@ missing:
   type: list
   elements: str
   sample: []
+known_machines:
+  description:
+    - The LifeKeeper machines this node knows (the long display's C(The following LifeKeeper machines are known)),
+      this node among them, sorted. With the communication paths, the membership that pre-flight compares with the
+      inventory group. Empty when LifeKeeper is not running.
+  returned: always
+  type: list
+  elements: str
+  version_added: 2.0.0
+  sample: [node1, node2]
 node_name:
   description:
     - This node's LifeKeeper system name (the machine of the long display, or the node named by
@@ -494,6 +504,13 @@ class LkStatus(LkModule):
         state['mirrors'] = self.mirrors(cluster, problems)
         return self.unanswered(state), cluster
 
+    def known_machines(self):
+        """The machines the long display lists as known (this node among them), sorted; empty
+        when the long display was not read or lists none."""
+        if self.long is None or not self.long.running:
+            return []
+        return sorted(set(entry['machine'] for entry in self.long.machines if entry.get('machine')))
+
     def short_display(self):
         lk = self.lk
         if not os.path.exists(lk.bin('lcdstatus')):
@@ -617,6 +634,7 @@ class LkStatus(LkModule):
         state.pop('problems', None)
         state.pop('blocked', None)
         state['node_name'] = local_node_name(self.node) if state['installed'] else None
+        state['known_machines'] = self.known_machines() if state['running'] else []
         state['waited'] = round(self.lk.clock() - started, 3)
         self.result.update(state)
         if not done:

@@ -235,10 +235,57 @@ def failed_resources(statuses):
             for res in status.get('resources') or [] if res.get('state') == 'OSF']
 
 
+def _knows(status, own):
+    """The other machines a running node's LifeKeeper knows: its communication paths' peers and
+    the known machines of its long display."""
+    names = set(path.get('machine') for path in status.get('comm_paths') or [] if path.get('machine'))
+    names.update(status.get('known_machines') or [])
+    names.discard(own)
+    return names
+
+
+def membership_findings(statuses, also_members=()):
+    """Where the inventory group and LifeKeeper's own membership differ (findings as in
+    health_findings). A node whose LifeKeeper knows a machine (a communication path, a known
+    machine of the long display) that is no node of the group: that member would be neither
+    evacuated nor updated; judged only when every node was read and runs LifeKeeper (the name
+    of a node not read, or not running LifeKeeper, is not known for sure; the other findings
+    name that node anyway). Two running nodes of the group that do not know each other: the
+    group does not hold one cluster (or holds it on one side only). also_members: LifeKeeper
+    names of nodes of the group left out of statuses (a node being reinstalled)."""
+    names = dict((host, lk_name(host, status)) for host, status in known(statuses).items())
+    members = set(names.values()) | set(name for name in also_members if name)
+    running = dict((host, status) for host, status in known(statuses).items()
+                   if status.get('installed', True) and status.get('running'))
+    knows = dict((host, _knows(status, names[host])) for host, status in running.items())
+    findings = []
+    everyone_named = len(running) == len(statuses)
+    for host in sorted(running) if everyone_named else []:
+        strangers = sorted(knows[host] - members)
+        if strangers:
+            findings.append({'text': '%s: LifeKeeper there knows %s, not a node of this inventory group: a member '
+                                     'left out would be neither evacuated nor updated; add its host to the group '
+                                     '(or remove the node from the LifeKeeper cluster first)'
+                                     % (host, ', '.join(strangers)), 'hosts': [host]})
+    for one, other in sorted((a, b) for a in running for b in running if a < b):
+        one_knows, other_knows = names[other] in knows[one], names[one] in knows[other]
+        if not one_knows and not other_knows:
+            findings.append({'text': '%s and %s are in one inventory group, but LifeKeeper on neither knows the other '
+                                     '(no communication path, not a known machine): they are not one cluster; give '
+                                     'each cluster its own group' % (one, other), 'hosts': [one, other]})
+        elif not one_knows or not other_knows:
+            blind, seen = (one, other) if not one_knows else (other, one)
+            findings.append({'text': '%s: LifeKeeper there does not know %s (%s: no communication path, not a known '
+                                     'machine), although %s knows it: create the communication paths on both nodes'
+                                     % (blind, seen, names[seen], seen), 'hosts': [blind]})
+    return findings
+
+
 def health_findings(statuses, standby_pending=False, ignore_machines=()):
     """Why the cluster is not healthy: a node not read, LifeKeeper not installed or not
     running, paths not ALIVE, resources neither in service nor standby, hierarchies in
-    service on no node or on several, or without a standby. A list of {'text': the sentence,
+    service on no node or on several, or without a standby, the group and LifeKeeper's
+    membership apart (membership_findings). A list of {'text': the sentence,
     'hosts': the hosts it concerns} (a node's own problem: that node; a hierarchy in service
     on several nodes: those; without a standby: the node it is in service on; in service
     nowhere: none).
@@ -285,7 +332,7 @@ def health_findings(statuses, standby_pending=False, ignore_machines=()):
         elif not standbys.get(tag) and not standby_pending:
             problems.append(finding('hierarchy %s (in service on %s) has no standby node%s to switch to (%s)'
                                     % (tag, where[0], unsure, NO_STANDBY_HINT), where))
-    return problems
+    return problems + membership_findings(statuses, ignore_machines)
 
 
 def health_problems(statuses, standby_pending=False, ignore_machines=()):

@@ -1,6 +1,7 @@
 """Issue 5, scenarios 3 and 4: the rolling update refuses or stops before harm.
 
-3. before start: a communication path DEAD, a resource OSF, a hierarchy with no standby:
+3. before start: a communication path DEAD, a resource OSF, a hierarchy with no standby, an
+   inventory group that leaves out a node of LifeKeeper's cluster:
    pre-flight refuses naming the problem, and no node changed (event logs, rpm -q, no backup).
 4. a mirror that never finishes resynchronising: the run stops before any switchover onto
    the node it targets; the message names the mirror and its progress. Pre-flight also refuses
@@ -93,6 +94,23 @@ def test_refuses_a_crashed_node(shared):
     assert address in " ".join(problems) and "is DEAD" in " ".join(problems), problems
     cluster.start("node2")
     _assert_healthy(cluster)
+
+
+def test_refuses_a_group_that_leaves_a_member_out(make_cluster):
+    """LifeKeeper's cluster is node1, node2 and node3 (their communication paths and known
+    machines); the inventory group holds node1 and node2 only. Pre-flight names node3 as a
+    member left out of the group (it would be neither evacuated nor updated) instead of
+    planning the two nodes it was given, and changes nothing on any of the three."""
+    cluster = make_cluster(nodes=3, version="9.7.0")
+    with open(cluster.inventory) as handle:
+        inventory = json.load(handle)
+    inventory["lifekeeper"]["hosts"].pop(cluster.container("node3"))
+    cluster.inventory = os.path.join(cluster.workdir, "inventory-without-node3.json")
+    with open(cluster.inventory, "w") as handle:
+        json.dump(inventory, handle)
+    _assert_refused(cluster, "refuse-left-out", [
+        "%s: LifeKeeper there knows node3, not a node of this inventory group" % cluster.container(node)
+        for node in ("node1", "node2")], "member-left-out")
 
 
 def test_refuses_a_resource_osf(shared):

@@ -104,6 +104,19 @@ def test_contract_sample_types_and_one_long_display_per_run(node, fake_cli, run)
     assert node.count('lcdstatus') == 1
 
 
+def test_known_machines_come_from_the_long_display(lkroot, fake_cli, tmp_path, run):
+    # the documented detailed display (SPS 8.10.2 sample) lists the known machines, this one included
+    node = Node(lkroot, fake_cli, tmp_path, long=(0, fixture_text('long_sps8102_detailed.txt'), ''))
+    failed, result = run(lk_status.main, node.args())
+    assert not failed, result
+    assert result['known_machines'] == ['CAE-CX-LAB29', 'CAE-CX-LAB30']
+    # the contract sample has no such list: nothing is made up
+    failed, result = run(lk_status.main, Node(lkroot, fake_cli, tmp_path).args())
+    assert not failed and result['known_machines'] == [], result
+    failed, result = run(lk_status.main, Node(lkroot, fake_cli, tmp_path, lktest=1, initdone=False).args())
+    assert not failed and result['running'] is False and result['known_machines'] == [], result
+
+
 def test_mirrors_are_found_by_type_not_by_tag(lkroot, fake_cli, tmp_path, run):
     node = Node(lkroot, fake_cli, tmp_path, status_e=(0, fixture_text('e_mirror_by_type.txt'), ''),
                 long=(0, fixture_text('long_mirror_by_type.txt'), ''))

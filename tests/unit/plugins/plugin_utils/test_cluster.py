@@ -7,7 +7,7 @@ import pytest
 
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster
 
-from ansible_collections.hatools.lifekeeper.tests.unit.plugins.plugin_utils.node_statuses import node, res, two_nodes, unknown
+from ansible_collections.hatools.lifekeeper.tests.unit.plugins.plugin_utils.node_statuses import mesh, node, res, two_nodes, unknown
 
 
 def _read(host, **result):
@@ -87,12 +87,14 @@ def test_health_findings_name_the_hosts_each_problem_concerns():
     statuses['n3'] = unknown('unreachable: no route')
     assert cluster.health_findings(statuses) == [
         {'text': 'n3: state unknown, the node could not be read (unreachable: no route)', 'hosts': ['n3']},
-        {'text': 'n1: communication path to peer (a/b) is DEAD', 'hosts': ['n1']},
+        {'text': 'n1: communication path to node2 (a/b) is DEAD', 'hosts': ['n1']},
         {'text': 'hierarchy app is in service on more than one node: n1, n2', 'hosts': ['n1', 'n2']}]
     assert cluster.health_problems(statuses) == [finding['text'] for finding in cluster.health_findings(statuses)]
     alone = {'n1': two_nodes()['n1']}
-    (finding,) = cluster.health_findings(alone)
-    assert finding['hosts'] == ['n1'] and finding['text'].startswith('hierarchy app (in service on n1) has no standby')
+    standby, member = cluster.health_findings(alone)
+    assert standby['hosts'] == ['n1'] and standby['text'].startswith('hierarchy app (in service on n1) has no standby')
+    # node2, which LifeKeeper on n1 knows, is not in the group: named, never silently left out
+    assert member['hosts'] == ['n1'] and member['text'].startswith('n1: LifeKeeper there knows node2, not a node of')
     statuses = two_nodes()
     statuses['n1']['resources'][0]['state'] = 'OSU'
     assert cluster.health_findings(statuses) == [{'text': 'hierarchy app is in service on no node', 'hosts': []}]
@@ -233,3 +235,64 @@ def test_the_verification_failure_says_what_was_expected_what_was_seen_and_what_
     assert text.endswith('then run again: nodes already at the target are skipped and the cluster is verified again.')
     assert cluster.verification_failure(['x'], '').startswith('LifeKeeper cluster verification failed. Expected: '
                                                               'every node ready')
+
+
+def _three_nodes():
+    return mesh({
+        'n1': node('node1', '9.7.0', [res('app', 'ISP', 1)]),
+        'n2': node('node2', '9.7.0', [res('app', 'OSU', 10)]),
+        'n3': node('node3', '9.7.0', [res('app', 'OSU', 20)]),
+    })
+
+
+def test_a_member_left_out_of_the_group_is_named_by_each_node_that_knows_it():
+    group = dict((host, status) for host, status in _three_nodes().items() if host != 'n3')
+    assert cluster.health_problems(group) == [
+        'n1: LifeKeeper there knows node3, not a node of this inventory group: a member left out would be neither '
+        'evacuated nor updated; add its host to the group (or remove the node from the LifeKeeper cluster first)',
+        'n2: LifeKeeper there knows node3, not a node of this inventory group: a member left out would be neither '
+        'evacuated nor updated; add its host to the group (or remove the node from the LifeKeeper cluster first)']
+    # the whole cluster in the group: nothing to say
+    assert cluster.membership_findings(_three_nodes()) == []
+
+
+def test_a_known_machine_of_the_long_display_counts_as_a_member_too():
+    statuses = two_nodes()
+    statuses['n1']['known_machines'] = ['node1', 'node2', 'node9']
+    (finding,) = cluster.membership_findings(statuses)
+    assert finding == {'hosts': ['n1'], 'text': finding['text']} and 'knows node9, not a node' in finding['text']
+
+
+def test_two_clusters_in_one_group_are_not_one_cluster():
+    first, second = two_nodes(), two_nodes()
+    for status in second.values():
+        status['node_name'] = status['node_name'].replace('node', 'other')
+        status['comm_paths'][0]['machine'] = status['comm_paths'][0]['machine'].replace('node', 'other')
+    group = {'n1': first['n1'], 'n2': first['n2'], 'o1': second['n1'], 'o2': second['n2']}
+    texts = [finding['text'] for finding in cluster.membership_findings(group)]
+    # no node knows a machine outside the group; each pair across the two clusters is named
+    assert texts == ['%s and %s are in one inventory group, but LifeKeeper on neither knows the other (no communication '
+                     'path, not a known machine): they are not one cluster; give each cluster its own group' % pair
+                     for pair in (('n1', 'o1'), ('n1', 'o2'), ('n2', 'o1'), ('n2', 'o2'))]
+
+
+def test_a_path_on_one_side_only_is_named_on_the_blind_side():
+    statuses = two_nodes()
+    statuses['n2']['comm_paths'] = []
+    assert cluster.membership_findings(statuses) == [{
+        'hosts': ['n2'], 'text': 'n2: LifeKeeper there does not know n1 (node1: no communication path, not a known '
+                                 'machine), although n1 knows it: create the communication paths on both nodes'}]
+
+
+def test_strangers_are_not_judged_while_a_node_has_no_sure_name():
+    group = dict((host, status) for host, status in _three_nodes().items() if host != 'n3')
+    group['n2'] = unknown()
+    assert cluster.membership_findings(group) == []
+    group['n2'] = dict(_three_nodes()['n2'], running=False, comm_paths=[])
+    assert cluster.membership_findings(group) == []
+
+
+def test_a_node_being_reinstalled_is_a_member_though_left_out_of_the_statuses():
+    group = dict((host, status) for host, status in _three_nodes().items() if host != 'n3')
+    assert cluster.membership_findings(group, ['node3']) == []
+    assert cluster.health_problems(group, ignore_machines=['node3']) == []

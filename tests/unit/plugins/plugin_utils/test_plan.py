@@ -7,7 +7,7 @@ import pytest
 
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import plan
 
-from ansible_collections.hatools.lifekeeper.tests.unit.plugins.plugin_utils.node_statuses import node, res, two_nodes, unknown
+from ansible_collections.hatools.lifekeeper.tests.unit.plugins.plugin_utils.node_statuses import mesh, node, res, two_nodes, unknown
 
 
 def test_two_nodes_standby_first_and_placement_restored():
@@ -33,11 +33,11 @@ def test_no_restore_placement_halves_switchovers():
 
 
 def test_three_nodes_moves_prefer_updated_nodes():
-    statuses = {
+    statuses = mesh({
         'a': node('a', '9.7.0', [res('web', 'ISP', 1), res('db', 'OSU', 20)]),
         'b': node('b', '9.7.0', [res('web', 'OSU', 10), res('db', 'ISP', 1)]),
         'c': node('c', '9.7.0', [res('web', 'OSU', 5), res('db', 'OSU', 5)]),
-    }
+    })
     result = plan.build_plan(statuses, '9.9.0', order=['a', 'b', 'c'])
     assert result['order'] == ['c', 'a', 'b']
     moves = dict((n['name'], n['moves']) for n in result['nodes'])
@@ -50,11 +50,11 @@ def test_three_nodes_moves_prefer_updated_nodes():
 def test_plan_follows_a_hierarchy_it_moved():
     """A hierarchy moved onto a node is moved again when that node's turn comes, to a node
     it left (now a standby there, and updated): the plan simulates the states."""
-    statuses = {
+    statuses = mesh({
         'a': node('a', '9.7.0', [res('web', 'ISP', 1)]),
         'b': node('b', '9.7.0', [res('web', 'OSU', 2), res('db', 'ISP', 1)]),
         'c': node('c', '9.7.0', [res('web', 'OSU', 3), res('db', 'OSU', 2)]),
-    }
+    })
     result = plan.build_plan(statuses, '9.9.0', order=['a', 'b', 'c'])
     assert result['order'] == ['c', 'a', 'b']
     moves = [(m['tag'], m['from'], m['to']) for n in result['nodes'] for m in n['moves']]
@@ -92,7 +92,7 @@ def test_resume_restores_the_recorded_placement():
 
 
 @pytest.mark.parametrize('mutate, expected', [
-    (lambda s: s['n1']['comm_paths'][0].update(state='DEAD'), 'communication path to peer (a/b) is DEAD'),
+    (lambda s: s['n1']['comm_paths'][0].update(state='DEAD'), 'communication path to node2 (a/b) is DEAD'),
     (lambda s: s['n2']['resources'][1].update(state='OSF'), 'n2: resource ip is OSF'),
     (lambda s: s['n2']['resources'][0].update(state='OSF'), 'hierarchy app (in service on n1) has no standby'),
     (lambda s: s['n1']['resources'][0].update(state='OSU'), 'hierarchy app is in service on no node'),
@@ -140,11 +140,11 @@ def test_render_mentions_every_step():
 # ---- the one standby rule at run time ------------------------------------------------------
 
 def test_evacuation_prefers_updated_live_standby():
-    statuses = {
+    statuses = mesh({
         'a': node('a', '9.7.0', [res('web', 'ISP', 1)]),
         'b': node('b', '9.7.0', [res('web', 'OSU', 2)]),
         'c': node('c', '9.9.0', [res('web', 'OSU', 9)]),
-    }
+    })
     moves, problems = plan.evacuation_moves('a', statuses, '9.9.0', ['a', 'b', 'c'])
     assert problems == []
     assert moves == [{'tag': 'web', 'from': 'a', 'to': 'c', 'from_node': 'a', 'to_node': 'c'}]
@@ -153,22 +153,22 @@ def test_evacuation_prefers_updated_live_standby():
 
 
 def test_evacuation_ties_follow_inventory_order():
-    statuses = {
+    statuses = mesh({
         'z': node('z', '9.7.0', [res('web', 'ISP', 1)]),
         'y': node('y', '9.7.0', [res('web', 'OSU', 5)]),
         'x': node('x', '9.7.0', [res('web', 'OSU', 5)]),
-    }
+    })
     assert plan.evacuation_moves('z', statuses, None, ['z', 'y', 'x'])[0][0]['to'] == 'y'
     assert plan.evacuation_moves('z', statuses, None, ['z', 'x', 'y'])[0][0]['to'] == 'x'
 
 
 def test_evacuation_skips_dead_failed_or_unread_peers():
-    statuses = {
+    statuses = mesh({
         'a': node('a', '9.7.0', [res('web', 'ISP', 1)]),
         'b': node('b', '9.7.0', [res('web', 'OSU', 2)], paths=('DEAD',)),
         'c': node('c', '9.7.0', [res('web', 'OSF', 3)]),
         'd': unknown(),
-    }
+    })
     moves, problems = plan.evacuation_moves('a', statuses)
     assert moves == []
     assert len(problems) == 1 and problems[0].startswith('hierarchy web is in service on a and no live standby can '
@@ -187,11 +187,11 @@ def test_evacuation_of_an_unread_node_moves_nothing():
 @pytest.mark.parametrize('order', [['a', 'b', 'c'], ['c', 'b', 'a'], ['b', 'a', 'c']])
 def test_plan_and_run_choose_the_same_standby(order):
     """The printed plan equals what the evacuation picks when the run reaches each node."""
-    statuses = {
+    statuses = mesh({
         'a': node('a', '9.7.0', [res('web', 'ISP', 1), res('db', 'OSU', 3)]),
         'b': node('b', '9.7.0', [res('web', 'OSU', 2), res('db', 'ISP', 1)]),
         'c': node('c', '9.7.0', [res('web', 'OSU', 2), res('db', 'OSU', 2)]),
-    }
+    })
     the_plan = plan.build_plan(statuses, '9.9.0', order=order)
     made = []
     for step in the_plan['nodes']:
@@ -248,11 +248,11 @@ def test_build_plans_one_per_cluster():
 
 
 def test_rollback_plan_keeps_inventory_order_and_the_same_rule():
-    statuses = {
+    statuses = mesh({
         'a': node('a', '9.9.0', [res('web', 'ISP', 1)]),
         'b': node('b', '9.9.0', [res('web', 'OSU', 2)]),
         'c': node('c', '9.7.0', [res('web', 'OSU', 3)]),
-    }
+    })
     back = plan.build_rollback_plan(statuses, '9.7.0', ['a', 'b', 'c'], cluster='lifekeeper')
     assert back['operation'] == 'rollback' and back['order'] == ['a', 'b', 'c']
     assert [n['update_path'] for n in back['nodes']] == ['reinstall', 'reinstall', 'restore']
@@ -272,10 +272,10 @@ def test_rollback_plan_keeps_inventory_order_and_the_same_rule():
 def test_resumed_reinstall_goes_first_and_its_absence_is_not_a_problem():
     """n2 was removed (rmlk) by the first attempt: not installed, the peers forgot it (no path,
     no standby for app). The rerun completes it first; the rest of the cluster is judged."""
-    statuses = {
+    statuses = mesh({
         'n1': node('node1', '9.6.0', [res('app', 'ISP', 1)], paths=()),
         'n2': dict(node('node2', None, [], paths=()), installed=False, running=False, version=None),
-    }
+    })
     record = {'run_id': 'R1', 'step': 'removing', 'archive': '/a', 'version_before': '9.6.0',
               'target_version': '9.9.0', 'node_name': 'node2'}
     refused = plan.build_plan(statuses, '9.9.0', allow_reinstall=True, order=['n1', 'n2'], restore_archive=True)
