@@ -106,6 +106,12 @@ def lk_health(statuses, target_version=None):
 
 
 @_refuse_bad_values
+def lk_membership(statuses):
+    statuses = _statuses(statuses, 'lk_membership')
+    return [finding['text'] for finding in cluster.membership_findings(statuses)]
+
+
+@_refuse_bad_values
 def lk_health_check(statuses, clusters, node_locks=None, controller_locks=None):
     return health.health(_statuses(statuses, 'lk_health_check'), clusters, node_locks, controller_locks)
 
@@ -206,6 +212,7 @@ class FilterModule(object):
             'lk_per_host': lk_per_host,
             'lk_clusters': lk_clusters,
             'lk_health': lk_health,
+            'lk_membership': lk_membership,
             'lk_placement': cluster.placement,
             'lk_orphans': cluster.orphans,
             'lk_failed_resources': cluster.failed_resources,

@@ -111,6 +111,16 @@ def test_refuses_a_group_that_leaves_a_member_out(make_cluster):
     _assert_refused(cluster, "refuse-left-out", [
         "%s: LifeKeeper there knows node3, not a node of this inventory group" % cluster.container(node)
         for node in ("node1", "node2")], "member-left-out")
+    # the switchover playbook refuses the same group before its lock, nothing moved
+    events = len(cluster.events())
+    proc = cluster.playbook("switchover.yml", {"lk_switch_to": cluster.container("node2"), "lk_switch_tags": "app-web",
+                                               "lk_run_id": "switch-left-out"})
+    assert proc.returncode != 0, proc.stdout[-4000:]
+    assert ("Pre-flight refused the switchover; nothing was changed on any node: %s: LifeKeeper there knows node3, "
+            "not a node of this inventory group" % cluster.container("node1")) in " ".join(proc.stdout.split()), \
+        proc.stdout[-4000:]
+    assert len(cluster.events()) == events and cluster.placement() == {"app-web": "node1"}
+    assert [node for node in cluster.names if cluster.lock(node, "lifekeeper") is not None] == []
 
 
 def test_refuses_a_resource_osf(shared):

@@ -112,6 +112,11 @@ def test_wrappers_pass_through():
     assert FILTERS['lk_health'](two_nodes(), '9.9.0') == [
         'n1: LifeKeeper 9.7.0 is installed, expected 9.9.0', 'n2: LifeKeeper 9.7.0 is installed, expected 9.9.0']
     assert FILTERS['lk_per_host'](['a', 'b'], {'a': {'x': 1, 'y': 0}, 'b': {'x': 2}}, 'x') == {'a': 1, 'b': 2}
+    assert FILTERS['lk_membership'](two_nodes()) == []
+    (left_out,) = FILTERS['lk_membership']({'n1': two_nodes()['n1']})
+    assert left_out.startswith('n1: LifeKeeper there knows node2, not a node of this inventory group'), left_out
+    with pytest.raises(AnsibleFilterError, match='lk_membership expects a dict'):
+        FILTERS['lk_membership'](['n1'])
     grouping = FILTERS['lk_clusters']('lifekeeper', {'lifekeeper': ['n1', 'n2'], 'erp': ['n1', 'n2']}, ['erp'],
                                       ['n1', 'n2'])
     assert grouping == {'clusters': [{'name': 'erp', 'hosts': ['n1', 'n2'], 'leader': 'n1'}], 'problems': []}
