@@ -15,8 +15,8 @@ import time
 
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import update_path
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import (
-    checks, cluster, fleet, health, hooks, inputs, locks, outages, plan, progress, reinstall, report, report_view,
-    rerun, rescue, resume, values)
+    checks, cluster, discover, fleet, health, hooks, inputs, locks, outages, plan, progress, reinstall, report,
+    report_view, rerun, rescue, resume, values)
 
 _refuse_bad_values = values.refuse_bad_values
 
@@ -109,6 +109,15 @@ def lk_health(statuses, target_version=None):
 def lk_membership(statuses):
     statuses = _statuses(statuses, 'lk_membership')
     return [finding['text'] for finding in cluster.membership_findings(statuses)]
+
+
+@_refuse_bad_values
+def lk_discover(statuses, addresses=None, group='lifekeeper'):
+    statuses = _statuses(statuses, 'lk_discover')
+    if addresses is not None and not isinstance(addresses, dict):
+        raise ValueError('lk_discover expects addresses as a dict {inventory host: address}, got %r'
+                         % type(addresses).__name__)
+    return discover.discover(statuses, dict((h, a) for h, a in (addresses or {}).items() if a), group)
 
 
 @_refuse_bad_values
@@ -213,6 +222,7 @@ class FilterModule(object):
             'lk_clusters': lk_clusters,
             'lk_health': lk_health,
             'lk_membership': lk_membership,
+            'lk_discover': lk_discover,
             'lk_placement': cluster.placement,
             'lk_orphans': cluster.orphans,
             'lk_failed_resources': cluster.failed_resources,

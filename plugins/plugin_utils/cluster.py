@@ -235,7 +235,7 @@ def failed_resources(statuses):
             for res in status.get('resources') or [] if res.get('state') == 'OSF']
 
 
-def _knows(status, own):
+def membership_knows(status, own):
     """The other machines a running node's LifeKeeper knows: its communication paths' peers and
     the known machines of its long display."""
     names = set(path.get('machine') for path in status.get('comm_paths') or [] if path.get('machine'))
@@ -257,7 +257,7 @@ def membership_findings(statuses, also_members=()):
     members = set(names.values()) | set(name for name in also_members if name)
     running = dict((host, status) for host, status in known(statuses).items()
                    if status.get('installed', True) and status.get('running'))
-    knows = dict((host, _knows(status, names[host])) for host, status in running.items())
+    knows = dict((host, membership_knows(status, names[host])) for host, status in running.items())
     findings = []
     everyone_named = len(running) == len(statuses)
     for host in sorted(running) if everyone_named else []:

@@ -69,6 +69,9 @@ GROUPS = (
      'Nodes outside the direct update window (rmlk and a fresh install), and `rollback.yml`.',
      ('lk_allow_reinstall', 'lk_reinstall_rebuild', 'lk_reinstall_restore_archive', 'lk_defaults_carry',
       'lk_rollback_archive', 'lk_rollback_version', 'lk_rollback_media')),
+    ('discovery', 'Discovery',
+     '`discover.yml`: an inventory of the clusters LifeKeeper knows on a few hosts.',
+     ('lk_discover_file', 'lk_discover_hosts')),
     ('set-by-the-collection', 'Set by the collection',
      'Inputs the flow gives a role or a hook at each call; set them yourself only when you call a role '
      'from your own playbook.',
@@ -94,6 +97,11 @@ PLAYBOOK_ONLY = {
                      'description': 'Inventory name of the node that takes the hierarchies.'},
     'lk_switch_tags': {'type': 'list', 'elements': 'str', 'required': True, 'playbook': 'switchover.yml',
                        'description': 'Hierarchy root tags, a list or comma-separated.'},
+    'lk_discover_file': {'type': 'path', 'required': True, 'playbook': 'discover.yml',
+                         'description': 'The inventory file to write on the controller: one child group of '
+                                        '`lifekeeper` per cluster found.'},
+    'lk_discover_hosts': {'type': 'str', 'default': 'all', 'playbook': 'discover.yml',
+                          'description': 'The hosts (a group or pattern) that read their own LifeKeeper node.'},
 }
 
 _MACRO = re.compile(r'\b([A-Z])\(([^()]*)\)')

@@ -14,6 +14,7 @@ import os
 import time
 
 import pytest
+import yaml
 
 from harness import APP_WEB, REFUSED, Cluster, TwoPathCluster, report_views, stopped_message, wait_for
 
@@ -100,7 +101,8 @@ def test_refuses_a_group_that_leaves_a_member_out(make_cluster):
     """LifeKeeper's cluster is node1, node2 and node3 (their communication paths and known
     machines); the inventory group holds node1 and node2 only. Pre-flight names node3 as a
     member left out of the group (it would be neither evacuated nor updated) instead of
-    planning the two nodes it was given, and changes nothing on any of the three."""
+    planning the two nodes it was given, and changes nothing on any of the three; so does
+    switchover.yml. discover.yml, given node1 alone, writes the whole cluster as an inventory."""
     cluster = make_cluster(nodes=3, version="9.7.0")
     with open(cluster.inventory) as handle:
         inventory = json.load(handle)
@@ -121,6 +123,22 @@ def test_refuses_a_group_that_leaves_a_member_out(make_cluster):
         proc.stdout[-4000:]
     assert len(cluster.events()) == events and cluster.placement() == {"app-web": "node1"}
     assert [node for node in cluster.names if cluster.lock(node, "lifekeeper") is not None] == []
+    # discover.yml, from node1 alone in a flat inventory, writes the whole cluster: node2 and
+    # node3 by their LifeKeeper names, at the addresses docker gave them
+    seed = dict(inventory["lifekeeper"]["vars"], lksim_node_name="node1")
+    cluster.inventory = os.path.join(cluster.workdir, "inventory-seed.json")
+    with open(cluster.inventory, "w") as handle:
+        json.dump({"all": {"hosts": {cluster.container("node1"): seed}}}, handle)
+    written = os.path.join(cluster.workdir, "discovered.yml")
+    proc = cluster.playbook("discover.yml", {"lk_discover_file": written})
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    with open(written) as handle:
+        found = yaml.safe_load(handle)
+    assert found == {"lifekeeper": {"children": {"lk_node1": {"hosts": {
+        cluster.container("node1"): {},
+        "node2": {"ansible_host": cluster.address("node2")},
+        "node3": {"ansible_host": cluster.address("node3")}}}}}}, found
+    assert len(cluster.events()) == events
 
 
 def test_refuses_a_resource_osf(shared):

@@ -117,6 +117,11 @@ def test_wrappers_pass_through():
     assert left_out.startswith('n1: LifeKeeper there knows node2, not a node of this inventory group'), left_out
     with pytest.raises(AnsibleFilterError, match='lk_membership expects a dict'):
         FILTERS['lk_membership'](['n1'])
+    found = FILTERS['lk_discover']({'n1': two_nodes()['n1']}, {'n1': None})
+    assert found['inventory'] == {'lifekeeper': {'children': {'lk_node1': {'hosts': {'n1': {}, 'node2': {
+        'ansible_host': 'b'}}}}}}
+    with pytest.raises(AnsibleFilterError, match='lk_discover expects addresses as a dict'):
+        FILTERS['lk_discover'](two_nodes(), ['n1'])
     grouping = FILTERS['lk_clusters']('lifekeeper', {'lifekeeper': ['n1', 'n2'], 'erp': ['n1', 'n2']}, ['erp'],
                                       ['n1', 'n2'])
     assert grouping == {'clusters': [{'name': 'erp', 'hosts': ['n1', 'n2'], 'leader': 'n1'}], 'problems': []}
