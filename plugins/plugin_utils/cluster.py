@@ -235,6 +235,12 @@ def failed_resources(statuses):
             for res in status.get('resources') or [] if res.get('state') == 'OSF']
 
 
+def running_nodes(statuses):
+    """{host: status} of the nodes read that run LifeKeeper."""
+    return dict((host, status) for host, status in known(statuses).items()
+                if status.get('installed', True) and status.get('running'))
+
+
 def membership_knows(status, own):
     """The other machines a running node's LifeKeeper knows: its communication paths' peers and
     the known machines of its long display."""
@@ -255,19 +261,17 @@ def membership_findings(statuses, also_members=()):
     names of nodes of the group left out of statuses (a node being reinstalled)."""
     names = dict((host, lk_name(host, status)) for host, status in known(statuses).items())
     members = set(names.values()) | set(name for name in also_members if name)
-    running = dict((host, status) for host, status in known(statuses).items()
-                   if status.get('installed', True) and status.get('running'))
-    knows = dict((host, membership_knows(status, names[host])) for host, status in running.items())
+    up = running_nodes(statuses)
+    knows = dict((host, membership_knows(status, names[host])) for host, status in up.items())
     findings = []
-    everyone_named = len(running) == len(statuses)
-    for host in sorted(running) if everyone_named else []:
+    for host in sorted(up) if len(up) == len(statuses) else []:
         strangers = sorted(knows[host] - members)
         if strangers:
             findings.append({'text': '%s: LifeKeeper there knows %s, not a node of this inventory group: a member '
                                      'left out would be neither evacuated nor updated; add its host to the group '
                                      '(or remove the node from the LifeKeeper cluster first)'
                                      % (host, ', '.join(strangers)), 'hosts': [host]})
-    for one, other in sorted((a, b) for a in running for b in running if a < b):
+    for one, other in sorted((a, b) for a in up for b in up if a < b):
         one_knows, other_knows = names[other] in knows[one], names[one] in knows[other]
         if not one_knows and not other_knows:
             findings.append({'text': '%s and %s are in one inventory group, but LifeKeeper on neither knows the other '

@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.cluster import (
     known, lk_name, membership_knows, unreadable)
 
@@ -66,8 +67,7 @@ def discover(statuses, addresses=None, group='lifekeeper'):
     Hosts not read, or not running LifeKeeper, are left out and named in not_read; two hosts
     that report one LifeKeeper name are a problem and both are left out."""
     addresses = addresses or {}
-    running = dict((host, status) for host, status in known(statuses).items()
-                   if status.get('installed', True) and status.get('running'))
+    running = cluster.running_nodes(statuses)
     not_read = ['%s: not read (%s)' % (host, reason) for host, reason in sorted(unreadable(statuses).items())]
     not_read += ['%s: LifeKeeper is %s there' % (host, 'not running' if status.get('installed', True) else 'not installed')
                  for host, status in sorted(known(statuses).items()) if host not in running]
