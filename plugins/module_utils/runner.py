@@ -195,7 +195,11 @@ def run_command(argv, timeout, data=None, env_update=None, conversation=None,
                 interrupted = ('timeout', None)   # alive at its deadline, pipes open or not
             break
         if not session.streams:
-            time.sleep(min(0.05, max(0.0, deadline - now)))   # pipes closed: wait for the exit
+            # pipes closed: wait for the exit (returns as soon as it comes, not after a fixed sleep)
+            try:
+                proc.wait(timeout=min(0.05, max(0.0, deadline - now)))
+            except subprocess.TimeoutExpired:
+                pass
             continue
         if session.step(min(0.1, deadline - now)):
             last_output = clock()

@@ -27,6 +27,8 @@ REFUSED = "Pre-flight refused the update; nothing was changed on any node"
 BACKUP_DIR = "/var/lib/hatools-lifekeeper/backups"
 # the configuration saved from the 9.x setup menu on every simulated node (lksim setup_tool.SAVED_CONFIG)
 SAVED_SETUP_CONFIG = "/etc/lksim/saved-setup.conf"
+# the collection's progress record on a node (lk_update_state_dir by default)
+PROGRESS_FILE = "/var/lib/hatools-lifekeeper/update-progress.json"
 
 # The final message of a stopped run starts so; the time the failure was caught follows
 # "stopped" once the rescue recorded it.
@@ -86,6 +88,45 @@ def run(argv, check=True, timeout=300, **kwargs):
     if check and proc.returncode != 0:
         raise AssertionError("%s failed (rc %d):\n%s" % (" ".join(argv), proc.returncode, proc.stdout[-4000:]))
     return proc
+
+
+# Waits that poll on the node itself, in one docker exec: a docker exec costs the machine about
+# 0.1 s of CPU, and a test polling a node from here every 0.2 s kept half a core busy while the
+# run it waited on needed it. $1: the deadline in seconds from now; the condition follows.
+NODE_WAIT = r"""
+end=$(( $(date +%s) + $1 )); shift
+until "$@"; do
+    [ "$(date +%s)" -lt "$end" ] || exit 1
+    sleep 0.2
+done
+"""
+# Exit 0 when the JSON file $1 has the key $2 equal to the JSON value $3 ("!" before $2: not equal)
+JSON_HAS = r"""
+import json, sys
+path, key, value = sys.argv[1:4]
+negate = key.startswith("!")
+try:
+    with open(path) as handle:
+        found = json.load(handle).get(key.lstrip("!"))
+except (OSError, ValueError, AttributeError):
+    found = None
+sys.exit(0 if (found != json.loads(value)) == negate else 1)
+"""
+# Exit 0 when the output of the command "$@" contains the text $1
+OUTPUT_HAS = r'text=$1; shift; "$@" 2>/dev/null | grep -qF -- "$text"'
+# Exit 0 when this node is ready, every path ALIVE and no mirror (by type) resynchronising;
+# else print what is missing and exit 1
+NODE_HEALTHY = r"""
+bin=/opt/LifeKeeper/bin; problems=""
+[ -e /opt/LifeKeeper/config/LK_INITDONE ] || problems="$problems not initialised;"
+short=$($bin/lcdstatus -q 2>&1)
+case "$short" in *ALIVE*) ;; *) problems="$problems no path ALIVE: $short;" ;; esac
+case "$short" in *DEAD*) problems="$problems a path DEAD: $short;" ;; esac
+for tag in $($bin/lcdstatus 2>/dev/null | awk -F: '/ app=scsi / && / type=netraid / {print $1}'); do
+    case "$($bin/mirror_status "$tag" 2>&1)" in *Resyncing*) problems="$problems $tag resyncing;" ;; esac
+done
+[ -z "$problems" ] || { echo "$problems" | cut -c1-400; exit 1; }
+"""
 
 
 def wait_for(condition, timeout, what, interval=0.2):
@@ -300,7 +341,11 @@ class Cluster(object):
 
     def lock(self, node, cluster="lifekeeper"):
         """The cluster lock on the node (lk_lock's file), or None."""
-        return self.json_file(node, "/var/lib/hatools-lifekeeper/lock/cluster-%s.lock" % cluster)
+        return self.json_file(node, self.lock_file(cluster))
+
+    @staticmethod
+    def lock_file(cluster="lifekeeper"):
+        return "/var/lib/hatools-lifekeeper/lock/cluster-%s.lock" % cluster
 
     def controller_lock(self, cluster="lifekeeper"):
         path = os.path.join(self.artifacts, "locks", "cluster-%s.lock" % cluster)
@@ -314,27 +359,53 @@ class Cluster(object):
         return self.journal_lines("/var/log/lksim/commands.jsonl")
 
     def progress(self, node):
-        return self.json_file(node, "/var/lib/hatools-lifekeeper/update-progress.json")
+        return self.json_file(node, PROGRESS_FILE)
+
+    def wait_on_node(self, node, timeout, what, *condition):
+        """Wait on the node itself until the command condition exits 0 (polled there every 0.2 s);
+        fail naming what was awaited after timeout seconds."""
+        proc = self.exec(node, "sh", "-c", NODE_WAIT, "sh", str(int(timeout)), *condition, check=False,
+                         timeout=timeout + 60)
+        if proc.returncode != 0:
+            raise AssertionError("timed out after %ss waiting for %s on %s: %s"
+                                 % (timeout, what, node, proc.stdout[-2000:]))
+
+    def wait_json(self, node, path, key, value, timeout, what, differs=False):
+        """Wait until the node's JSON file at path has key equal to value (differs: not equal)."""
+        self.wait_on_node(node, timeout, what, "python3", "-c", JSON_HAS, path, ("!" if differs else "") + key,
+                          json.dumps(value))
+
+    def wait_output(self, node, argv, text, timeout, what):
+        """Wait until the output of argv on the node contains text."""
+        self.wait_on_node(node, timeout, what, "sh", "-c", OUTPUT_HAS, "sh", text, *argv)
+
+    def wait_progress(self, node, key, value, timeout, what, differs=False):
+        """Wait on the collection's progress record of the node (see progress())."""
+        self.wait_json(node, PROGRESS_FILE, key, value, timeout, what, differs)
+
+    def wait_dead_path(self, node, timeout, what):
+        """Wait until the node sees a communication path DEAD (lcdstatus -q)."""
+        self.wait_output(node, ["/opt/LifeKeeper/bin/lcdstatus", "-q"], "DEAD", timeout, what)
 
     def wait_healthy(self, timeout=60):
-        """Every node ready, every path ALIVE, no mirror resynchronising."""
+        """Every node ready, every path ALIVE, no mirror resynchronising: awaited on each node in
+        turn, then checked once more on every node (all healthy at the same time)."""
         deadline = time.time() + timeout
-        while True:
-            problems = []
-            for node in self.names:
-                text = self.status(node)
-                if "ALIVE" not in text or "DEAD" in text:
-                    problems.append("%s: %s" % (node, text.strip()[:200]))
-                if self.exec(node, "test", "-e", "/opt/LifeKeeper/config/LK_INITDONE", check=False).returncode:
-                    problems.append("%s: not initialised" % node)
-                for tag in self.mirrors(node):
-                    if "Resyncing" in self.exec(node, "/opt/LifeKeeper/bin/mirror_status", tag, check=False).stdout:
-                        problems.append("%s: %s resyncing" % (node, tag))
-            if not problems:
-                return
-            if time.time() > deadline:
-                raise AssertionError("cluster not healthy after %ss: %s" % (timeout, problems))
-            time.sleep(0.5)
+        for node in self.names:
+            left = max(1, int(deadline - time.time()))
+            proc = self.exec(node, "sh", "-c", NODE_WAIT, "sh", str(left), "sh", "-c", NODE_HEALTHY, check=False,
+                             timeout=left + 60)
+            if proc.returncode != 0:
+                raise AssertionError("cluster not healthy after %ss: %s: %s" % (timeout, node, self._unhealthy(node)))
+        problems = [(node, self._unhealthy(node)) for node in self.names]
+        problems = ["%s: %s" % (node, why) for node, why in problems if why]
+        if problems:
+            raise AssertionError("cluster not healthy after %ss: %s" % (timeout, problems))
+
+    def _unhealthy(self, node):
+        """What keeps the node from being healthy now ('' when it is)."""
+        proc = self.exec(node, "sh", "-c", NODE_HEALTHY, check=False)
+        return proc.stdout.strip() if proc.returncode else ""
 
     # ---- the collection ---------------------------------------------------------------------
     def write_inventory(self):

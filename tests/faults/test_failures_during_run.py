@@ -13,7 +13,7 @@ import json
 import os
 import time
 
-from harness import final_message, wait_for
+from harness import final_message
 
 GATE_FAST = {"lk_update_ready_timeout": 10, "lk_evacuate_timeout": 60, "lk_placement_timeout": 60,
              "lk_verify_timeout": 30, "lk_preflight_mirror_timeout": 30, "lk_update_setup_timeout": 120,
@@ -78,8 +78,7 @@ def test_daemon_dies_while_another_node_is_updated(make_cluster):
     proc = cluster.playbook("rolling_update.yml", _run_vars(cluster, "9.9.0", run_id), background=True)
     try:
         # pre-flight and three backups come first: on a busy 2-core machine that took over 120 s
-        wait_for(lambda: (_progress(cluster, "node3") or {}).get("step") == "started", 360,
-                 "node3's update to start")
+        cluster.wait_progress("node3", "step", "started", 360, "node3's update to start")
         assert _progress(cluster, "node1") is None and _progress(cluster, "node2") is None
         killed_at = time.time()
         cluster.kill("node1")

@@ -8,7 +8,7 @@ import json
 import os
 import time
 
-from harness import BACKUP_DIR, REFUSED, Cluster, fleet_inventory, wait_for
+from harness import BACKUP_DIR, REFUSED, Cluster, fleet_inventory
 
 
 def _vars(run_id, **extra):
@@ -33,7 +33,7 @@ def test_a_refused_cluster_is_left_alone_while_the_other_is_updated(request):
     bad = Cluster("lkf-fleet-bad").up()
     request.addfinalizer(bad.down)
     bad.kill("node2")
-    wait_for(lambda: "DEAD" in bad.status("node1"), 20, "node1 of the bad cluster to see node2 DEAD")
+    bad.wait_dead_path("node1", 20, "node1 of the bad cluster to see node2 DEAD")
     good.inventory = fleet_inventory([good, bad], os.path.join(good.workdir, "fleet.json"), ["erp", "crm"])
     good_events, bad_events = len(good.events()), len(bad.events())
     # a mark in erp's configuration that only its archives bring back (the fleet rollback below)

@@ -109,8 +109,8 @@ def test_a_blocked_lcm_port(cluster):
     blocked = cluster.network_address("node1", cluster.network)
     cluster.knob("node2", lcm_refuse_from=[blocked])
     try:
-        wait_for(lambda: "DEAD" in cluster.status("node1") and "DEAD" in cluster.status("node2"), 30,
-                 "the second path to go DEAD")
+        for node in cluster.names:
+            cluster.wait_dead_path(node, 30, "the second path to go DEAD")
         assert cluster.placement() == {"app-web": "node1"}
         dummy, problems = _run(cluster, "check-lcm-port")
     finally:
@@ -142,8 +142,11 @@ def _status(cluster, monkeypatch, check=False):
     return result.returncode, result.stdout, custom_stats(result.stdout)["lifekeeper_health"]
 
 
+MIRROR_STATUS = ["/opt/LifeKeeper/bin/mirror_status", "datarep-data"]
+
+
 def _mirror(cluster, node):
-    return cluster.exec(node, "/opt/LifeKeeper/bin/mirror_status", "datarep-data").stdout
+    return cluster.exec(node, *MIRROR_STATUS).stdout
 
 
 def test_status_is_a_health_check(cluster, monkeypatch):
@@ -160,8 +163,8 @@ def test_status_is_a_health_check(cluster, monkeypatch):
     blocked = cluster.network_address("node1", cluster.network)
     cluster.knob("node2", lcm_refuse_from=[blocked])
     try:
-        wait_for(lambda: "DEAD" in cluster.status("node1") and "DEAD" in cluster.status("node2"), 30,
-                 "the second path to go DEAD")
+        for node in cluster.names:
+            cluster.wait_dead_path(node, 30, "the second path to go DEAD")
         rc, out, health = _status(cluster, monkeypatch)
     finally:
         cluster.knob("node2", lcm_refuse_from=[])
@@ -178,7 +181,7 @@ def test_status_is_a_health_check(cluster, monkeypatch):
     cluster.knob("node2", resync_never_ends=True)
     try:
         cluster.exec("node1", "/opt/LifeKeeper/bin/mirror_action", "datarep-data", "fullresync")
-        wait_for(lambda: "99%" in _mirror(cluster, "node1"), 20, "the resync to stall at 99%")
+        cluster.wait_output("node1", MIRROR_STATUS, "99%", 20, "the resync to stall at 99%")
         assert "Resyncing" in _mirror(cluster, "node1")
         rc, out, health = _status(cluster, monkeypatch)
     finally:

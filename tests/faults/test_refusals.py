@@ -16,7 +16,7 @@ import time
 import pytest
 import yaml
 
-from harness import APP_WEB, REFUSED, Cluster, TwoPathCluster, report_views, stopped_message, wait_for
+from harness import APP_WEB, REFUSED, Cluster, TwoPathCluster, report_views, stopped_message
 
 MEDIA = "/srv/LKL_V9.9.0_010126.iso"
 FAST = {"lk_update_ready_timeout": 20, "lk_evacuate_timeout": 20, "lk_preflight_mirror_timeout": 6,
@@ -85,7 +85,7 @@ def test_refuses_a_crashed_node(shared):
     cluster = shared
     _assert_healthy(cluster)
     cluster.kill("node2")
-    wait_for(lambda: "DEAD" in cluster.status("node1"), 20, "node1 to see its path to node2 DEAD")
+    cluster.wait_dead_path("node1", 20, "node1 to see its path to node2 DEAD")
     address = cluster.address("node2")
     problems = _assert_refused(cluster, "refuse-crashed", [
         "%s: LifeKeeper is not running" % cluster.container("node2"),
@@ -178,8 +178,8 @@ def test_refuses_a_dead_path(request):
     cluster.up()
     assert cluster.status("node1").count("ALIVE") == 2, cluster.status("node1")
     address = cluster.cut_second_path("node2")
-    wait_for(lambda: "DEAD" in cluster.status("node1") and "DEAD" in cluster.status("node2"), 20,
-             "the second path to go DEAD on both nodes")
+    for node in cluster.names:
+        cluster.wait_dead_path(node, 20, "the second path to go DEAD on both nodes")
     for node in cluster.names:   # the first path keeps the peers alive: nothing failed over
         assert cluster.status(node).count("ALIVE") == 1, cluster.status(node)
     assert cluster.placement() == {"app-web": "node1"}
@@ -193,8 +193,11 @@ def test_refuses_a_dead_path(request):
 
 # ---- scenario 4: a mirror that never finishes resynchronising -------------------------------
 
+MIRROR_STATUS = ["/opt/LifeKeeper/bin/mirror_status", "datarep-data"]
+
+
 def _mirror(cluster, node):
-    return cluster.exec(node, "/opt/LifeKeeper/bin/mirror_status", "datarep-data").stdout
+    return cluster.exec(node, *MIRROR_STATUS).stdout
 
 
 def test_mirror_never_in_sync(make_cluster):
@@ -208,7 +211,7 @@ def test_mirror_never_in_sync(make_cluster):
 
     # (a) a resync stuck before the run: pre-flight waits lk_preflight_mirror_timeout, refuses
     cluster.exec("node1", "/opt/LifeKeeper/bin/mirror_action", "datarep-data", "fullresync")
-    wait_for(lambda: "99%" in _mirror(cluster, "node1"), 20, "the resync to stall at 99%")
+    cluster.wait_output("node1", MIRROR_STATUS, "99%", 20, "the resync to stall at 99%")
     events_before = len(cluster.events())
     started = time.time()
     result = cluster.playbook("rolling_update.yml", _vars("mirror-preflight"))

@@ -21,7 +21,7 @@ import re
 import subprocess
 import time
 
-from harness import final_message, wait_for
+from harness import final_message
 from lksim import journal as lksim_journal
 
 FAST = {"lk_update_ready_timeout": 10, "lk_evacuate_timeout": 60, "lk_placement_timeout": 60,
@@ -88,7 +88,7 @@ def test_node_unreachable_through_the_rescue_then_rerun(make_cluster):
     started = time.time()
     proc = cluster.playbook("rolling_update.yml", run_vars("9.9.0", run_id), background=True)
     try:
-        wait_for(lambda: (cluster.progress("node1") or {}).get("step") == "started", 240, "node1's update to start")
+        cluster.wait_progress("node1", "step", "started", 240, "node1's update to start")
         cluster.exec("node2", LKCLI, "resource", "remove", "--tag", "app-web")
         removed_at = time.time()
         cluster.cut("node3")
@@ -144,7 +144,7 @@ def test_lost_node_rescued_from_the_controller_and_the_cluster_lock(make_cluster
     first = cluster.playbook("rolling_update.yml", run_vars("9.9.0", "lock-a"), background=True)
     try:
         # node2's lock is the last one taken; the backups start with node1's
-        wait_for(lambda: (cluster.lock("node2") or {}).get("run_id") == "lock-a", 180, "lock-a's lock on node2")
+        cluster.wait_json("node2", cluster.lock_file(), "run_id", "lock-a", 180, "lock-a's lock on node2")
         cluster.cut("node2")
     finally:
         wait_ended(first, 300)
@@ -289,7 +289,7 @@ def test_corrupt_backup_copy_setup_hangs_status_hangs(make_cluster):
     before = cluster.progress("node1")["time"]
     proc = cluster.playbook("rolling_update.yml", run_vars("9.9.0", "hang", lk_command_timeout=4), background=True)
     try:
-        wait_for(lambda: (cluster.progress("node1") or {}).get("time") != before, 180, "node1's update to start again")
+        cluster.wait_progress("node1", "time", before, 180, "node1's update to start again", differs=True)
         cluster.knob("node1", hang_commands=["lcdstatus"])
     finally:
         wait_ended(proc, 300)

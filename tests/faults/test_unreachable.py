@@ -24,7 +24,7 @@ import time
 import pytest
 
 from conftest import _docker_ready
-from harness import BACKUP_DIR, Cluster, final_message, fleet_inventory, report_views, wait_for
+from harness import BACKUP_DIR, Cluster, final_message, fleet_inventory, report_views
 
 FAST = {"lk_update_ready_timeout": 10, "lk_evacuate_timeout": 60, "lk_placement_timeout": 60,
         "lk_verify_timeout": 30, "lk_preflight_mirror_timeout": 30, "lk_update_setup_timeout": 120,
@@ -131,7 +131,7 @@ def test_check_mode_and_a_missing_confirmation_change_nothing_and_write_the_repo
 def test_status_shows_the_reachable_nodes_when_one_is_down(fleet):
     erp, crm = fleet
     crm.stop("node2")
-    wait_for(lambda: "DEAD" in crm.status("node1"), 30, "crm's node1 to see node2 DEAD")
+    crm.wait_dead_path("node1", 30, "crm's node1 to see node2 DEAD")
     proc = erp.playbook("status.yml")
     out = proc.stdout
     assert "Show the cluster's health" in out, out[-4000:]
@@ -222,7 +222,7 @@ def test_a_node_lost_between_two_nodes_is_rescued_then_the_rerun_completes(make_
     started = time.time()
     first = cluster.playbook("rolling_update.yml", run_vars("reach-cut", lk_hook_after_update=hold), background=True)
     try:
-        wait_for(lambda: (cluster.progress("node2") or {}).get("step") == "done", 240, "node2's update to be done")
+        cluster.wait_progress("node2", "step", "done", 240, "node2's update to be done")
         cluster.cut("node2")
     finally:
         try:
