@@ -231,12 +231,6 @@ class Cluster(object):
         for node in self.names:
             self.exec(node, "sh", "-c", "cat >> /etc/hosts", stdin=lines)
 
-    def mirrors(self, node):
-        """The node's mirror resources, by type (scsi/netraid in the long status display), not by tag."""
-        text = self.exec(node, "/opt/LifeKeeper/bin/lcdstatus", check=False).stdout
-        return [line.split(":", 1)[0] for line in text.splitlines()
-                if " app=scsi " in line and " type=netraid " in line and line.split(":", 1)[0].strip()]
-
     def address(self, node):
         return run(["docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
                     self.container(node)]).stdout.strip()
@@ -392,11 +386,8 @@ class Cluster(object):
         turn, then checked once more on every node (all healthy at the same time)."""
         deadline = time.time() + timeout
         for node in self.names:
-            left = max(1, int(deadline - time.time()))
-            proc = self.exec(node, "sh", "-c", NODE_WAIT, "sh", str(left), "sh", "-c", NODE_HEALTHY, check=False,
-                             timeout=left + 60)
-            if proc.returncode != 0:
-                raise AssertionError("cluster not healthy after %ss: %s: %s" % (timeout, node, self._unhealthy(node)))
+            self.wait_on_node(node, max(1, int(deadline - time.time())), "the cluster to be healthy (ready, paths "
+                              "ALIVE, mirrors in sync)", "sh", "-c", NODE_HEALTHY)
         problems = [(node, self._unhealthy(node)) for node in self.names]
         problems = ["%s: %s" % (node, why) for node, why in problems if why]
         if problems:
