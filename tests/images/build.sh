@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the docker images the tests use, without pulling anything (no registry is reachable):
 #   hatools/lksim-base:bookworm  debootstrap minbase + python3, rpm tooling, xorriso (cached)
-#   hatools/lksim-node:latest    base + the simulator at /usr/lib/lksim (rebuilt when tests/lksim changes)
+#   hatools/lksim-node:latest    base + the simulator at /usr/lib/lksim and its shutdown/reboot shims in
+#                                /usr/local/sbin (rebuilt when tests/lksim changes)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -51,9 +52,16 @@ context=$(mktemp -d /tmp/lksim-context.XXXXXX)
 trap 'rm -rf "$context"' EXIT
 mkdir -p "$context/lksim"
 (cd "$repo/tests" && find lksim -type f \( -name '*.py' -o -name '*.md' \) -exec cp --parents {} "$context/" \;)
+# shutdown and reboot ask the simulated init to reboot (texts in lksim/boot.py: covered by the hash);
+# the minbase image has neither command, these are the only ones on the reboot module's search path
+mkdir -p "$context/sbin"
+(cd "$context" && python3 -B -c 'import pathlib, sys; sys.path.insert(0, "."); from lksim import boot
+for name, text in boot.SHIMS.items(): pathlib.Path("sbin", name).write_text(text)')
+chmod 0755 "$context"/sbin/*
 cat > "$context/Dockerfile" <<DOCKERFILE
 FROM $base_image
 COPY lksim /usr/lib/lksim/lksim
+COPY sbin/ /usr/local/sbin/
 LABEL lksim.hash=$sim_hash
 CMD ["sleep", "infinity"]
 DOCKERFILE

@@ -5,6 +5,8 @@
   node kill|start (--dir DIR NODE | --root ROOT)
   node init --root ROOT --name NODE --spec FILE --version V [--lksim-path P]
   node rebuild --root ROOT --spec FILE   (a reinstalled node's structure, LifeKeeper stopped)
+  node boot --root ROOT          (the machine's init: a node container's PID 1)
+  node reboot --root / [--as shutdown|reboot] [-- ARGS]   (the image's shutdown/reboot shims)
   knob set (--dir DIR [--node N] | --root ROOT) key=value...
   events (--dir DIR | --root ROOT ...) [--downtime] [--tag TAG] [--since EPOCH]
   media ...                      (lksim.media)
@@ -52,6 +54,14 @@ def _parser():
                                 "hierarchies from the spec (LifeKeeper stopped; everything OSU)")
     p_rebuild.add_argument("--root", required=True)
     p_rebuild.add_argument("--spec", required=True)
+    p_boot = nsub.add_parser("boot", help="the machine's init (a node container's command): "
+                             "boot id, LifeKeeper started at boot, waits for a reboot or stop")
+    p_boot.add_argument("--root", required=True)
+    p_reboot = nsub.add_parser("reboot", help="reboot the machine (PID 1 must be `node boot`)")
+    p_reboot.add_argument("--root", required=True)
+    p_reboot.add_argument("--as", dest="command", choices=("shutdown", "reboot"), default="reboot",
+                          help="the command line after -- is that of shutdown or reboot")
+    p_reboot.add_argument("args", nargs=argparse.REMAINDER, help="-- shutdown's arguments")
 
     p_knob = sub.add_parser("knob", help="timing and fault knobs")
     ksub = p_knob.add_subparsers(dest="action")
@@ -137,6 +147,13 @@ def run(argv):
         name = cluster.node_rebuild(args.root, cluster.load_spec(args.spec))
         print("rebuilt %s at %s" % (name, args.root))
         return 0
+    if args.area == "node" and args.action == "boot":
+        from lksim import boot
+        return boot.main(args.root)
+    if args.area == "node" and args.action == "reboot":
+        from lksim import boot
+        rest = args.args[1:] if args.args[:1] == ["--"] else args.args
+        return boot.reboot(args.root, args.command, rest)
     if args.area == "knob" and args.action == "set":
         changes = {}
         for item in args.settings:

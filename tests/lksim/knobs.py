@@ -30,6 +30,10 @@ DEFAULTS = {
     "fail_lksupport": False,      # lksupport fails (stderr, exit 1, no bundle)
     "lcm_refuse_from": [],        # the daemon neither accepts from nor connects to these addresses
     "sync_port_blocked": [],      # no DataKeeper sync port listener here for these mirror tags (sync_ports.py)
+    # the machine (lksim/boot.py: `node boot` as a container's init)
+    "boot_start": True,           # LifeKeeper starts at boot (its service is enabled)
+    "boot_seconds": 0.0,          # seconds from boot until LifeKeeper is started
+    "reboot_stays_down": False,   # the next boot ends at once (exit 0): the machine does not come back
 }
 COMMANDS = generations.COMMON_COMMANDS + generations.LKCLI_COMMANDS
 

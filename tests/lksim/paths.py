@@ -87,6 +87,22 @@ class NodePaths(object):
         return self._at("var", "lib", "lksim", "java-runtime")
 
     @property
+    def boot_id_file(self):
+        """The id of the machine's current boot (`lksim node boot`; what ansible.builtin.reboot
+        compares with boot_time_command)."""
+        return self._at("var", "lib", "lksim", "boot_id")
+
+    @property
+    def boots_file(self):
+        """One JSON line per boot and per shutdown of the machine (lksim/boot.py)."""
+        return self._at("var", "log", "lksim", "boots.jsonl")
+
+    @property
+    def reboot_request_file(self):
+        """What `lksim node reboot` asked the init (argv, message, time); gone at the next boot."""
+        return self._at("var", "run", "lksim", "reboot-request.json")
+
+    @property
     def events_file(self):
         return self._at("var", "log", "lksim", "events.jsonl")
 
