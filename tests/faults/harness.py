@@ -5,6 +5,7 @@ simulator provisioned with its own CLI, the collection's playbooks run with the 
 ansible-playbook against the containers. Ground truth comes from the nodes (rpm, lcdstatus)
 and the simulator's event logs, never from the collection's report.
 """
+import hashlib
 import json
 import os
 import re
@@ -138,6 +139,22 @@ def wait_for(condition, timeout, what, interval=0.2):
         time.sleep(interval)
 
 
+# The containers of a bootable cluster: the simulator's init as PID 1 (lksim/boot.py), restarted by
+# docker when it exits non-zero (a reboot), not when it exits 0 (docker stop, a machine that stays down)
+BOOT_COMMAND = ["env", "PYTHONPATH=/usr/lib/lksim", "python3", "-m", "lksim", "node", "boot", "--root", "/"]
+BOOT_ID_FILE = "/var/lib/lksim/boot_id"
+BOOTS_FILE = "/var/log/lksim/boots.jsonl"
+# a bootable cluster's network is 10.213.<N>.0/24, node i at .10+i (fixed: docker may give a restarted
+# container another address on the default bridge and its peers would lose it)
+BOOT_SUBNETS = 250
+
+
+def subnet_index(prefix):
+    """N of the prefix's network 10.213.N.0/24: 1..250 from the prefix's hash (Cluster.create_network
+    takes the next N while another network overlaps)."""
+    return 1 + int(hashlib.sha256(prefix.encode("utf-8")).hexdigest(), 16) % BOOT_SUBNETS
+
+
 def media_iso(version):
     """The product ISO of version on the host (cached in .cache/media; lksim rebuilds it when
     the simulator's content changed)."""
@@ -164,8 +181,13 @@ class Cluster(object):
     """A simulated cluster: nodes node1..nodeN in containers <prefix>-nodeI."""
 
     def __init__(self, prefix, nodes=2, version="9.7.0", hierarchies=None, media=("9.9.0",), knobs=None,
-                 connection="community.docker.docker"):
+                 connection="community.docker.docker", bootable=False):
         self.prefix = prefix
+        # bootable: each container runs `lksim node boot` (it survives a reboot, see BOOT_COMMAND) on
+        # the cluster's own network with fixed addresses; else `sleep infinity` on the default bridge
+        self.bootable = bootable
+        self.boot_network = prefix + "-net" if bootable else None
+        self.subnet = None
         self.names = ["node%d" % i for i in range(1, nodes + 1)]
         self.version = version
         self.hierarchies = hierarchies if hierarchies is not None else [APP_WEB]
@@ -185,9 +207,12 @@ class Cluster(object):
 
     def up(self):
         self.down(keep_logs=True)
+        if self.bootable:
+            self.create_network()
         for node in self.names:
             run(["docker", "run", "-d", "--name", self.container(node), "--hostname", node,
-                 "--cap-add", "SYS_ADMIN", "--label", "hatools.lksim=faults", IMAGE, "sleep", "infinity"])
+                 "--cap-add", "SYS_ADMIN", "--label", "hatools.lksim=faults"] + self.run_options(node)
+                + [IMAGE] + (BOOT_COMMAND if self.bootable else ["sleep", "infinity"]))
         nodes = [self.node_spec(n) for n in self.names]
         # a peer is DEAD after 5 missed 1 s heartbeats (the product's default is 3 of 5 s): on a
         # loaded 2-core host a daemon can stall for seconds, and 3 s let a node fail over the
@@ -217,8 +242,38 @@ class Cluster(object):
         names = [self.container(n) for n in self.names] + [self.container(n) + "-cut" for n in self.names]
         subprocess.run(["docker", "rm", "-f"] + names, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        check=False)
+        if self.bootable:
+            subprocess.run(["docker", "network", "rm", self.boot_network], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, check=False)
         if not keep_logs and os.path.isdir(self.workdir):
             shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def create_network(self):
+        """The bootable cluster's network 10.213.N.0/24 (subnet_index; the next N while another
+        network overlaps)."""
+        first = subnet_index(self.prefix)
+        for step in range(BOOT_SUBNETS):
+            index = (first - 1 + step) % BOOT_SUBNETS + 1
+            proc = run(["docker", "network", "create", "--label", "hatools.lksim=faults", "--subnet",
+                        "10.213.%d.0/24" % index, self.boot_network], check=False)
+            if proc.returncode == 0:
+                self.subnet = index
+                return
+            if "overlap" not in proc.stdout:
+                raise AssertionError("docker network create %s failed:\n%s" % (self.boot_network, proc.stdout))
+        raise AssertionError("no free subnet 10.213.N.0/24 for %s" % self.boot_network)
+
+    def fixed_address(self, node):
+        return "10.213.%d.%d" % (self.subnet, 10 + self.names.index(node) + 1)
+
+    def run_options(self, node):
+        """docker run options of the node's container besides name, hostname, capability and label:
+        a bootable node's network, fixed address, restart policy and every node's name in its
+        /etc/hosts (docker writes that file anew at each start: an appended line would not last)."""
+        if not self.bootable:
+            return []
+        hosts = ["--add-host=%s:%s" % (name, self.fixed_address(name)) for name in self.names]
+        return ["--network", self.boot_network, "--ip", self.fixed_address(node), "--restart", "on-failure"] + hosts
 
     def node_spec(self, node):
         """The node's entry in the cluster spec (a subclass may give it more addresses)."""
@@ -226,6 +281,8 @@ class Cluster(object):
 
     def write_hosts(self, nodes):
         """Every node's name resolvable on every node (the vendor's pre-check name_resolution)."""
+        if self.bootable:
+            return      # docker run --add-host did it (run_options)
         lines = "".join("%s %s\n" % ((entry.get("addresses") or [entry.get("address")])[0], entry["name"])
                         for entry in nodes)
         for node in self.names:
@@ -268,6 +325,29 @@ class Cluster(object):
         """The node is down (as a host that lost power): docker stop of its container. Ansible
         finds it unreachable; its peers see its paths DEAD."""
         run(["docker", "stop", "-t", "1", self.container(node)])
+
+    # ---- the machine (bootable clusters) ----------------------------------------------------
+    def reboot(self, node, check=True):
+        """What ansible.builtin.reboot runs on Linux: the node's init reboots the container."""
+        return self.exec(node, "shutdown", "-r", "0", "Reboot initiated by Ansible", check=check)
+
+    def boots(self, node):
+        """The node's boots.jsonl lines (boot and shutdown records of lksim/boot.py), oldest first."""
+        text = self.exec(node, "sh", "-c", "cat %s 2>/dev/null || true" % BOOTS_FILE).stdout
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+    def boot_id(self, node):
+        return self.exec(node, "cat", BOOT_ID_FILE).stdout.strip()
+
+    def container_state(self, node):
+        """docker's State of the node's container (Status, Running, ExitCode, ...)."""
+        return json.loads(run(["docker", "inspect", "-f", "{{json .State}}", self.container(node)]).stdout)
+
+    def running(self, node):
+        return self.container_state(node)["Running"]
+
+    def restart_count(self, node):
+        return int(run(["docker", "inspect", "-f", "{{.RestartCount}}", self.container(node)]).stdout.strip())
 
     # ---- ground truth -----------------------------------------------------------------------
     def status(self, node):
