@@ -192,9 +192,9 @@ def lk_check_targets(host, statuses, hosts, options=None):
 
 
 @_refuse_bad_values
-def lk_evacuation(statuses, node, target_version=None, order=None):
+def lk_evacuation(statuses, node, target_version=None, order=None, done=None):
     moves, problems = plan.evacuation_moves(node, _statuses(statuses, 'lk_evacuation'), target_version or None,
-                                            order)
+                                            order, done)
     return {'moves': moves, 'problems': problems}
 
 

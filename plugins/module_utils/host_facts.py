@@ -174,3 +174,21 @@ def rpm_query(text, names):
         if len(words) == 2 and words[0] in names:
             found[words[0]] = words[1].strip()
     return [{'name': name, 'installed': name in found, 'version': found.get(name), 'error': None} for name in names]
+
+
+# Where a distribution says a reboot is needed: Debian and Ubuntu leave this file after a
+# package that needs one (a tmpfs, gone at the next boot).
+REBOOT_REQUIRED_FILE = '/var/run/reboot-required'
+
+
+def reboot_verdict(file_exists, needs_restarting_rc=None, zypper_rc=None):
+    """Whether the system says it needs a reboot, and how it was asked: (True, False or None
+    when no method answered, the method). needs-restarting -r (RHEL family): 1 needed, 0 not;
+    zypper needs-rebooting (SUSE): 102 needed, 0 not; the Debian file."""
+    if file_exists:
+        return True, REBOOT_REQUIRED_FILE
+    if needs_restarting_rc in (0, 1):
+        return needs_restarting_rc == 1, 'needs-restarting -r'
+    if zypper_rc in (0, 102):
+        return zypper_rc == 102, 'zypper needs-rebooting'
+    return None, None

@@ -108,6 +108,14 @@ options:
     elements: path
     default: []
     version_added: 2.0.0
+  reboot_required:
+    description:
+      - Ask the system whether it needs a reboot (RV(reboot)) - C(needs-restarting -r) (RHEL family), C(zypper
+        needs-rebooting) (SUSE), or the file C(/var/run/reboot-required) (Debian, Ubuntu); each command bounded by
+        O(command_timeout).
+    type: bool
+    default: false
+    version_added: 2.0.0
 seealso:
   - module: hatools.lifekeeper.lk_status
 """
@@ -196,6 +204,14 @@ packages:
   elements: dict
   returned: always
   sample: [{name: sg3_utils, installed: true, version: '1.44', error: null}]
+reboot:
+  description:
+    - With O(reboot_required) - C(required) (V(true), V(false), or null when no method answered), C(method) (how it was
+      asked, null when none did) and C(kernel) (the running kernel's release).
+  type: dict
+  returned: when O(reboot_required) is true
+  sample: {required: true, method: needs-restarting -r, kernel: 4.18.0-553.el8_10.x86_64}
+  version_added: 2.0.0
 connect:
   description: One entry per O(connect) element - C(address), C(port), C(ok), C(error) and C(seconds) taken.
   type: list
@@ -214,6 +230,7 @@ from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper impo
 # Read here when getenforce is not there (module-level so that tests can point it elsewhere).
 SELINUX_CONFIG = '/etc/selinux/config'
 OS_RELEASE = '/etc/os-release'
+REBOOT_REQUIRED_FILE = host_facts.REBOOT_REQUIRED_FILE
 
 
 class LkHostInfo(LkModule):
@@ -232,6 +249,7 @@ class LkHostInfo(LkModule):
             lock_dir=dict(type='path', required=True),
         )),
         records=dict(type='list', elements='path', default=[]),
+        reboot_required=dict(type='bool', default=False),
     )
     state_option = None
     seconds_options = ('connect_timeout',)
@@ -308,6 +326,27 @@ class LkHostInfo(LkModule):
         )
         if self.params['lock']:
             self.result['lock'] = self.read_lock()
+        if self.params['reboot_required']:
+            self.result['reboot'] = self.reboot()
+
+    def _exit_code(self, argv):
+        """The exit code of a command found on the node, or None (not installed, no answer)."""
+        path = self.module.get_bin_path(argv[0])
+        if not path:
+            return None
+        try:
+            rc, dummy, dummy2 = self.lk.run([path] + argv[1:], check=False)
+        except LifeKeeperError as exc:
+            self.module.warn(exc.msg)
+            return None
+        return rc
+
+    def reboot(self):
+        exists = os.path.exists(REBOOT_REQUIRED_FILE)
+        needs = None if exists else self._exit_code(['needs-restarting', '-r'])
+        zypper = None if exists or needs in (0, 1) else self._exit_code(['zypper', 'needs-rebooting'])
+        required, method = host_facts.reboot_verdict(exists, needs, zypper)
+        return {'required': required, 'method': method, 'kernel': os.uname()[2]}
 
     def read_lock(self):
         """The lock as lk_lock state=query reads it, with error null; or its path and why not."""

@@ -50,6 +50,9 @@ BOUNDS = {
     'lk_rescue_timeout': _SECONDS,
     'lk_rollback_timeout': _SECONDS,
     'lk_rollback_setup_timeout': _SECONDS,
+    'lk_maintenance_reboot_timeout': _SECONDS,
+    'lk_maintenance_boot_start_timeout': _SECONDS,
+    'lk_maintenance_ready_timeout': _SECONDS,
     'lk_switch_timeout': _SECONDS,
     # 0: read once, do not wait for a resync
     'lk_preflight_mirror_timeout': (0, MAX_SECONDS),

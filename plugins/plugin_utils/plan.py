@@ -246,14 +246,44 @@ def build_rollback_plan(statuses, version=None, order=None, restore_placement=Tr
                  back, problems, [], [], [], hierarchy_mirrors(cluster_statuses))
 
 
+def build_maintenance_plan(statuses, order=None, restore_placement=True, placement_record=None, cluster=None):
+    """The plan of a rolling OS maintenance of one cluster: LifeKeeper's version does not change;
+    every node is emptied in turn with the same rule (nodes maintained before it preferred, so
+    nothing moves twice), maintained (its own task file, a reboot), and must be back - running,
+    every path ALIVE, its mirrors in sync - before the next. Order as the update's: fewest
+    hierarchies in service first, the busiest last; ties keep inventory order."""
+    hosts = [h for h in (list(order) if order else sorted(statuses)) if h in statuses]
+    cluster_statuses = dict((h, statuses[h]) for h in hosts)
+    problems = health_problems(cluster_statuses)
+    readable = known(statuses)
+    view = _View(cluster_statuses)
+    now = placement(cluster_statuses)
+    nodes = {}
+    for host in hosts:
+        status = readable.get(host, {})
+        nodes[host] = _node(host, status, 'maintenance', None, 'maintain',
+                            sorted(t for t, h in now.items() if h == host), status.get('version'))
+    rank = dict((h, i) for i, h in enumerate(hosts))
+    run_order = sorted(hosts, key=lambda h: (len(nodes[h]['in_service']), rank[h]))
+    _pass(statuses, view, now, hosts, run_order, set(), set(), nodes)
+    before = dict(placement_record) if placement_record else placement(cluster_statuses)
+    back = []
+    if restore_placement:
+        back = [{'tag': tag, 'from': now[tag], 'to': host}
+                for tag, host in sorted(before.items()) if tag in now and now[tag] != host]
+    return _plan(cluster, 'maintenance', None, run_order, [nodes[h] for h in run_order], before, back, problems,
+                 [], [], [], hierarchy_mirrors(cluster_statuses))
+
+
 def build_plans(clusters, statuses, target_version, allow_reinstall=False, restore_placement=True,
                 placement_records=None, operation='rolling update', hops=None, checks=None, resuming=None,
                 rebuild=None, restore_archive=False):
     """{cluster name: plan} for clusters [{'name', 'hosts'}] (see cluster.group_clusters).
 
     statuses: {host: node status} of every node; placement_records: {cluster name:
-    placement recorded by an earlier attempt}; operation: 'rolling update' or 'rollback'
-    (target_version is then the version to roll back to, or empty for an archive only);
+    placement recorded by an earlier attempt}; operation: 'rolling update', 'rollback'
+    (target_version is then the version to roll back to, or empty for an archive only) or
+    'maintenance' (target_version unused: the version does not change);
     hops: the versions to pass through (values.media_hops); checks: {cluster name: rows of
     the pre-flight checks}.
 
@@ -261,8 +291,10 @@ def build_plans(clusters, statuses, target_version, allow_reinstall=False, resto
     refused plan naming the node and the value: the other clusters are planned. A bad
     target_version (the operator's input) still raises ValueError.
     """
-    if operation != 'rollback' or target_version:
+    if operation == 'rolling update' or (operation == 'rollback' and target_version):
         parse_version(str(target_version))   # ValueError names the bad input
+    elif operation not in ('rollback', 'maintenance'):
+        raise ValueError("operation is %r: expected 'rolling update', 'rollback' or 'maintenance'" % (operation,))
     records = placement_records or {}
     plans = {}
     for one in clusters:
@@ -274,7 +306,10 @@ def build_plans(clusters, statuses, target_version, allow_reinstall=False, resto
             plans[one['name']] = refused_plan(one, statuses, operation, target_version, unreadable)
             continue
         try:
-            if operation == 'rollback':
+            if operation == 'maintenance':
+                plans[one['name']] = build_maintenance_plan(statuses, one['hosts'], restore_placement,
+                                                            records.get(one['name']), one['name'])
+            elif operation == 'rollback':
                 plans[one['name']] = build_rollback_plan(statuses, target_version or None, one['hosts'],
                                                          restore_placement, records.get(one['name']), one['name'])
             else:
@@ -428,10 +463,11 @@ def render_plan(plan):
     return lines
 
 
-def evacuation_moves(node, statuses, target_version=None, order=None):
+def evacuation_moves(node, statuses, target_version=None, order=None, done=None):
     """Where to switch each hierarchy in service on node now, from statuses read afresh.
 
-    The same rule as the plan (choose_standby); nodes at target_version count as updated.
+    The same rule as the plan (choose_standby); nodes at target_version, and the hosts in done
+    (the nodes a maintenance run has maintained), count as updated.
     Returns (moves, problems): moves [{'tag', 'from', 'to', 'from_node', 'to_node'}], problems
     sentences for a node that could not be read and for hierarchies with no usable target.
     """
@@ -442,6 +478,7 @@ def evacuation_moves(node, statuses, target_version=None, order=None):
                     % (node, (here or {}).get('reason', 'not in the cluster status'))]
     readable = known(statuses)
     updated = set(h for h, s in readable.items() if target_version and s.get('version') == str(target_version))
+    updated.update(h for h in done or [] if h in readable)
     view = _View(dict((h, statuses[h]) for h in hosts))
     moves, problems = [], []
     for tag, state in sorted(roots(here).items()):

@@ -25,7 +25,7 @@ from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.plan import pla
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.rerun import resume_lines
 
 ACTION_DONE = {'update': 'updated', 'reinstall': 'reinstalled', 'install': 'installed', 'skip': 'skipped',
-               'rollback': 'rolled back'}
+               'rollback': 'rolled back', 'maintain': 'maintained'}
 
 
 def switch_records(results, loop_var, from_host=None):

@@ -120,3 +120,17 @@ def test_rpm_query():
         {'name': 'sg3_utils', 'installed': True, 'version': '1.44', 'error': None},
         {'name': 'steeleye-lkPPATH', 'installed': False, 'version': None, 'error': None}]
     assert host_facts.rpm_query('', ['sg3_utils'])[0]['installed'] is False
+
+
+@pytest.mark.parametrize('file_exists,needs,zypper,expected', [
+    (True, None, None, (True, '/var/run/reboot-required')),
+    (False, 1, None, (True, 'needs-restarting -r')),
+    (False, 0, None, (False, 'needs-restarting -r')),
+    (False, None, 102, (True, 'zypper needs-rebooting')),
+    (False, None, 0, (False, 'zypper needs-rebooting')),
+    # an error exit (2: not root, a broken plugin) answers nothing
+    (False, 2, 1, (None, None)),
+    (False, None, None, (None, None)),
+])
+def test_reboot_verdict(file_exists, needs, zypper, expected):
+    assert host_facts.reboot_verdict(file_exists, needs, zypper) == expected

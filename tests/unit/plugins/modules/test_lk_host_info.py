@@ -201,3 +201,40 @@ def test_a_lock_that_cannot_be_read_is_the_reason_not_a_failure(getenforce, run,
     assert 'holder' not in result['lock']
     failed, result = run(lk_host_info.main, {'lock': {'name': '../etc', 'lock_dir': str(lock_dir)}})
     assert failed and "lock name" in result['msg'] and '../etc' in result['msg']
+
+
+@pytest.fixture
+def reboot_tools(monkeypatch, fake_cli, tmp_path):
+    """needs-restarting and zypper on the node as the test says; the Debian file under tmp_path."""
+    found = {}
+    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path',
+                        lambda self, arg, required=False, opt_dirs=None: found.get(arg))
+    monkeypatch.setattr(lk_host_info, 'REBOOT_REQUIRED_FILE', str(tmp_path / 'reboot-required'))
+    return found, fake_cli, tmp_path / 'reboot-required'
+
+
+def test_reboot_required_by_needs_restarting(reboot_tools, run):
+    found, cli, dummy = reboot_tools
+    found['needs-restarting'] = '/usr/bin/needs-restarting'
+    cli.set(('/usr/bin/needs-restarting', '-r'), (1, 'Reboot is required to fully utilize these updates.\n', ''))
+    failed, result = run(lk_host_info.main, {'reboot_required': True})
+    assert not failed, result
+    assert result['reboot'] == {'required': True, 'method': 'needs-restarting -r', 'kernel': os.uname()[2]}
+
+
+def test_reboot_required_on_suse_and_debian(reboot_tools, run):
+    found, cli, debian_file = reboot_tools
+    found['zypper'] = '/usr/bin/zypper'
+    cli.set(('/usr/bin/zypper', 'needs-rebooting'), (0, '', ''))
+    failed, result = run(lk_host_info.main, {'reboot_required': True})
+    assert not failed and result['reboot']['required'] is False and result['reboot']['method'] == 'zypper needs-rebooting'
+    debian_file.write_text('*** System restart required ***\n')
+    failed, result = run(lk_host_info.main, {'reboot_required': True})
+    assert result['reboot']['required'] is True and result['reboot']['method'] == '/var/run/reboot-required'
+
+
+def test_reboot_unknown_and_not_asked(reboot_tools, run):
+    failed, result = run(lk_host_info.main, {'reboot_required': True})
+    assert not failed and result['reboot']['required'] is None and result['reboot']['method'] is None
+    failed, result = run(lk_host_info.main, {})
+    assert 'reboot' not in result

@@ -476,3 +476,52 @@ def test_version_text_names_what_is_missing():
     assert plan.version_text('9.7.0') == '9.7.0'
     assert plan.version_text(None) == 'not installed'
     assert plan.version_text('', 'not read') == 'not read'
+
+
+# ---- the rolling OS maintenance --------------------------------------------------------------
+
+def test_maintenance_plan_standby_first_busiest_last_same_rule():
+    statuses = mesh({
+        'a': node('a', '9.9.0', [res('web', 'ISP', 1), res('db', 'OSU', 3)]),
+        'b': node('b', '9.9.0', [res('web', 'OSU', 2), res('db', 'OSU', 2)]),
+        'c': node('c', '9.9.0', [res('web', 'OSU', 3), res('db', 'ISP', 1)]),
+    })
+    result = plan.build_maintenance_plan(statuses, ['a', 'b', 'c'], cluster='lifekeeper')
+    assert result['ok'], result['problems']
+    assert result['operation'] == 'maintenance' and result['target_version'] is None
+    # b holds nothing: first; a and c hold one each: inventory order
+    assert result['order'] == ['b', 'a', 'c']
+    assert [n['action'] for n in result['nodes']] == ['maintain'] * 3
+    moves = [(m['tag'], m['from'], m['to']) for n in result['nodes'] for m in n['moves']]
+    # b is maintained first, so both hierarchies go to b (nothing moves twice)
+    assert moves == [('web', 'a', 'b'), ('db', 'c', 'b')]
+    assert result['restore_moves'] == [{'tag': 'db', 'from': 'b', 'to': 'c'}, {'tag': 'web', 'from': 'b', 'to': 'a'}]
+    lines = plan.render_plan(result)
+    assert lines[0] == 'LifeKeeper maintenance: 3 node(s), 4 switchover(s) expected'
+    assert lines[1] == '1. b (b): maintain 9.9.0 -> 9.9.0 [maintenance]'
+    # the run's evacuations, the maintained nodes named (done), choose as the plan did
+    made = []
+    done = []
+    for step in result['nodes']:
+        found, problems = plan.evacuation_moves(step['name'], statuses, None, ['a', 'b', 'c'], done)
+        assert problems == []
+        for move in found:
+            for one in statuses[move['from']]['resources']:
+                if one['tag'] == move['tag']:
+                    one['state'] = 'OSU'
+            for one in statuses[move['to']]['resources']:
+                if one['tag'] == move['tag']:
+                    one['state'] = 'ISP'
+        made.extend((m['tag'], m['from'], m['to']) for m in found)
+        done.append(step['name'])
+    assert made == moves
+
+
+def test_maintenance_plans_refuse_an_unhealthy_cluster_and_a_bad_operation():
+    statuses = two_nodes()
+    statuses['n2']['comm_paths'][0]['state'] = 'DEAD'
+    plans = plan.build_plans([{'name': 'erp', 'hosts': ['n1', 'n2']}], statuses, '', operation='maintenance')
+    assert plans['erp']['operation'] == 'maintenance' and not plans['erp']['ok']
+    assert any('DEAD' in problem for problem in plans['erp']['problems']), plans['erp']['problems']
+    with pytest.raises(ValueError, match="operation is 'patch': expected"):
+        plan.build_plans([{'name': 'erp', 'hosts': ['n1', 'n2']}], statuses, '', operation='patch')
