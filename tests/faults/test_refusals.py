@@ -102,7 +102,8 @@ def test_refuses_a_group_that_leaves_a_member_out(make_cluster):
     machines); the inventory group holds node1 and node2 only. Pre-flight names node3 as a
     member left out of the group (it would be neither evacuated nor updated) instead of
     planning the two nodes it was given, and changes nothing on any of the three; so does
-    switchover.yml. discover.yml, given node1 alone, writes the whole cluster as an inventory."""
+    switchover.yml and rolling_maintenance.yml. discover.yml, given node1 alone, writes the whole
+    cluster as an inventory."""
     cluster = make_cluster(nodes=3, version="9.7.0")
     with open(cluster.inventory) as handle:
         inventory = json.load(handle)
@@ -123,6 +124,16 @@ def test_refuses_a_group_that_leaves_a_member_out(make_cluster):
         proc.stdout[-4000:]
     assert len(cluster.events()) == events and cluster.placement() == {"app-web": "node1"}
     assert [node for node in cluster.names if cluster.lock(node, "lifekeeper") is not None] == []
+    # so does the rolling maintenance: refused before its lock, no node evacuated or rebooted
+    proc = cluster.playbook("rolling_maintenance.yml", {"lk_confirm": "true", "lk_run_id": "maintain-left-out",
+                                                        "lk_maintenance_reboot": "always"})
+    assert proc.returncode != 0, proc.stdout[-4000:]
+    assert ("Pre-flight refused the maintenance; nothing was changed on any node: %s: LifeKeeper there knows node3, "
+            "not a node of this inventory group" % cluster.container("node1")) in " ".join(proc.stdout.split()), \
+        proc.stdout[-4000:]
+    assert len(cluster.events()) == events and cluster.placement() == {"app-web": "node1"}
+    assert [node for node in cluster.names if cluster.lock(node, "lifekeeper") is not None] == []
+    assert cluster.report()["result"] == "refused" and cluster.report()["operation"] == "maintenance"
     # discover.yml, from node1 alone in a flat inventory, writes the whole cluster: node2 and
     # node3 by their LifeKeeper names, at the addresses docker gave them
     seed = dict(inventory["lifekeeper"]["vars"], lksim_node_name="node1")

@@ -1,0 +1,51 @@
+"""Issue 21: the rolling OS maintenance when a node does not come back after its reboot.
+
+Two bootable nodes (each container's PID 1 is the simulator's init: a reboot restarts the
+container), app-web with its mirror in service on node1. The run maintains node2 first (it
+holds nothing; the collection's own maintenance: no package, reboot always), then empties
+node1 and reboots it, and node1 does not come back (knob reboot_stays_down: its container
+stays Exited). The cluster is rescued: app-web stays in service on node2, the run fails and
+the report names node1 and the step; powered on by hand, node1 comes back holding nothing.
+Ground truth: docker's container state, the simulator's boots, events and lcdstatus.
+"""
+import time
+
+from harness import run
+
+WEB = ["app-web", "ip-10.0.0.50", "datarep-data"]
+BOOT_ID = "cat /var/lib/lksim/boot_id"
+
+
+def boots(cluster, node):
+    return [entry for entry in cluster.boots(node) if entry["event"] == "boot"]
+
+
+def test_a_node_that_does_not_come_back_is_rescued(make_cluster):
+    cluster = make_cluster(bootable=True, media=())
+    cluster.knob("node1", reboot_stays_down=True)
+    started = time.time()
+    proc = cluster.playbook("rolling_maintenance.yml", {
+        "lk_confirm": "true", "lk_run_id": "maintain-down", "lk_maintenance_packages": [],
+        "lk_maintenance_reboot": "always", "lk_maintenance_reboot_timeout": "15",
+        "lk_maintenance_boot_time_command": BOOT_ID, "lk_rescue_timeout": 60, "lk_command_timeout": 10})
+    output = proc.stdout
+    assert proc.returncode != 0, output[-4000:]
+    # node1 went down for its reboot and stayed down; app-web is in service on node2 alone
+    state = cluster.container_state("node1")
+    assert (state["Status"], state["ExitCode"]) == ("exited", 0), state
+    assert cluster.states("node2") == dict.fromkeys(WEB, "ISP"), cluster.status("node2")
+    # node2 was maintained first: rebooted once, LifeKeeper back at boot
+    assert [entry["lifekeeper_started"] for entry in boots(cluster, "node2")] == [False, True]
+    report = cluster.report()
+    assert report["result"] == "failed" and report["operation"] == "maintenance", report
+    assert cluster.container("node1") in report["failure"] and "maintain" in report["failure"], report["failure"]
+    # powered on by hand (the knob holds for one boot), node1 comes back and takes nothing
+    run(["docker", "start", cluster.container("node1")])
+    cluster.wait_healthy(90)
+    assert cluster.placement() == {"app-web": "node2"}
+    # its boots: the container's start, the reboot that did not come up, the start by hand
+    assert [entry["came_up"] for entry in boots(cluster, "node1")] == [True, False, True]
+    # exactly one switchover, node1's evacuation, and app-web in service nowhere only then
+    assert cluster.switchovers(since=started) == [("app-web", "node1", "node2")]
+    outages = cluster.outages(tags=["app-web"], since=started)["app-web"]
+    assert len(outages) == 1 and outages[0][1] is not None and outages[0][1] - outages[0][0] < 20, outages
