@@ -240,8 +240,11 @@ class Cluster(object):
     def down(self, keep_logs=False):
         """Remove the containers; the work folder (inventory, playbook logs) too unless keep_logs."""
         names = [self.container(n) for n in self.names] + [self.container(n) + "-cut" for n in self.names]
-        subprocess.run(["docker", "rm", "-f"] + names, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=False)
+        # one at a time: dockerd 20.10 (libnetwork) can deadlock when containers of one network
+        # exit at the same moment (docker rm -f of several names removes them side by side)
+        for name in names:
+            subprocess.run(["docker", "rm", "-f", name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           check=False)
         if self.bootable:
             subprocess.run(["docker", "network", "rm", self.boot_network], stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, check=False)
