@@ -198,6 +198,14 @@ def lk_evacuation(statuses, node, target_version=None, order=None, done=None):
     return {'moves': moves, 'problems': problems}
 
 
+@_refuse_bad_values
+def lk_kernel_problem(reboot, host, supported_kernels=None):
+    if reboot is not None and not isinstance(reboot, dict):
+        raise ValueError('lk_kernel_problem expects the reboot result of lk_host_info (a dict), got %r'
+                         % type(reboot).__name__)
+    return checks.kernel_change_problem(host, reboot, supported_kernels) or ''
+
+
 class FilterModule(object):
     """hatools.lifekeeper filters: plugin_utils functions, or adapters where a value must be checked."""
 
@@ -238,6 +246,7 @@ class FilterModule(object):
             'lk_switchover_test': plan.switchover_test_moves,
             # the pre-flight checks
             'lk_checks': lk_checks,
+            'lk_kernel_problem': lk_kernel_problem,
             'lk_check_targets': lk_check_targets,
             'lk_moves_back': plan.moves_back,
             'lk_rescue_moves': plan.rescue_moves,

@@ -192,3 +192,12 @@ def reboot_verdict(file_exists, needs_restarting_rc=None, zypper_rc=None):
     if zypper_rc in (0, 102):
         return zypper_rc == 102, 'zypper needs-rebooting'
     return None, None
+
+
+def boot_kernel_from_grubby(text):
+    """The kernel release grubby --default-kernel names (/boot/vmlinuz-RELEASE), or None."""
+    line = (text or '').strip().splitlines()[0].strip() if (text or '').strip() else ''
+    name = os.path.basename(line)
+    if not name.startswith('vmlinuz-') or len(name) == len('vmlinuz-'):
+        return None
+    return name[len('vmlinuz-'):]

@@ -111,8 +111,8 @@ options:
   reboot_required:
     description:
       - Ask the system whether it needs a reboot (RV(reboot)) - C(needs-restarting -r) (RHEL family), C(zypper
-        needs-rebooting) (SUSE), or the file C(/var/run/reboot-required) (Debian, Ubuntu); each command bounded by
-        O(command_timeout).
+        needs-rebooting) (SUSE), or the file C(/var/run/reboot-required) (Debian, Ubuntu) - and which kernel it boots
+        next (C(grubby --default-kernel)); each command bounded by O(command_timeout).
     type: bool
     default: false
     version_added: 2.0.0
@@ -207,10 +207,11 @@ packages:
 reboot:
   description:
     - With O(reboot_required) - C(required) (V(true), V(false), or null when no method answered), C(method) (how it was
-      asked, null when none did) and C(kernel) (the running kernel's release).
+      asked, null when none did), C(kernel) (the running kernel's release) and C(boot_kernel) (the release the node boots
+      next, from C(grubby --default-kernel); null where grubby is not installed or names no kernel).
   type: dict
   returned: when O(reboot_required) is true
-  sample: {required: true, method: needs-restarting -r, kernel: 4.18.0-553.el8_10.x86_64}
+  sample: {required: true, method: needs-restarting -r, kernel: 4.18.0-513.el8.x86_64, boot_kernel: 4.18.0-553.el8_10.x86_64}
   version_added: 2.0.0
 connect:
   description: One entry per O(connect) element - C(address), C(port), C(ok), C(error) and C(seconds) taken.
@@ -330,23 +331,25 @@ class LkHostInfo(LkModule):
             self.result['reboot'] = self.reboot()
 
     def _exit_code(self, argv):
-        """The exit code of a command found on the node, or None (not installed, no answer)."""
+        """(exit code, output) of a command found on the node, or (None, '') (not installed, no answer)."""
         path = self.module.get_bin_path(argv[0])
         if not path:
-            return None
+            return None, ''
         try:
-            rc, dummy, dummy2 = self.lk.run([path] + argv[1:], check=False)
+            rc, out, dummy = self.lk.run([path] + argv[1:], check=False)
         except LifeKeeperError as exc:
             self.module.warn(exc.msg)
-            return None
-        return rc
+            return None, ''
+        return rc, out
 
     def reboot(self):
         exists = os.path.exists(REBOOT_REQUIRED_FILE)
-        needs = None if exists else self._exit_code(['needs-restarting', '-r'])
-        zypper = None if exists or needs in (0, 1) else self._exit_code(['zypper', 'needs-rebooting'])
+        needs = None if exists else self._exit_code(['needs-restarting', '-r'])[0]
+        zypper = None if exists or needs in (0, 1) else self._exit_code(['zypper', 'needs-rebooting'])[0]
         required, method = host_facts.reboot_verdict(exists, needs, zypper)
-        return {'required': required, 'method': method, 'kernel': os.uname()[2]}
+        rc, out = self._exit_code(['grubby', '--default-kernel'])
+        return {'required': required, 'method': method, 'kernel': os.uname()[2],
+                'boot_kernel': host_facts.boot_kernel_from_grubby(out) if rc == 0 else None}
 
     def read_lock(self):
         """The lock as lk_lock state=query reads it, with error null; or its path and why not."""

@@ -322,6 +322,25 @@ def supported_kernels(value):
     return [item.strip() for item in value]
 
 
+def kernel_change_problem(host, reboot, patterns):
+    """Why host must not boot the kernel it boots next, or None. reboot: lk_host_info's
+    C(reboot) ({kernel: running release, boot_kernel: the release it boots next, null when no
+    method says}); patterns: lk_supported_kernels (empty: not compared). A node whose next
+    kernel is its running one, or unknown, is not judged here (the pre-flight kernel check
+    judged the running one)."""
+    patterns = supported_kernels(patterns)
+    reboot = reboot or {}
+    running, boot = reboot.get('kernel'), reboot.get('boot_kernel')
+    if not patterns or not boot or boot == running:
+        return None
+    if any(fnmatch.fnmatchcase(boot, pattern) for pattern in patterns):
+        return None
+    return ('%s would boot kernel %s (it runs %s), which matches none of lk_supported_kernels (%s): DataKeeper and '
+            'the recovery kits install kernel modules for the kernel they run on; %s. Add the kernel to '
+            'lk_supported_kernels once the release notes list it, or make the node\'s default kernel one they list'
+            % (host, boot, running or 'unknown', ', '.join(patterns), RELEASE_NOTES % 'the installed version'))
+
+
 def sync_ports(number):
     """The ports a mirror of this number may use on its target: 10001 + number + 256 x i."""
     return [port for port in (SYNC_PORT_BASE + number + SYNC_PORT_STEP * i for i in range(SYNC_PORT_TRIES))

@@ -129,6 +129,14 @@ def test_wrappers_pass_through():
     assert plans['erp']['target_version'] == '9.9.0' and plans['erp']['expected_switchovers'] == 2
     evacuation = FILTERS['lk_evacuation'](two_nodes(), 'n1', '', ['n1', 'n2'])
     assert [m['to'] for m in evacuation['moves']] == ['n2'] and evacuation['problems'] == []
+    assert FILTERS['lk_evacuation'](two_nodes(), 'n1', '', ['n1', 'n2'], ['n2']) == evacuation
+    maintenance = FILTERS['lk_plans'](grouping['clusters'], two_nodes(), '', operation='maintenance')
+    assert maintenance['erp']['order'] == ['n2', 'n1'] and maintenance['erp']['expected_switchovers'] == 2
+    reboot = {'kernel': '4.18.0-513.el8.x86_64', 'boot_kernel': '4.18.0-553.el8_10.x86_64'}
+    assert FILTERS['lk_kernel_problem'](reboot, 'n1', ['4.18.0-553.*']) == ''
+    assert FILTERS['lk_kernel_problem'](reboot, 'n1', ['4.18.0-513.*']).startswith('n1 would boot kernel 4.18.0-553')
+    with pytest.raises(AnsibleFilterError, match='lk_kernel_problem expects the reboot result'):
+        FILTERS['lk_kernel_problem'](['x'], 'n1', [])
 
 
 def test_per_host_default_fills_hosts_that_lack_the_variable():

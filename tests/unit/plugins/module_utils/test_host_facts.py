@@ -134,3 +134,14 @@ def test_rpm_query():
 ])
 def test_reboot_verdict(file_exists, needs, zypper, expected):
     assert host_facts.reboot_verdict(file_exists, needs, zypper) == expected
+
+
+@pytest.mark.parametrize('text,expected', [
+    ('/boot/vmlinuz-4.18.0-553.el8_10.x86_64\n', '4.18.0-553.el8_10.x86_64'),
+    ('/boot/vmlinuz-5.14.21-150500.55.39-default', '5.14.21-150500.55.39-default'),
+    ('', None),
+    ('/boot/vmlinuz-\n', None),
+    ('grubby: no default kernel\n', None),
+])
+def test_boot_kernel_from_grubby(text, expected):
+    assert host_facts.boot_kernel_from_grubby(text) == expected

@@ -219,7 +219,19 @@ def test_reboot_required_by_needs_restarting(reboot_tools, run):
     cli.set(('/usr/bin/needs-restarting', '-r'), (1, 'Reboot is required to fully utilize these updates.\n', ''))
     failed, result = run(lk_host_info.main, {'reboot_required': True})
     assert not failed, result
-    assert result['reboot'] == {'required': True, 'method': 'needs-restarting -r', 'kernel': os.uname()[2]}
+    assert result['reboot'] == {'required': True, 'method': 'needs-restarting -r', 'kernel': os.uname()[2],
+                                'boot_kernel': None}
+
+
+def test_the_kernel_booted_next_from_grubby(reboot_tools, run):
+    found, cli, dummy = reboot_tools
+    found['grubby'] = '/usr/sbin/grubby'
+    cli.set(('/usr/sbin/grubby', '--default-kernel'), (0, '/boot/vmlinuz-4.18.0-553.el8_10.x86_64\n', ''))
+    failed, result = run(lk_host_info.main, {'reboot_required': True})
+    assert not failed and result['reboot']['boot_kernel'] == '4.18.0-553.el8_10.x86_64'
+    cli.set(('/usr/sbin/grubby', '--default-kernel'), (1, '', 'grubby: no default kernel'))
+    failed, result = run(lk_host_info.main, {'reboot_required': True})
+    assert not failed and result['reboot']['boot_kernel'] is None
 
 
 def test_reboot_required_on_suse_and_debian(reboot_tools, run):

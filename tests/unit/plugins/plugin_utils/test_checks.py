@@ -483,3 +483,30 @@ def test_given_licence_and_media_facts_are_kept():
 def test_no_media_measured_is_zero_mib():
     completed, options = checks.with_file_facts({'n1': {'host_info': _with_files([])}}, {'media': ['/srv/a.iso']})
     assert options['media_mb'] == 0 and completed['n1']['license_missing'] == []
+
+
+# ---- the kernel a maintained node boots next -------------------------------------------------
+
+@pytest.mark.parametrize('reboot,patterns,expected', [
+    # not judged: no patterns, the same kernel, a next kernel nobody could tell
+    ({'kernel': '4.18.0-513.el8.x86_64', 'boot_kernel': '4.18.0-553.el8_10.x86_64'}, [], None),
+    ({'kernel': '4.18.0-513.el8.x86_64', 'boot_kernel': '4.18.0-513.el8.x86_64'}, ['5.*'], None),
+    ({'kernel': '4.18.0-513.el8.x86_64', 'boot_kernel': None}, ['5.*'], None),
+    (None, ['5.*'], None),
+    # a listed one
+    ({'kernel': '4.18.0-513.el8.x86_64', 'boot_kernel': '4.18.0-553.el8_10.x86_64'}, ['4.18.0-553.*'], None),
+])
+def test_kernel_change_not_judged_or_listed(reboot, patterns, expected):
+    assert checks.kernel_change_problem('n1', reboot, patterns) is expected
+
+
+def test_kernel_change_to_an_unlisted_kernel_names_it():
+    problem = checks.kernel_change_problem('n1', {'kernel': '4.18.0-513.el8.x86_64',
+                                                 'boot_kernel': '4.18.0-553.el8_10.x86_64'},
+                                           ['4.18.0-513.*', '4.18.0-477.?.el8.x86_64'])
+    assert problem.startswith('n1 would boot kernel 4.18.0-553.el8_10.x86_64 (it runs 4.18.0-513.el8.x86_64), which '
+                              'matches none of lk_supported_kernels (4.18.0-513.*, 4.18.0-477.?.el8.x86_64)')
+    assert problem.endswith("Add the kernel to lk_supported_kernels once the release notes list it, or make the "
+                            "node's default kernel one they list")
+    with pytest.raises(ValueError, match='lk_supported_kernels has 7'):
+        checks.kernel_change_problem('n1', {'kernel': 'a', 'boot_kernel': 'b'}, [7])
