@@ -32,9 +32,10 @@ def _node_problem(host, text):
     return {'text': '%s: %s' % (host, text), 'hosts': [host]}
 
 
-def _lifekeeper_problems(statuses, hosts):
+def _lifekeeper_problems(statuses, hosts, named=()):
     """What LifeKeeper's own state says beyond cluster.health_findings: running but not ready,
-    a node without any communication path in a cluster of several nodes."""
+    a node without any communication path in a cluster of several nodes (unless a finding of
+    LifeKeeper's membership names that node already: named, one sentence per fact)."""
     problems = []
     for host in hosts:
         status = statuses[host]
@@ -43,7 +44,7 @@ def _lifekeeper_problems(statuses, hosts):
         if status.get('ready') is False:
             problems.append(_node_problem(host, 'LifeKeeper is running but not ready (no LK_INITDONE: it is still '
                                                 'starting or its start failed)'))
-        if len(hosts) > 1 and not status.get('comm_paths'):
+        if len(hosts) > 1 and not status.get('comm_paths') and host not in named:
             problems.append(_node_problem(host, 'LifeKeeper has no communication path to any other node'))
     return problems
 
@@ -154,7 +155,10 @@ def cluster_health(name, hosts, statuses, node_locks=None, controller_locks=None
     query results of its controller lock."""
     statuses = dict((host, (statuses or {}).get(host) or NOT_READ) for host in hosts)
     problems = cluster.health_findings(statuses)
-    problems += _lifekeeper_problems(statuses, hosts)
+    # the nodes a membership finding says know no peer (no path, not a known machine)
+    blind = set(host for finding in cluster.membership_findings(statuses) if 'not know' in finding['text']
+                or 'neither knows' in finding['text'] for host in finding['hosts'])
+    problems += _lifekeeper_problems(statuses, hosts, blind)
     problems += _mirror_problems(statuses)
     problems += _version_problems(statuses, hosts)
     problems += _lock_problems(name, hosts, statuses, node_locks or [], controller_locks or [])

@@ -190,6 +190,15 @@ def test_versions_differ_inside_the_cluster(healthy, read):
 def test_a_node_without_any_communication_path(healthy, read):
     alone = ISP_HERE.split('\n\n')[0] + '\n\nMACHINE  NETWORK  ADDRESSES/DEVICE       STATE  PRIO\n'
     problems = check(dict(healthy, e1=read(status_e=(0, alone, ''))))['clusters']['erp']['problems']
+    # one sentence for one fact: the membership finding (e1 knows no peer) says it, the older
+    # "no communication path to any other node" is not printed beside it
+    assert [problem for problem in problems if problem.startswith('e1: ')] == [
+        'e1: LifeKeeper there does not know e2 (node2: no communication path, not a known machine), although e2 '
+        'knows it: create the communication paths on both nodes'], problems
+    # a node without paths that still knows its peers (known machines of the long display) is
+    # not a membership finding: the older sentence says it
+    knows = dict(healthy, e1=dict(read(status_e=(0, alone, '')), known_machines=['node1', 'node2']))
+    problems = check(knows)['clusters']['erp']['problems']
     assert 'e1: LifeKeeper has no communication path to any other node' in problems, problems
 
 
