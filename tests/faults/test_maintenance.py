@@ -1,7 +1,8 @@
 """Issue 21: the rolling OS maintenance when a node does not come back after its reboot.
 
 Two bootable nodes (each container's PID 1 is the simulator's init: a reboot restarts the
-container), app-web with its mirror in service on node1. The run maintains node2 first (it
+container), app-web with its mirror in service on node1. A check-mode run plans it and changes
+nothing. The run maintains node2 first (it
 holds nothing; the collection's own maintenance: no package, reboot always), then empties
 node1 and reboots it, and node1 does not come back (knob reboot_stays_down: its container
 stays Exited). The cluster is rescued: app-web stays in service on node2, the run fails and
@@ -23,6 +24,14 @@ def boots(cluster, node):
 def test_a_node_that_does_not_come_back_is_rescued(make_cluster):
     cluster = make_cluster(bootable=True, media=())
     cluster.knob("node1", reboot_stays_down=True)
+    # --check: the plan (node2 first, node1 last; app-web there and back), nothing changes
+    events = len(cluster.events())
+    planned = cluster.playbook("rolling_maintenance.yml", {"lk_maintenance_reboot": "always"}, check=True)
+    assert planned.returncode == 0, planned.stdout[-4000:]
+    assert "LifeKeeper maintenance: 2 node(s), 2 switchover(s) expected" in planned.stdout, planned.stdout[-4000:]
+    assert "1. %s (node2): maintain 9.7.0 -> 9.7.0 [maintenance]" % cluster.container("node2") in planned.stdout
+    assert cluster.report()["result"] == "planned" and cluster.report()["operation"] == "maintenance"
+    assert len(cluster.events()) == events and [len(boots(cluster, node)) for node in cluster.names] == [1, 1]
     started = time.time()
     proc = cluster.playbook("rolling_maintenance.yml", {
         "lk_confirm": "true", "lk_run_id": "maintain-down", "lk_maintenance_packages": [],
