@@ -358,6 +358,15 @@ node_name:
   returned: always
   type: str
   sample: node1
+node_name_from:
+  description:
+    - Where RV(node_name) comes from - V(display) (LifeKeeper's own displays named this machine) or V(hostname) (they did
+      not; the host name stands in, which LifeKeeper's name of the node may differ from, an FQDN against a short name).
+      Null when LifeKeeper is not installed.
+  returned: always
+  type: str
+  sample: display
+  version_added: 2.0.0
 waited:
   description: Seconds spent polling.
   returned: always
@@ -623,7 +632,7 @@ class LkStatus(LkModule):
         if self.wait_for and not installation['installed']:
             state, dummy = self.read(installation)
             state.pop('problems', None)
-            self.result.update(state, missing=list(self.wait_for), waited=0.0, node_name=None)
+            self.result.update(state, missing=list(self.wait_for), waited=0.0, node_name=None, node_name_from=None)
             raise LifeKeeperError('cannot wait for %s: %s' % (', '.join(self.wait_for), state['message']))
         if self.wait_for:
             done, state = self.lk.wait(poll, self.params['timeout'], self.params['poll_interval'])
@@ -634,6 +643,8 @@ class LkStatus(LkModule):
         state.pop('problems', None)
         state.pop('blocked', None)
         state['node_name'] = local_node_name(self.node) if state['installed'] else None
+        # the host name stands in when the display named no local machine: a guess, said so
+        state['node_name_from'] = ('display' if self.node else 'hostname') if state['installed'] else None
         state['known_machines'] = self.known_machines() if state['running'] else []
         state['waited'] = round(self.lk.clock() - started, 3)
         self.result.update(state)

@@ -263,6 +263,14 @@ def membership_findings(statuses, also_members=()):
     members = set(names.values()) | set(name for name in also_members if name)
     up = running_nodes(statuses)
     knows = dict((host, membership_knows(status, names[host])) for host, status in up.items())
+    # a node whose displays named no local machine goes by its host name, which may not be
+    # LifeKeeper's name of it (an FQDN, a short name): its peers' knowledge of it cannot be
+    # compared, and a comparison would name a stranger that is only the node itself
+    guessed = sorted(host for host in up if up[host].get('node_name_from') == 'hostname')
+    if guessed and len(up) == len(statuses):
+        return [{'text': '%s: LifeKeeper\'s displays there name no local machine (its host name %s stands in): '
+                         'LifeKeeper\'s membership cannot be compared with the inventory group; check lcdstatus '
+                         'there, then run again' % (host, names[host]), 'hosts': [host]} for host in guessed]
     findings = []
     for host in sorted(up) if len(up) == len(statuses) else []:
         strangers = sorted(knows[host] - members)

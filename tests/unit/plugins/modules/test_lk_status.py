@@ -100,7 +100,7 @@ def test_contract_sample_types_and_one_long_display_per_run(node, fake_cli, run)
         ('app-web', 'gen/app', False), ('ip-10.0.0.50', 'comm/ip', False), ('datarep-data', 'scsi/netraid', True)]
     assert result['mirrors'] == [{'tag': 'datarep-data', 'source': 'node1', 'in_sync': True, 'known': True,
                                   'targets': [{'name': 'node2', 'state': 'Mirroring', 'progress': 100}]}]
-    assert result['node_name'] == 'node1'
+    assert result['node_name'] == 'node1' and result['node_name_from'] == 'display'
     assert node.count('lcdstatus') == 1
 
 
@@ -150,6 +150,7 @@ def test_not_installed_is_a_result(lkroot, fake_cli, tmp_path, run):
     assert (result['installed'], result['running'], result['version'], result['generation']) == \
         (False, False, None, None)
     assert result['node_name'] is None and result['packages'] == [] and result['mirrors'] == []
+    assert result['node_name_from'] is None
     assert fake_cli.argvs() == [rpm_argv()]
 
 

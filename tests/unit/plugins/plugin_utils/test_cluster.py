@@ -292,6 +292,22 @@ def test_strangers_are_not_judged_while_a_node_has_no_sure_name():
     assert cluster.membership_findings(group) == []
 
 
+def test_a_node_named_by_its_host_name_only_is_said_so_not_called_a_stranger():
+    """Its displays named no local machine: its host name (an FQDN) stands in for LifeKeeper's
+    name (node2). Its peer knows node2: without the source of the name that read as a stranger
+    and a node that does not know n2; the finding says what is not known instead."""
+    statuses = two_nodes()
+    statuses['n2'] = dict(statuses['n2'], node_name='n2.example.com', node_name_from='hostname')
+    statuses['n1']['node_name_from'] = 'display'
+    assert cluster.membership_findings(statuses) == [{
+        'hosts': ['n2'], 'text': "n2: LifeKeeper's displays there name no local machine (its host name n2.example.com "
+                                 "stands in): LifeKeeper's membership cannot be compared with the inventory group; "
+                                 "check lcdstatus there, then run again"}]
+    # named by its display: compared as before (nothing to say)
+    statuses['n2'] = dict(statuses['n2'], node_name='node2', node_name_from='display')
+    assert cluster.membership_findings(statuses) == []
+
+
 def test_a_node_being_reinstalled_is_a_member_though_left_out_of_the_statuses():
     group = dict((host, status) for host, status in _three_nodes().items() if host != 'n3')
     assert cluster.membership_findings(group, ['node3']) == []
