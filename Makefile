@@ -154,8 +154,7 @@ core216: $(CORE216_STAMP)
 # waiting on their own clocks), then the other fault tests, which start while lane 1 is still
 # in its static checks. Each lane's output is printed when it ends (--output-sync).
 MOLECULE_SCENARIOS := $(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
-FAULTS_BESIDE_MOLECULE := tests/faults/test_preflight_checks.py tests/faults/test_playbooks.py tests/faults/test_maintenance.py \
-	tests/faults/test_reboot_sim.py
+FAULTS_BESIDE_MOLECULE := tests/faults/test_preflight_checks.py tests/faults/test_playbooks.py tests/faults/test_maintenance.py
 
 test: venv collection-link
 	$(MAKE) -j2 --output-sync=recurse test-lane-checks test-lane-docker

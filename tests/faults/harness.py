@@ -142,7 +142,6 @@ def wait_for(condition, timeout, what, interval=0.2):
 # The containers of a bootable cluster: the simulator's init as PID 1 (lksim/boot.py), restarted by
 # docker when it exits non-zero (a reboot), not when it exits 0 (docker stop, a machine that stays down)
 BOOT_COMMAND = ["env", "PYTHONPATH=/usr/lib/lksim", "python3", "-m", "lksim", "node", "boot", "--root", "/"]
-BOOT_ID_FILE = "/var/lib/lksim/boot_id"
 BOOTS_FILE = "/var/log/lksim/boots.jsonl"
 # a bootable cluster's network is 10.213.<N>.0/24, node i at .10+i (fixed: docker may give a restarted
 # container another address on the default bridge and its peers would lose it)
@@ -330,24 +329,14 @@ class Cluster(object):
         run(["docker", "stop", "-t", "1", self.container(node)])
 
     # ---- the machine (bootable clusters) ----------------------------------------------------
-    def reboot(self, node, check=True):
-        """What ansible.builtin.reboot runs on Linux: the node's init reboots the container."""
-        return self.exec(node, "shutdown", "-r", "0", "Reboot initiated by Ansible", check=check)
-
     def boots(self, node):
         """The node's boots.jsonl lines (boot and shutdown records of lksim/boot.py), oldest first."""
         text = self.exec(node, "sh", "-c", "cat %s 2>/dev/null || true" % BOOTS_FILE).stdout
         return [json.loads(line) for line in text.splitlines() if line.strip()]
 
-    def boot_id(self, node):
-        return self.exec(node, "cat", BOOT_ID_FILE).stdout.strip()
-
     def container_state(self, node):
         """docker's State of the node's container (Status, Running, ExitCode, ...)."""
         return json.loads(run(["docker", "inspect", "-f", "{{json .State}}", self.container(node)]).stdout)
-
-    def running(self, node):
-        return self.container_state(node)["Running"]
 
     def restart_count(self, node):
         return int(run(["docker", "inspect", "-f", "{{.RestartCount}}", self.container(node)]).stdout.strip())

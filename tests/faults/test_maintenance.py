@@ -43,8 +43,11 @@ def test_a_node_that_does_not_come_back_is_rescued(make_cluster):
     state = cluster.container_state("node1")
     assert (state["Status"], state["ExitCode"]) == ("exited", 0), state
     assert cluster.states("node2") == dict.fromkeys(WEB, "ISP"), cluster.status("node2")
-    # node2 was maintained first: rebooted once, LifeKeeper back at boot
+    # node2 was maintained first: rebooted once - its LifeKeeper stopped by the shutdown, back at boot
     assert [entry["lifekeeper_started"] for entry in boots(cluster, "node2")] == [False, True]
+    assert [(entry["lifekeeper_was_running"], entry["lifekeeper_stop_rc"]) for entry in cluster.boots("node2")
+            if entry["event"] == "shutdown"] == [(True, 0)]
+    assert cluster.restart_count("node2") == 1
     report = cluster.report()
     assert report["result"] == "failed" and report["operation"] == "maintenance", report
     assert cluster.container("node1") in report["failure"] and "maintain" in report["failure"], report["failure"]
