@@ -155,11 +155,7 @@ def build_plan(statuses, target_version, allow_reinstall=False, restore_placemen
                 versions[host] = str(hop['version'])
         hop_plans.append({'version': str(hop['version']), 'media': hop['media'], 'media_sha256': hop['media_sha256'],
                           'order': run_order, 'nodes': [nodes[h] for h in run_order]})
-    before = dict(placement_record) if placement_record else placement(cluster_statuses)
-    back = []
-    if restore_placement:
-        back = [{'tag': tag, 'from': now[tag], 'to': host}
-                for tag, host in sorted(before.items()) if tag in now and now[tag] != host]
+    before, back = _placement_back(cluster_statuses, now, restore_placement, placement_record)
     if checks:
         problems.extend(check_problems(checks))
     rebuilt = [node['name'] for hop in hop_plans for node in hop['nodes'] if node.get('reinstall_mode') == 'rebuild']
@@ -172,6 +168,17 @@ def build_plan(statuses, target_version, allow_reinstall=False, restore_placemen
     # the hierarchies of placement_before must be back and in service
     result['rebuild'] = rebuild if rebuilt else None
     return result
+
+
+def _placement_back(cluster_statuses, now, restore_placement, placement_record=None):
+    """(the placement before the run: placement_record, recorded by an earlier attempt, else
+    the one read now; the moves that put each hierarchy back there from now, {tag: host} after
+    the simulated run, when restore_placement)."""
+    before = dict(placement_record) if placement_record else placement(cluster_statuses)
+    if not restore_placement:
+        return before, []
+    return before, [{'tag': tag, 'from': now[tag], 'to': host}
+                    for tag, host in sorted(before.items()) if tag in now and now[tag] != host]
 
 
 def _mixed_versions(version, versions, nodes, hosts):
@@ -237,11 +244,7 @@ def build_rollback_plan(statuses, version=None, order=None, restore_placement=Tr
                             status.get('version'))
     updated = set(h for h in readable if target is not None and readable[h].get('version') == str(target))
     _pass(statuses, view, now, hosts, hosts, set(), updated, nodes)
-    before = dict(placement_record) if placement_record else placement(cluster_statuses)
-    back = []
-    if restore_placement:
-        back = [{'tag': tag, 'from': now[tag], 'to': host}
-                for tag, host in sorted(before.items()) if tag in now and now[tag] != host]
+    before, back = _placement_back(cluster_statuses, now, restore_placement, placement_record)
     return _plan(cluster, 'rollback', str(target) if target else None, hosts, [nodes[h] for h in hosts], before,
                  back, problems, [], [], [], hierarchy_mirrors(cluster_statuses))
 
@@ -266,11 +269,7 @@ def build_maintenance_plan(statuses, order=None, restore_placement=True, placeme
     rank = dict((h, i) for i, h in enumerate(hosts))
     run_order = sorted(hosts, key=lambda h: (len(nodes[h]['in_service']), rank[h]))
     _pass(statuses, view, now, hosts, run_order, set(), set(), nodes)
-    before = dict(placement_record) if placement_record else placement(cluster_statuses)
-    back = []
-    if restore_placement:
-        back = [{'tag': tag, 'from': now[tag], 'to': host}
-                for tag, host in sorted(before.items()) if tag in now and now[tag] != host]
+    before, back = _placement_back(cluster_statuses, now, restore_placement, placement_record)
     return _plan(cluster, 'maintenance', None, run_order, [nodes[h] for h in run_order], before, back, problems,
                  [], [], [], hierarchy_mirrors(cluster_statuses))
 

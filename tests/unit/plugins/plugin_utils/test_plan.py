@@ -184,6 +184,15 @@ def test_evacuation_of_an_unread_node_moves_nothing():
     assert problems == ['n1 could not be read (lk_status failed: lcdstatus timed out): nothing was moved']
 
 
+def _switch(statuses, moves):
+    """The statuses after the moves, as the run makes them (the hierarchy OSU where it was, ISP there)."""
+    for move in moves:
+        for where, state in ((move['from'], 'OSU'), (move['to'], 'ISP')):
+            for resource in statuses[where]['resources']:
+                if resource['tag'] == move['tag']:
+                    resource['state'] = state
+
+
 @pytest.mark.parametrize('order', [['a', 'b', 'c'], ['c', 'b', 'a'], ['b', 'a', 'c']])
 def test_plan_and_run_choose_the_same_standby(order):
     """The printed plan equals what the evacuation picks when the run reaches each node."""
@@ -197,13 +206,7 @@ def test_plan_and_run_choose_the_same_standby(order):
     for step in the_plan['nodes']:
         moves, problems = plan.evacuation_moves(step['name'], statuses, '9.9.0', order)
         assert problems == []
-        for move in moves:
-            for res_ in statuses[move['from']]['resources']:
-                if res_['tag'] == move['tag']:
-                    res_['state'] = 'OSU'
-            for res_ in statuses[move['to']]['resources']:
-                if res_['tag'] == move['tag']:
-                    res_['state'] = 'ISP'
+        _switch(statuses, moves)
         made.extend({'tag': m['tag'], 'from': m['from'], 'to': m['to']} for m in moves)
         statuses[step['name']]['version'] = '9.9.0'
     assert made == plan.planned_moves(dict(the_plan, restore_moves=[]))
@@ -505,13 +508,7 @@ def test_maintenance_plan_standby_first_busiest_last_same_rule():
     for step in result['nodes']:
         found, problems = plan.evacuation_moves(step['name'], statuses, None, ['a', 'b', 'c'], done)
         assert problems == []
-        for move in found:
-            for one in statuses[move['from']]['resources']:
-                if one['tag'] == move['tag']:
-                    one['state'] = 'OSU'
-            for one in statuses[move['to']]['resources']:
-                if one['tag'] == move['tag']:
-                    one['state'] = 'ISP'
+        _switch(statuses, found)
         made.extend((m['tag'], m['from'], m['to']) for m in found)
         done.append(step['name'])
     assert made == moves
