@@ -501,9 +501,8 @@ def test_kernel_change_not_judged_or_listed(reboot, patterns, expected):
 
 
 def test_kernel_change_to_an_unlisted_kernel_names_it():
-    problem = checks.kernel_change_problem('n1', {'kernel': '4.18.0-513.el8.x86_64',
-                                                 'boot_kernel': '4.18.0-553.el8_10.x86_64'},
-                                           ['4.18.0-513.*', '4.18.0-477.?.el8.x86_64'])
+    reboot = {'kernel': '4.18.0-513.el8.x86_64', 'boot_kernel': '4.18.0-553.el8_10.x86_64'}
+    problem = checks.kernel_change_problem('n1', reboot, ['4.18.0-513.*', '4.18.0-477.?.el8.x86_64'])
     assert problem.startswith('n1 would boot kernel 4.18.0-553.el8_10.x86_64 (it runs 4.18.0-513.el8.x86_64), which '
                               'matches none of lk_supported_kernels (4.18.0-513.*, 4.18.0-477.?.el8.x86_64)')
     assert problem.endswith("Add the kernel to lk_supported_kernels once the release notes list it, or make the "
