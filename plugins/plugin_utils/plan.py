@@ -170,6 +170,14 @@ def build_plan(statuses, target_version, allow_reinstall=False, restore_placemen
     return result
 
 
+def _cluster_view(statuses, order):
+    """What a plan of one cluster starts from: its hosts (inventory order), their statuses, the
+    readable ones, the standby rule's view and the placement now ({tag: host})."""
+    hosts = [h for h in (list(order) if order else sorted(statuses)) if h in statuses]
+    cluster_statuses = dict((h, statuses[h]) for h in hosts)
+    return hosts, cluster_statuses, known(statuses), _View(cluster_statuses), placement(cluster_statuses)
+
+
 def _placement_back(cluster_statuses, now, restore_placement, placement_record=None):
     """(the placement before the run: placement_record, recorded by an earlier attempt, else
     the one read now; the moves that put each hierarchy back there from now, {tag: host} after
@@ -230,12 +238,8 @@ def build_rollback_plan(statuses, version=None, order=None, restore_placement=Tr
     with the same rule (nodes at version, when given, count as done), its configuration
     restored from an archive, reinstalled at version when it runs another."""
     target = parse_version(version) if version else None
-    hosts = [h for h in (list(order) if order else sorted(statuses)) if h in statuses]
-    cluster_statuses = dict((h, statuses[h]) for h in hosts)
+    hosts, cluster_statuses, readable, view, now = _cluster_view(statuses, order)
     problems = health_problems(cluster_statuses)
-    readable = known(statuses)
-    view = _View(cluster_statuses)
-    now = placement(cluster_statuses)
     nodes = {}
     for host in hosts:
         status = readable.get(host, {})
@@ -255,12 +259,8 @@ def build_maintenance_plan(statuses, order=None, restore_placement=True, placeme
     nothing moves twice), maintained (its own task file, a reboot), and must be back - running,
     every path ALIVE, its mirrors in sync - before the next. Order as the update's: fewest
     hierarchies in service first, the busiest last; ties keep inventory order."""
-    hosts = [h for h in (list(order) if order else sorted(statuses)) if h in statuses]
-    cluster_statuses = dict((h, statuses[h]) for h in hosts)
+    hosts, cluster_statuses, readable, view, now = _cluster_view(statuses, order)
     problems = health_problems(cluster_statuses)
-    readable = known(statuses)
-    view = _View(cluster_statuses)
-    now = placement(cluster_statuses)
     nodes = {}
     for host in hosts:
         status = readable.get(host, {})
