@@ -420,6 +420,14 @@ class Cluster(object):
         with open(path) as handle:
             return json.load(handle)
 
+    def cluster_record(self, run_id, cluster="lifekeeper"):
+        """The record the run kept of the cluster's flow on the controller (lk_cluster_record), or None."""
+        path = os.path.join(self.artifacts, run_id, "clusters", "%s.json" % cluster)
+        if not os.path.exists(path):
+            return None
+        with open(path) as handle:
+            return json.load(handle)
+
     def commands(self):
         """Every node's commands journal (the product commands it ran), merged and sorted by time."""
         return self.journal_lines("/var/log/lksim/commands.jsonl")

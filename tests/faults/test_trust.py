@@ -132,6 +132,11 @@ def test_node_unreachable_through_the_rescue_then_rerun(make_cluster):
     assert cluster.switchovers(since=resumed) == [
         ("app-web", "node1", "node2"), ("db", "node3", "node2"), ("app-web", "node2", "node1"), ("db", "node2", "node3")]
     assert no_locks(cluster) == []
+    # the resume's record keeps the first attempt: failed at node1's update
+    record = cluster.cluster_record(run_id)
+    assert record["result"]["report"]["result"] == "success", record
+    assert [(a["result"], a["step"]["node"], a["step"]["name"]) for a in record["attempts"]] == [
+        ("failed", c("node1"), "update")], record["attempts"]
     print("unreachable in rescue: first run %.1f s, rerun %.1f s" % (resumed - started, time.time() - resumed))
 
 
@@ -159,6 +164,10 @@ def test_lost_node_rescued_from_the_controller_and_the_cluster_lock(make_cluster
     assert "The cluster lock of run lock-a was kept" in message and "%s: not read: unreachable" % c("node2") in message
     report = cluster.report()
     assert report["result"] == "failed" and list(report["unreadable_nodes"]) == [c("node2")], report
+    # the cluster's record on the controller: the step the flow was cut at, which the rescue
+    # there read back, and the failed result it wrote
+    record = cluster.cluster_record("lock-a")
+    assert record["step"]["name"] == "backup" and record["result"]["report"]["result"] == "failed", record
     cluster.reconnect("node2")
     assert [e for e in cluster.events() if e["time"] >= started] == []      # nothing changed
     cluster.wait_healthy(timeout=60)

@@ -1,0 +1,148 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hatools.lifekeeper contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The only writer of a cluster's record (plugin_utils.cluster_record) in the run's folder on
+the controller. Runs in the task's worker, on the controller, without a module: it reads the
+task's variables itself (the facts the flow's roles set) and returns, as facts, what the flow's
+tasks read afterwards (the step, the node records, the cluster's result)."""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import time
+
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster_record
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import preload  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.controller_module import plain
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.controller_files import reason
+
+ARGUMENT_SPEC = {
+    'op': {'type': 'str', 'required': True, 'choices': ['start', 'step', 'node', 'result', 'read']},
+    'node': {'type': 'str'},
+    'name': {'type': 'str'},
+    'first': {'type': 'bool', 'default': False},
+    'changes': {'type': 'bool', 'default': False},
+    'ended': {'type': 'bool', 'default': True},
+    'action': {'type': 'str'},
+    'result': {'type': 'str', 'choices': list(cluster_record.RESULTS)},
+    'failure': {'type': 'raw'},
+    'statuses': {'type': 'dict'},
+}
+# what each operation needs besides op
+REQUIRED = {'step': ('name',), 'node': ('node',), 'result': ('result',)}
+
+
+class ActionModule(ActionBase):
+
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+    _VALID_ARGS = frozenset(ARGUMENT_SPEC)
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        del tmp
+        dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        missing = [key for key in REQUIRED.get(args['op'], ()) if args.get(key) in (None, '')]
+        if missing:
+            result.update(failed=True, msg='lk_cluster_record op=%s needs %s' % (args['op'], ', '.join(missing)))
+            return result
+        self._vars = task_vars or {}
+        try:
+            facts = getattr(self, '_' + args['op'])(args, time.time())
+            path = self._path
+        except ValueError as exc:
+            result.update(failed=True, msg=str(exc))
+            return result
+        except OSError as exc:
+            result.update(failed=True, msg='the cluster record cannot be written: %s' % reason(exc))
+            return result
+        result.update(changed=args['op'] != 'read', ansible_facts=facts, path=path)
+        return result
+
+    # ---- the task's variables -----------------------------------------------------------
+    def _var(self, name, default=None):
+        """A variable of the task as the flow set it (templated: a role default or an include's
+        vars arrive as templates), default when it is not defined."""
+        if name not in self._vars:
+            return default
+        value = self._templar.template(self._vars[name])
+        return default if value is None else plain(value)
+
+    def _plan(self):
+        return self._var('__lk_plan') or self._var('lk_plan') or {}
+
+    def _cluster(self):
+        return self._var('__lk_cluster') or self._plan().get('cluster')
+
+    @property
+    def _path(self):
+        return cluster_record.record_path(self._var('__lk_run_dir'), self._cluster())
+
+    def _record(self):
+        """The cluster's record; a fresh one when the flow kept none (a rescue or report in an
+        operator's own playbook, a cluster refused or skipped before its flow)."""
+        return cluster_record.load(self._path) or self._new()
+
+    def _new(self, earlier=None, started=None):
+        return cluster_record.new(
+            self._cluster(), self._var('__lk_run'), self._plan().get('operation'), self._var('__lk_cluster_hosts'),
+            self._plan(), started if started is not None else self._var('__lk_cluster_started'),
+            self._var('__lk_resume_vars'), self._var('__lk_resume_note'), earlier)
+
+    # ---- the operations -----------------------------------------------------------------
+    def _start(self, args, now):
+        cluster_record.save(self._path, self._new(cluster_record.load(self._path), now))
+        return {'__lk_cluster_started': now, '__lk_step': dict(cluster_record.FIRST_STEP), '__lk_node_records': {}}
+
+    def _step(self, args, now):
+        node = args['node'] or 'cluster'
+        record = cluster_record.note_step(self._record(), node, args['name'], now)
+        cluster_record.save(self._path, record)
+        started = self._var('__lk_run_started', self._var('__lk_cluster_started'))
+        facts = {'__lk_step': {'node': node, 'name': args['name']}}
+        if node == 'cluster':
+            facts['__lk_progress'] = cluster_record.progress_context(self._cluster(), started)
+        elif args['first']:
+            plan, hop = self._plan(), self._var('__lk_hop')
+            facts.update(
+                __lk_node_started=now,
+                __lk_node_plan=cluster_record.node_plan(plan, hop, node),
+                # no evacuation gate's read yet for this node in this pass (an earlier pass's must not count)
+                __lk_evacuate_gate={},
+                __lk_progress=cluster_record.progress_context(
+                    self._cluster(), started, node, (hop or plan).get('order') or self._var('lk_cluster_hosts'),
+                    (hop or {}).get('version'), len(plan.get('hops') or [])))
+        if args['changes']:
+            # the node changes now: no read before this is lent to an evacuation
+            facts['__lk_cluster_read_unchanged'] = False
+        return facts
+
+    def _node(self, args, now):
+        node = args['node']
+        node_plan = self._var('__lk_node_plan') or {}
+        record = cluster_record.keep_node(
+            self._record(), node, self._var('__lk_node_started'), now if args['ended'] else None,
+            (self._var('__lk_evacuations') or {}).get(node) or [], (self._var('__lk_hop') or {}).get('version'),
+            args['action'] or node_plan.get('action') or 'update', (self._var('__lk_evacuated_at') or {}).get(node))
+        cluster_record.save(self._path, record)
+        return {'__lk_node_records': record['nodes']}
+
+    def _result(self, args, now):
+        record = self._record()
+        unchanged = args['result'] in ('refused', 'skipped')
+        outcome = cluster_record.cluster_result(
+            record, args['result'], args['statuses'] if unchanged else self._var('__lk_cluster_status'),
+            args['failure'], self._var('lk_placement_before'), self._var('__lk_placement_record'),
+            self._var('lk_report_notes'), self._var('__lk_failure_time'), self._var('__lk_switchover_test'),
+            self._var('__lk_rescue_errors'), self._var('__lk_rescue_brought_back'), self._var('__lk_run_dir'), now)
+        cluster_record.save(self._path, cluster_record.finish(record, outcome, now))
+        return {'__lk_cluster_result': outcome}
+
+    def _read(self, args, now):
+        record = cluster_record.load(self._path)
+        if record is None:
+            raise ValueError('no record of cluster %s in %s: its flow never started' % (self._cluster(), self._path))
+        return {'__lk_step': {'node': record['step']['node'], 'name': record['step']['name']},
+                '__lk_node_records': record.get('nodes') or {}, '__lk_cluster_started': record.get('started')}

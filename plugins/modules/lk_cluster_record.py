@@ -1,0 +1,144 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hatools.lifekeeper contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: lk_cluster_record
+short_description: Keep the record of one cluster's run on the controller (the collection's flows)
+version_added: 2.0.0
+description:
+  - Writes the record of one cluster's run, a JSON document C(clusters/<cluster>.json) in the run's folder on the
+    controller (C(__lk_run_dir); mode 0600, replaced atomically, the folder created 0700). The record holds the plan,
+    the step the cluster's flow is at and every step before it, each node's passes (their switchovers, steps and
+    times), the result the report shows, and a summary of each earlier attempt with the same run id (a resume).
+    docs/architecture.md gives its schema.
+  - The collection's playbooks and roles call it at each step of a cluster's flow; it is the record's only writer.
+    It reads the task's variables itself (the cluster C(__lk_cluster), its plan C(__lk_plan), the run id
+    C(__lk_run), and for O(op=result) the facts of the flow's roles that O(op) names) and returns as
+    facts what the flow reads afterwards. An operator's playbook has no reason to call it.
+  - This is an action plugin. It runs on the controller, in the task's worker, and runs no module (no connection
+    and no Python start on any host), whatever host the task runs on. It writes in check mode too.
+author:
+  - hatools developers (@hatools)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  check_mode:
+    support: full
+    details: Writes the record in check mode too.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+options:
+  op:
+    description:
+      - V(start) begins the cluster's record (an earlier attempt's record with the same run id is summarised in
+        C(attempts)); returns the facts C(__lk_cluster_started), C(__lk_step) (V(start) of V(cluster)) and
+        C(__lk_node_records) (empty).
+      - V(step) notes the step O(name) of O(node) (the whole cluster when O(node) is not given); returns C(__lk_step)
+        and the progress context C(__lk_progress) (of the cluster; of the node with O(first)).
+      - V(node) keeps one pass of O(node) in its node records (its switchovers from C(__lk_evacuations), when its
+        evacuation ended from C(__lk_evacuated_at), its start from C(__lk_node_started), the hop from C(__lk_hop));
+        returns C(__lk_node_records).
+      - V(result) records the cluster's result from the record and a read of every node after the last change
+        (C(__lk_cluster_status); O(statuses) for a cluster O(result=refused) or O(result=skipped)), with
+        C(lk_placement_before), C(__lk_placement_record), C(lk_report_notes), C(__lk_failure_time),
+        C(__lk_switchover_test), C(__lk_rescue_errors) and C(__lk_rescue_brought_back); returns
+        C(__lk_cluster_result), the report's record of the cluster.
+      - V(read) returns from the record the step the flow was at (C(__lk_step)), the node records and when the
+        flow started, for the rescue of a cluster whose flow lost its connection; it fails when there is no record.
+    type: str
+    required: true
+    choices: [start, step, node, result, read]
+  node:
+    description:
+      - The node of the step (O(op=step)) or whose pass is kept (O(op=node), required).
+    type: str
+  name:
+    description:
+      - The step's name (O(op=step), required).
+    type: str
+  first:
+    description:
+      - With O(op=step), the step begins the node's pass; also returns C(__lk_node_started) (now),
+        C(__lk_node_plan) (the node's plan in this pass), an empty C(__lk_evacuate_gate) and the node's progress
+        context.
+    type: bool
+    default: false
+  changes:
+    description:
+      - With O(op=step), the step changes the node; also returns C(__lk_cluster_read_unchanged=false) (no earlier
+        read of the cluster may be lent to an evacuation).
+    type: bool
+    default: false
+  ended:
+    description:
+      - With O(op=node), whether the pass ended (V(false) in a rescue, which keeps the switchovers of a failed pass
+        and no end).
+    type: bool
+    default: true
+  action:
+    description:
+      - With O(op=node), what the pass did (V(update), V(reinstall), V(rollback), V(maintain)); the node's plan
+        (C(__lk_node_plan)) says it when not given.
+    type: str
+  result:
+    description:
+      - With O(op=result), the cluster's result (required).
+    type: str
+    choices: [success, failed, refused, skipped]
+  failure:
+    description:
+      - With O(op=result), why the cluster did not succeed (a text, or a list of problems).
+    type: raw
+  statuses:
+    description:
+      - With O(op=result) and O(result=refused) or O(result=skipped), every node as pre-flight read it.
+    type: dict
+seealso:
+  - module: hatools.lifekeeper.lk_report_write
+'''
+
+EXAMPLES = r'''
+- name: Start this cluster's record on the controller
+  hatools.lifekeeper.lk_cluster_record:
+    op: start
+
+- name: Note the step
+  hatools.lifekeeper.lk_cluster_record:
+    op: step
+    node: "{{ lk_node }}"
+    name: update
+    changes: true
+
+- name: Record the cluster's result
+  hatools.lifekeeper.lk_cluster_record:
+    op: result
+    result: success
+'''
+
+RETURN = r'''
+path:
+  description: The record's path on the controller.
+  returned: success
+  type: str
+  sample: /srv/artifacts/20261206T101500.123456Z/clusters/lifekeeper.json
+ansible_facts:
+  description: What the flow reads afterwards (see O(op)).
+  returned: success
+  type: dict
+  sample: {"__lk_step": {"node": "node1", "name": "update"}}
+'''

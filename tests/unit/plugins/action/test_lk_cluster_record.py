@@ -1,0 +1,165 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hatools.lifekeeper contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""lk_cluster_record: the cluster's record through a flow - start, steps, node passes, the
+result - and the endings: refused, skipped, failed, interrupted (read), resumed."""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import json
+from unittest import mock
+
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar
+try:
+    from ansible.template import trust_as_template
+except ImportError:  # ansible-core before 2.19 renders every string
+    def trust_as_template(value):
+        return value
+
+from ansible_collections.hatools.lifekeeper.plugins.action import lk_cluster_record
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import plan
+
+from ansible_collections.hatools.lifekeeper.tests.unit.plugins.plugin_utils.node_statuses import two_nodes, unknown
+
+SWITCH = {'tag': 'app', 'from': 'n1', 'to': 'n2', 'downtime_s': 2.5}
+
+
+def flow_vars(tmp_path, **more):
+    the_plan = plan.build_plan(two_nodes(), '9.9.0', order=['n1', 'n2'], cluster='prod')
+    task_vars = {'__lk_cluster': 'prod', '__lk_plan': the_plan, '__lk_cluster_hosts': ['n1', 'n2'],
+                 '__lk_run': 'run1', '__lk_run_dir': str(tmp_path / 'run1'), 'lk_cluster_hosts': ['n1', 'n2'],
+                 '__lk_resume_vars': [['lk_run_id', 'run1'], ['lk_confirm', 'true']]}
+    task_vars.update(more)
+    return task_vars
+
+
+def run(args, task_vars):
+    task = mock.MagicMock(args=dict(args), async_val=0, check_mode=False, diff=False)
+    connection = mock.MagicMock()
+    connection._shell.tmpdir = None
+    templar = Templar(loader=DataLoader(), variables=task_vars)
+    action = lk_cluster_record.ActionModule(task, connection, mock.MagicMock(), loader=None, templar=templar,
+                                            shared_loader_obj=None)
+    result = action.run(task_vars=task_vars)
+    # a later task sees the facts this one returned
+    task_vars.update(result.get('ansible_facts') or {})
+    return result
+
+
+def on_disk(task_vars):
+    with open('%s/clusters/%s.json' % (task_vars['__lk_run_dir'], task_vars['__lk_cluster'])) as handle:
+        return json.load(handle)
+
+
+def test_a_successful_flow_leaves_its_steps_passes_and_result_on_disk(tmp_path):
+    task_vars = flow_vars(tmp_path)
+    started = run({'op': 'start'}, task_vars)
+    assert not started.get('failed'), started
+    assert task_vars['__lk_step'] == {'node': 'cluster', 'name': 'start'} and task_vars['__lk_node_records'] == {}
+    run({'op': 'step', 'name': 'placement record'}, task_vars)
+    assert task_vars['__lk_progress'] == {'cluster': 'prod', 'started': task_vars['__lk_cluster_started']}
+    first = run({'op': 'step', 'node': 'n2', 'name': 'evacuate', 'first': True}, task_vars)
+    assert first['ansible_facts']['__lk_node_plan']['name'] == 'n2'
+    assert first['ansible_facts']['__lk_evacuate_gate'] == {}
+    assert task_vars['__lk_progress']['node'] == 'n2' and task_vars['__lk_progress']['nodes'] == ['n2', 'n1']
+    changing = run({'op': 'step', 'node': 'n2', 'name': 'update', 'changes': True}, task_vars)
+    assert changing['ansible_facts']['__lk_cluster_read_unchanged'] is False
+    task_vars.update(__lk_evacuations={'n2': []})
+    run({'op': 'node', 'node': 'n2'}, task_vars)
+    run({'op': 'step', 'node': 'n1', 'name': 'evacuate', 'first': True}, task_vars)
+    task_vars.update(__lk_evacuations={'n2': [], 'n1': [SWITCH]}, __lk_evacuated_at={'n1': task_vars['__lk_node_started']})
+    run({'op': 'node', 'node': 'n1'}, task_vars)
+    assert task_vars['__lk_node_records']['n1']['switchovers'] == [SWITCH]
+    task_vars.update(__lk_cluster_status=two_nodes('9.9.0'))
+    result = run({'op': 'result', 'result': 'success'}, task_vars)
+    assert result['changed'] is True and result['path'].endswith('/run1/clusters/prod.json')
+    outcome = task_vars['__lk_cluster_result']
+    assert outcome['report']['result'] == 'success' and outcome['artifacts'] == str(tmp_path / 'run1')
+    assert outcome['resume_vars'][-1] == ['lk_confirm', 'true']
+    record = on_disk(task_vars)
+    assert [(s['node'], s['name']) for s in record['steps']] == [
+        ('cluster', 'placement record'), ('n2', 'evacuate'), ('n2', 'update'), ('n1', 'evacuate')]
+    assert record['result']['report']['result'] == 'success' and record['ended'] is not None
+    assert sorted(record['nodes']) == ['n1', 'n2']
+
+
+def test_a_failure_keeps_the_failed_pass_and_what_the_rescue_did(tmp_path):
+    task_vars = flow_vars(tmp_path)
+    run({'op': 'start'}, task_vars)
+    run({'op': 'step', 'node': 'n2', 'name': 'evacuate', 'first': True}, task_vars)
+    run({'op': 'step', 'node': 'n2', 'name': 'update', 'changes': True}, task_vars)
+    task_vars.update(__lk_evacuations={'n2': [SWITCH]})
+    run({'op': 'node', 'node': task_vars['__lk_step']['node'], 'ended': False}, task_vars)
+    task_vars.update(__lk_cluster_status={'n1': two_nodes()['n1'], 'n2': unknown()},
+                     __lk_failure_time='2026-12-07T10:00:00Z', __lk_rescue_errors=['n2: not reached'],
+                     __lk_rescue_brought_back=['app on n1'])
+    run({'op': 'result', 'result': 'failed', 'failure': "n2 failed at 'update': boom"}, task_vars)
+    outcome = task_vars['__lk_cluster_result']
+    assert outcome['report']['result'] == 'failed' and 'boom' in outcome['report']['failure']
+    assert outcome['rescue_errors'] == ['n2: not reached'] and outcome['rescued'] == ['app on n1']
+    assert on_disk(task_vars)['nodes']['n2']['switchovers'] == [SWITCH]
+    assert on_disk(task_vars)['nodes']['n2']['ended'] is None
+
+
+def test_an_interrupted_flow_is_read_back_by_the_controllers_rescue(tmp_path):
+    leader = flow_vars(tmp_path)
+    run({'op': 'start'}, leader)
+    run({'op': 'step', 'node': 'n2', 'name': 'evacuate', 'first': True}, leader)
+    leader.update(__lk_evacuations={'n2': []})
+    run({'op': 'node', 'node': 'n2'}, leader)
+    run({'op': 'step', 'node': 'n1', 'name': 'update', 'changes': True}, leader)
+    # the controller: the include's vars name the cluster as templates of the leader's hostvars
+    controller = {'hostvars': {'n1': leader}, '__lk_run_dir': leader['__lk_run_dir'], '__lk_run': 'run1',
+                  '__lk_cluster': trust_as_template("{{ hostvars['n1'].__lk_cluster }}"),
+                  '__lk_plan': trust_as_template("{{ hostvars['n1'].__lk_plan }}")}
+    read = run({'op': 'read'}, controller)
+    assert not read.get('failed'), read
+    assert read['changed'] is False
+    assert controller['__lk_step'] == {'node': 'n1', 'name': 'update'}
+    assert list(controller['__lk_node_records']) == ['n2']
+    assert controller['__lk_cluster_started'] == leader['__lk_cluster_started']
+
+
+def test_reading_a_cluster_whose_flow_never_started_fails_naming_it(tmp_path):
+    result = run({'op': 'read'}, flow_vars(tmp_path))
+    assert result['failed'] is True and 'no record of cluster prod' in result['msg']
+
+
+def test_refused_and_skipped_clusters_get_a_record_of_their_own(tmp_path):
+    for outcome, cluster in (('refused', 'prod'), ('skipped', 'test')):
+        task_vars = flow_vars(tmp_path, __lk_cluster=cluster)
+        run({'op': 'result', 'result': outcome, 'failure': ['n2: not healthy'], 'statuses': two_nodes()}, task_vars)
+        assert task_vars['__lk_cluster_result']['report']['result'] == outcome
+        record = on_disk(task_vars)
+        assert record['result']['report']['result'] == outcome and record['steps'] == []
+
+
+def test_a_resume_with_the_same_run_id_keeps_the_earlier_attempt(tmp_path):
+    first = flow_vars(tmp_path)
+    run({'op': 'start'}, first)
+    run({'op': 'step', 'node': 'n2', 'name': 'update', 'changes': True}, first)
+    again = flow_vars(tmp_path)
+    run({'op': 'start'}, again)
+    record = on_disk(again)
+    assert record['steps'] == [] and [a['result'] for a in record['attempts']] == ['interrupted']
+    assert record['attempts'][0]['step']['name'] == 'update'
+
+
+def test_bad_calls_fail_naming_what_is_missing(tmp_path):
+    assert 'needs name' in run({'op': 'step'}, flow_vars(tmp_path))['msg']
+    assert 'needs node' in run({'op': 'node'}, flow_vars(tmp_path))['msg']
+    bad = run({'op': 'start'}, flow_vars(tmp_path, __lk_cluster='a/b'))
+    assert bad['failed'] is True and "'a/b'" in bad['msg']
+
+
+def test_a_record_that_cannot_be_read_or_written_fails_the_task_naming_it(tmp_path):
+    (tmp_path / 'run1').write_text('a file where the run folder should be')
+    result = run({'op': 'start'}, flow_vars(tmp_path))
+    assert result['failed'] is True and 'cannot be' in result['msg'] and 'run1/clusters/prod.json' in result['msg']
+    (tmp_path / 'run1').unlink()
+    (tmp_path / 'run1').mkdir()
+    (tmp_path / 'run1' / 'clusters').write_text('a file where the records folder should be')
+    result = run({'op': 'result', 'result': 'refused', 'failure': 'x', 'statuses': {}}, flow_vars(tmp_path))
+    assert result['failed'] is True and 'cannot be' in result['msg'] and 'clusters' in result['msg']
