@@ -142,13 +142,6 @@ def lk_fleet_stop(after, hostvars):
                                          for leader in after or []))
 
 
-@_refuse_bad_values
-def lk_unchanged_result(plan_, result, reason, statuses, run_id=None, artifacts=None, operation='rolling update',
-                        resume_vars=None, resume_note=None):
-    return report.unchanged_result(plan_, result, reason, statuses, run_id, artifacts, operation, resume_vars,
-                                   resume_note)
-
-
 # ---- the plan and the moves --------------------------------------------------------------
 
 @_refuse_bad_values
@@ -222,7 +215,6 @@ class FilterModule(object):
             'lk_hook_files': lk_hook_files,
             # the cluster
             'lk_node_reads': cluster.node_reads,
-            'lk_by_host': cluster.by_host,
             'lk_loop_results': cluster.loop_results,
             'lk_result_problems': cluster.result_problems,
             'lk_unreadable_text': cluster.describe_unreadable,
@@ -235,7 +227,6 @@ class FilterModule(object):
             'lk_orphans': cluster.orphans,
             'lk_failed_resources': cluster.failed_resources,
             'lk_status_lines': cluster.status_lines,
-            'lk_health_lines': cluster.health_lines,
             'lk_health_check': lk_health_check,
             'lk_verification_failure': cluster.verification_failure,
             # the plan and the moves
@@ -249,7 +240,6 @@ class FilterModule(object):
             'lk_kernel_problem': lk_kernel_problem,
             'lk_check_targets': lk_check_targets,
             'lk_moves_back': plan.moves_back,
-            'lk_rescue_moves': plan.rescue_moves,
             # one run per cluster, the rescue, the reinstall path
             'lk_lock_name': locks.lock_name,
             'lk_lock_problems': _refuse_bad_values(locks.lock_problems),
@@ -273,8 +263,6 @@ class FilterModule(object):
             'lk_defaults_note': reinstall.defaults_note,
             # the report and the messages
             'lk_switch_records': report.switch_records,
-            'lk_report': report.build_report,
-            'lk_node_record': report.node_record,
             'lk_report_lines': report.report_lines,
             'lk_combine_reports': report.combine_reports,
             'lk_ended_report': report.ended_report,
@@ -282,7 +270,6 @@ class FilterModule(object):
             'lk_failed_messages': report.failed_messages,
             'lk_move_problems': report.move_problems,
             'lk_cluster_results': report.cluster_results,
-            'lk_unchanged_result': lk_unchanged_result,
             'lk_fleet_refusals': lk_fleet_refusals,
             'lk_fleet_batches': lk_fleet_batches,
             'lk_fleet_stop': lk_fleet_stop,

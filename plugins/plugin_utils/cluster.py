@@ -427,14 +427,3 @@ def status_lines(statuses, hosts):
             'paths: %s' % (', '.join(path.get('state') for path in status.get('comm_paths') or []) or '-'),
         ])
     return lines
-
-
-def health_lines(statuses, clusters):
-    """The health of each cluster [{'name', 'hosts'}] for a person: its problems, or that it
-    is healthy; each line names its cluster when there are several."""
-    lines = []
-    for one in clusters:
-        problems = health_problems(dict((host, (statuses or {}).get(host) or {'known': False, 'reason': 'not read'})
-                                        for host in one['hosts'])) or [HEALTHY]
-        lines.extend(problems if len(clusters) == 1 else ['%s: %s' % (one['name'], p) for p in problems])
-    return lines

@@ -171,18 +171,6 @@ def test_priorities_and_names():
     assert cluster.lk_name('host1', {}) == 'host1'
 
 
-def test_health_lines_per_cluster():
-    statuses = two_nodes()
-    one = [{'name': 'lifekeeper', 'hosts': ['n1', 'n2']}]
-    assert cluster.health_lines(statuses, one) == [cluster.HEALTHY]
-    statuses['c1'] = unknown('unreachable: x')
-    two = one + [{'name': 'crm', 'hosts': ['c1', 'c2']}]
-    assert cluster.health_lines(statuses, two) == [
-        'lifekeeper: ' + cluster.HEALTHY,
-        'crm: c1: state unknown, the node could not be read (unreachable: x)',
-        'crm: c2: state unknown, the node could not be read (not read)']
-
-
 def test_hierarchy_mirrors_by_type_not_by_tag():
     from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.cluster import hierarchy_mirrors, hierarchies
     status = {'resources': [{'tag': 'web', 'depth': 0, 'mirror': False}, {'tag': 'datarep-fake', 'depth': 1, 'mirror': False},
