@@ -81,15 +81,17 @@ class ActionModule(ActionBase):
         return cluster_record.record_path(self._var('__lk_run_dir'), self._cluster())
 
     def _record(self):
-        """The cluster's record; a fresh one when the flow kept none (a rescue or report in an
-        operator's own playbook, a cluster refused or skipped before its flow)."""
-        return cluster_record.load(self._path) or self._new()
+        """The cluster's record, with the placement the flow recorded so far; a fresh one when the
+        flow kept none (a rescue or report in an operator's own playbook, a cluster refused or
+        skipped before its flow)."""
+        return cluster_record.with_placement(cluster_record.load(self._path) or self._new(),
+                                             self._var('lk_placement_before'), self._var('__lk_placement_record'))
 
     def _new(self, earlier=None, started=None):
         return cluster_record.new(
             self._cluster(), self._var('__lk_run'), self._plan().get('operation'), self._var('__lk_cluster_hosts'),
             self._plan(), started if started is not None else self._var('__lk_cluster_started'),
-            self._var('__lk_resume_vars'), self._var('__lk_resume_note'), earlier)
+            self._var('__lk_resume_vars'), self._var('__lk_resume_note'), earlier, self._var('__lk_configured'))
 
     # ---- the operations -----------------------------------------------------------------
     def _start(self, args, now):
@@ -134,9 +136,9 @@ class ActionModule(ActionBase):
         unchanged = args['result'] in ('refused', 'skipped')
         outcome = cluster_record.cluster_result(
             record, args['result'], args['statuses'] if unchanged else self._var('__lk_cluster_status'),
-            args['failure'], self._var('lk_placement_before'), self._var('__lk_placement_record'),
-            self._var('lk_report_notes'), self._var('__lk_failure_time'), self._var('__lk_switchover_test'),
-            self._var('__lk_rescue_errors'), self._var('__lk_rescue_brought_back'), self._var('__lk_run_dir'), now)
+            args['failure'], None, None, self._var('lk_report_notes'), self._var('__lk_failure_time'),
+            self._var('__lk_switchover_test'), self._var('__lk_rescue_errors'), self._var('__lk_rescue_brought_back'),
+            self._var('__lk_run_dir'), now)
         cluster_record.save(self._path, cluster_record.finish(record, outcome, now))
         return {'__lk_cluster_result': outcome}
 
@@ -144,5 +146,8 @@ class ActionModule(ActionBase):
         record = cluster_record.load(self._path)
         if record is None:
             raise ValueError('no record of cluster %s in %s: its flow never started' % (self._cluster(), self._path))
-        return {'__lk_step': {'node': record['step']['node'], 'name': record['step']['name']},
-                '__lk_node_records': record.get('nodes') or {}, '__lk_cluster_started': record.get('started')}
+        view = cluster_record.rescue_view(record)
+        return {'__lk_step': view['step'], '__lk_node_records': view['nodes'], '__lk_cluster_started': view['started'],
+                '__lk_plan': view['plan'], '__lk_cluster_hosts': view['hosts'],
+                'lk_placement_before': view['placement_before'], '__lk_placement_record': view['placement_switchovers'],
+                '__lk_configured': view['configured']}

@@ -45,9 +45,11 @@ attributes:
 options:
   op:
     description:
-      - V(start) begins the cluster's record (an earlier attempt's record with the same run id is summarised in
-        C(attempts)); returns the facts C(__lk_cluster_started), C(__lk_step) (V(start) of V(cluster)) and
+      - V(start) begins the cluster's record with the plan, the hosts and C(__lk_configured) (an earlier attempt's
+        record with the same run id is summarised in C(attempts)); returns the facts C(__lk_cluster_started), C(__lk_step) (V(start) of V(cluster)) and
         C(__lk_node_records) (empty).
+      - Every operation but V(read) also keeps in the record the placement the flow recorded (C(lk_placement_before))
+        and the switchovers that restored it (C(__lk_placement_record)) once they are set.
       - V(step) notes the step O(name) of O(node) (the whole cluster when O(node) is not given); returns C(__lk_step)
         and the progress context C(__lk_progress) (of the cluster; of the node with O(first)).
       - V(node) keeps one pass of O(node) in its node records (its switchovers from C(__lk_evacuations), when its
@@ -58,8 +60,11 @@ options:
         C(lk_placement_before), C(__lk_placement_record), C(lk_report_notes), C(__lk_failure_time),
         C(__lk_switchover_test), C(__lk_rescue_errors) and C(__lk_rescue_brought_back); returns
         C(__lk_cluster_result), the report's record of the cluster.
-      - V(read) returns from the record the step the flow was at (C(__lk_step)), the node records and when the
-        flow started, for the rescue of a cluster whose flow lost its connection; it fails when there is no record.
+      - V(read) returns from the record what the rescue of a cluster whose flow lost its connection needs, run from
+        another host - the step the flow was at (C(__lk_step)), the node records (C(__lk_node_records)), the plan
+        (C(__lk_plan)) and hosts (C(__lk_cluster_hosts)), the placement to restore (C(lk_placement_before),
+        C(__lk_placement_record)), the hierarchies each node has an instance of (C(__lk_configured)) and when the flow
+        started; it fails when there is no record.
     type: str
     required: true
     choices: [start, step, node, result, read]

@@ -54,7 +54,7 @@ def save(path, record):
 
 
 def new(cluster, run_id=None, operation=None, hosts=None, plan=None, started=None, resume_vars=None,
-        resume_note=None, earlier=None):
+        resume_note=None, earlier=None, configured=None):
     """A cluster's record at the start of its flow. earlier: the record an earlier run with the
     same run id left (a resume): its attempts are kept, newest last, the run starts afresh."""
     attempts = list((earlier or {}).get('attempts') or [])
@@ -72,6 +72,9 @@ def new(cluster, run_id=None, operation=None, hosts=None, plan=None, started=Non
         'step': dict(FIRST_STEP),
         'steps': [],
         'nodes': {},
+        'configured': configured or {},
+        'placement_before': None,
+        'placement_switchovers': [],
         'resume_vars': resume_vars,
         'resume_note': resume_note,
         'result': None,
@@ -99,6 +102,34 @@ def note_step(record, node, name, at):
     record['step'] = step
     record['steps'] = list(record.get('steps') or []) + [step]
     return record
+
+
+def with_placement(record, before=None, switchovers=None):
+    """record with the placement the flow recorded before its first change (before: {tag: host})
+    and the switchovers that put it back, when the flow has them."""
+    record = dict(record)
+    if before is not None:
+        record['placement_before'] = before
+    if switchovers is not None:
+        record['placement_switchovers'] = list(switchovers)
+    return record
+
+
+def rescue_view(record):
+    """What a rescue of the cluster from another host needs of its record: the step the flow was
+    at, the node passes, the plan and hosts, the placement to restore, the hierarchies each node
+    has an instance of, when the flow started."""
+    plan = record.get('plan') or {}
+    return {
+        'step': {'node': (record.get('step') or FIRST_STEP)['node'], 'name': (record.get('step') or FIRST_STEP)['name']},
+        'nodes': record.get('nodes') or {},
+        'plan': plan,
+        'hosts': record.get('hosts') or [],
+        'placement_before': record.get('placement_before') or plan.get('placement_before') or {},
+        'placement_switchovers': record.get('placement_switchovers') or [],
+        'configured': record.get('configured') or {},
+        'started': record.get('started'),
+    }
 
 
 def keep_node(record, node, started, ended, switchovers, hop=None, action='update', evacuated=None):
@@ -144,11 +175,14 @@ def cluster_result(record, result, statuses, failure=None, placement_before=None
         return report.unchanged_result(plan, result, failure, statuses, record.get('run_id'), artifacts, operation,
                                        resume_vars, record.get('resume_note'))
     statuses = statuses or {}
+    if placement_before is None:
+        placement_before = record.get('placement_before') or plan.get('placement_before')
+    if placement_switchovers is None:
+        placement_switchovers = record.get('placement_switchovers')
     return {
         'cluster': plan.get('cluster') or record.get('cluster'),
         'report': report.build_report(
-            plan, result, record.get('nodes') or {},
-            placement_before if placement_before is not None else plan.get('placement_before'),
+            plan, result, record.get('nodes') or {}, placement_before,
             statuses, failure, placement_switchovers or [], notes=notes or [], failure_time=failure_time,
             switchover_test=switchover_test, started=record.get('started'), ended=ended),
         'statuses': statuses,

@@ -104,8 +104,9 @@ def test_a_failure_keeps_the_failed_pass_and_what_the_rescue_did(tmp_path):
 
 
 def test_an_interrupted_flow_is_read_back_by_the_controllers_rescue(tmp_path):
-    leader = flow_vars(tmp_path)
+    leader = flow_vars(tmp_path, __lk_configured={'n1': ['app'], 'n2': ['app']})
     run({'op': 'start'}, leader)
+    leader.update(lk_placement_before={'app': 'n1'})
     run({'op': 'step', 'node': 'n2', 'name': 'evacuate', 'first': True}, leader)
     leader.update(__lk_evacuations={'n2': []})
     run({'op': 'node', 'node': 'n2'}, leader)
@@ -120,6 +121,9 @@ def test_an_interrupted_flow_is_read_back_by_the_controllers_rescue(tmp_path):
     assert controller['__lk_step'] == {'node': 'n1', 'name': 'update'}
     assert list(controller['__lk_node_records']) == ['n2']
     assert controller['__lk_cluster_started'] == leader['__lk_cluster_started']
+    assert controller['__lk_plan'] == leader['__lk_plan'] and controller['__lk_cluster_hosts'] == ['n1', 'n2']
+    assert controller['lk_placement_before'] == {'app': 'n1'} and controller['__lk_placement_record'] == []
+    assert controller['__lk_configured'] == {'n1': ['app'], 'n2': ['app']}
 
 
 def test_reading_a_cluster_whose_flow_never_started_fails_naming_it(tmp_path):

@@ -141,3 +141,16 @@ def test_a_resume_keeps_each_earlier_attempt_in_short():
     third = cluster_record.new('lifekeeper', 'run1', None, ['n1', 'n2'], _plan(), 300.0, earlier=done)
     assert [a['result'] for a in third['attempts']] == ['interrupted', 'success']
     assert third['steps'] == [] and third['nodes'] == {}
+
+
+def test_the_rescue_view_falls_back_on_the_plans_placement_until_one_is_recorded():
+    record = _record(configured={'n1': ['app']})
+    assert cluster_record.rescue_view(record)['placement_before'] == _plan()['placement_before']
+    record = cluster_record.with_placement(record, {'app': 'n2'}, None)
+    record = cluster_record.with_placement(record, None, [SWITCH])
+    view = cluster_record.rescue_view(record)
+    assert view['placement_before'] == {'app': 'n2'} and view['placement_switchovers'] == [SWITCH]
+    assert view['configured'] == {'n1': ['app']} and view['step'] == {'node': 'cluster', 'name': 'start'}
+    # the result takes the recorded placement when the caller gives none
+    result = cluster_record.cluster_result(record, 'success', two_nodes('9.9.0'))
+    assert result['report']['result'] == 'success'
