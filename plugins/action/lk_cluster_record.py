@@ -12,6 +12,7 @@ __metaclass__ = type
 import time
 
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
 
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster_record
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import preload  # noqa: F401 pylint: disable=unused-import
@@ -30,6 +31,8 @@ ARGUMENT_SPEC = {
     'failure': {'type': 'raw'},
     'statuses': {'type': 'dict'},
 }
+display = Display()
+
 # what each operation needs besides op
 REQUIRED = {'step': ('name',), 'node': ('node',), 'result': ('result',)}
 
@@ -49,6 +52,7 @@ class ActionModule(ActionBase):
             result.update(failed=True, msg='lk_cluster_record op=%s needs %s' % (args['op'], ', '.join(missing)))
             return result
         self._vars = task_vars or {}
+        self._problems = []
         try:
             facts = getattr(self, '_' + args['op'])(args, time.time())
             path = self._path
@@ -58,8 +62,20 @@ class ActionModule(ActionBase):
         except OSError as exc:
             result.update(failed=True, msg='the cluster record cannot be written: %s' % reason(exc))
             return result
-        result.update(changed=args['op'] != 'read', ansible_facts=facts, path=path)
+        result.update(changed=args['op'] != 'read' and not self._problems, ansible_facts=facts, path=path)
+        if self._problems:
+            result['warnings'] = list(self._problems)
         return result
+
+    def _keep(self, record):
+        """Write record after the flow's start. A record that cannot be written then must not stop
+        the flow nor, above all, its rescue (the hierarchies come back first): the facts are
+        returned all the same and the task warns, naming the file and the reason."""
+        try:
+            cluster_record.save(self._path, record)
+        except (OSError, ValueError) as exc:
+            self._problems.append('the cluster record %s cannot be written (%s); the flow goes on, the report keeps '
+                                  'the result' % (self._path, reason(exc) if isinstance(exc, OSError) else exc))
 
     # ---- the task's variables -----------------------------------------------------------
     def _var(self, name, default=None):
@@ -81,11 +97,17 @@ class ActionModule(ActionBase):
         return cluster_record.record_path(self._var('__lk_run_dir'), self._cluster())
 
     def _record(self):
-        """The cluster's record, with the placement the flow recorded so far; a fresh one when the
-        flow kept none (a rescue or report in an operator's own playbook, a cluster refused or
-        skipped before its flow)."""
-        return cluster_record.with_placement(cluster_record.load(self._path) or self._new(),
-                                             self._var('lk_placement_before'), self._var('__lk_placement_record'))
+        """The cluster's record, with the placement the flow recorded so far. A fresh one, with the
+        node passes the flow's facts hold, when there is none (a rescue or report in an operator's
+        own playbook, a cluster refused or skipped before its flow) or it cannot be read (said)."""
+        try:
+            record = cluster_record.load(self._path)
+        except ValueError as exc:
+            self._problems.append("%s; the flow's own facts stand in for it" % exc)
+            record = None
+        if record is None:
+            record = dict(self._new(), nodes=self._var('__lk_node_records') or {})
+        return cluster_record.with_placement(record, self._var('lk_placement_before'), self._var('__lk_placement_record'))
 
     def _new(self, earlier=None, started=None):
         return cluster_record.new(
@@ -101,7 +123,7 @@ class ActionModule(ActionBase):
     def _step(self, args, now):
         node = args['node'] or 'cluster'
         record = cluster_record.note_step(self._record(), node, args['name'], now)
-        cluster_record.save(self._path, record)
+        self._keep(record)
         started = self._var('__lk_run_started', self._var('__lk_cluster_started'))
         facts = {'__lk_step': {'node': node, 'name': args['name']}}
         if node == 'cluster':
@@ -128,7 +150,7 @@ class ActionModule(ActionBase):
             self._record(), node, self._var('__lk_node_started'), now if args['ended'] else None,
             (self._var('__lk_evacuations') or {}).get(node) or [], (self._var('__lk_hop') or {}).get('version'),
             args['action'] or node_plan.get('action') or 'update', (self._var('__lk_evacuated_at') or {}).get(node))
-        cluster_record.save(self._path, record)
+        self._keep(record)
         return {'__lk_node_records': record['nodes']}
 
     def _result(self, args, now):
@@ -139,7 +161,7 @@ class ActionModule(ActionBase):
             args['failure'], None, None, self._var('lk_report_notes'), self._var('__lk_failure_time'),
             self._var('__lk_switchover_test'), self._var('__lk_rescue_errors'), self._var('__lk_rescue_brought_back'),
             self._var('__lk_run_dir'), now)
-        cluster_record.save(self._path, cluster_record.finish(record, outcome, now))
+        self._keep(cluster_record.finish(record, outcome, now))
         return {'__lk_cluster_result': outcome}
 
     def _read(self, args, now):

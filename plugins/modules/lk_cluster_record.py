@@ -21,6 +21,10 @@ description:
     It reads the task's variables itself (the cluster C(__lk_cluster), its plan C(__lk_plan), the run id
     C(__lk_run), and for O(op=result) the facts of the flow's roles that O(op) names) and returns as
     facts what the flow reads afterwards. An operator's playbook has no reason to call it.
+  - Only O(op=start) fails when the record cannot be written (the cluster's flow does not start). Later a record
+    that cannot be read or written must not stop the flow nor its rescue - the hierarchies are brought back first -
+    so the task returns its facts all the same (from the flow's facts where the record cannot be read) and warns,
+    naming the file and the reason.
   - This is an action plugin. It runs on the controller, in the task's worker, and runs no module (no connection
     and no Python start on any host), whatever host the task runs on. It writes in check mode too.
 author:

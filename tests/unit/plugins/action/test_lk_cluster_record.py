@@ -158,12 +158,17 @@ def test_bad_calls_fail_naming_what_is_missing(tmp_path):
     assert bad['failed'] is True and "'a/b'" in bad['msg']
 
 
-def test_a_record_that_cannot_be_read_or_written_fails_the_task_naming_it(tmp_path):
+def test_a_record_that_cannot_be_written_stops_the_start_and_nothing_after_it(tmp_path):
     (tmp_path / 'run1').write_text('a file where the run folder should be')
     result = run({'op': 'start'}, flow_vars(tmp_path))
     assert result['failed'] is True and 'cannot be' in result['msg'] and 'run1/clusters/prod.json' in result['msg']
-    (tmp_path / 'run1').unlink()
-    (tmp_path / 'run1').mkdir()
-    (tmp_path / 'run1' / 'clusters').write_text('a file where the records folder should be')
-    result = run({'op': 'result', 'result': 'refused', 'failure': 'x', 'statuses': {}}, flow_vars(tmp_path))
-    assert result['failed'] is True and 'cannot be' in result['msg'] and 'clusters' in result['msg']
+    # later, in the flow or its rescue: the facts come back all the same, the task warns naming the file
+    task_vars = flow_vars(tmp_path, __lk_node_records={'n2': {'started': 1, 'ended': None, 'switchovers': [SWITCH]}},
+                          __lk_cluster_status=two_nodes())
+    for args in ({'op': 'step', 'name': 'verify'}, {'op': 'node', 'node': 'n2', 'ended': False},
+                 {'op': 'result', 'result': 'failed', 'failure': 'boom'}):
+        result = run(args, task_vars)
+        assert not result.get('failed'), result
+        assert result['changed'] is False and 'run1/clusters/prod.json' in ' '.join(result['warnings'])
+    outcome = task_vars['__lk_cluster_result']
+    assert outcome['report']['result'] == 'failed' and task_vars['__lk_node_records']['n2']['switchovers'] == [SWITCH]
