@@ -62,7 +62,8 @@ class ActionModule(ActionBase):
         except OSError as exc:
             result.update(failed=True, msg='the cluster record cannot be written: %s' % reason(exc))
             return result
-        result.update(changed=args['op'] != 'read' and not self._problems, ansible_facts=facts, path=path)
+        # the record is the run's own account of what it did, as a log is: no host changes with it
+        result.update(changed=False, ansible_facts=facts, path=path)
         if self._problems:
             result['warnings'] = list(self._problems)
         return result

@@ -25,6 +25,8 @@ description:
     that cannot be read or written must not stop the flow nor its rescue - the hierarchies are brought back first -
     so the task returns its facts all the same (from the flow's facts where the record cannot be read) and warns,
     naming the file and the reason.
+  - It never reports a change - the record is the run's own account of what it did, as a log is, not a change to
+    any host.
   - This is an action plugin. It runs on the controller, in the task's worker, and runs no module (no connection
     and no Python start on any host), whatever host the task runs on. It writes in check mode too.
 author:

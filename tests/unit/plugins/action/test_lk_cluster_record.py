@@ -74,7 +74,7 @@ def test_a_successful_flow_leaves_its_steps_passes_and_result_on_disk(tmp_path):
     assert task_vars['__lk_node_records']['n1']['switchovers'] == [SWITCH]
     task_vars.update(__lk_cluster_status=two_nodes('9.9.0'))
     result = run({'op': 'result', 'result': 'success'}, task_vars)
-    assert result['changed'] is True and result['path'].endswith('/run1/clusters/prod.json')
+    assert result['changed'] is False and result['path'].endswith('/run1/clusters/prod.json')
     outcome = task_vars['__lk_cluster_result']
     assert outcome['report']['result'] == 'success' and outcome['artifacts'] == str(tmp_path / 'run1')
     assert outcome['resume_vars'][-1] == ['lk_confirm', 'true']
