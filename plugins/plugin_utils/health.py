@@ -7,7 +7,7 @@ A cluster is healthy when every node was read and runs LifeKeeper (ready), every
 communication path is ALIVE, every hierarchy is in service on exactly one node with a standby,
 no resource is failed, every mirror is in sync, every node runs the same LifeKeeper version
 and no cluster lock is held (on a node or on the controller): a lock is either a run working
-on the cluster now or one that ended without releasing it (a node left mid-update).
+on the cluster now or one that ended without releasing it (a node left part-way).
 
 Inputs are what status.yml reads: the cluster status {host: node status} (cluster.node_reads),
 the clusters [{name, hosts}] (cluster.group_clusters) and the lk_lock query results of every
@@ -115,7 +115,7 @@ def _lock_problems(name, hosts, statuses, node_locks, controller_locks):
             why = ('its content is not a lock (no run id); break it in the next run with -e lk_break_lock=%s'
                    % UNREADABLE)
         else:
-            why = ('a run is working on the cluster now, or one ended without releasing it (a node left mid-update); '
+            why = ('a run is working on the cluster now, or one ended without releasing it (a node left part-way); '
                    'resume that run with lk_run_id=%s, or when no ansible-playbook runs for it any more, break the '
                    'lock in the next run with -e lk_break_lock=%s' % (run_id, run_id))
         problems.append({'text': 'cluster %s is locked by %s, on %s: %s'

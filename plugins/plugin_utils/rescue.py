@@ -7,7 +7,7 @@
   node only when no node whose resource states are unknown (not read, or LifeKeeper not
   running there) may hold it: it might be in service there, and a second copy in service is
   worse than a gap (bring_back).
-- The cluster lock is kept when a node is left mid-update: not read, LifeKeeper not
+- The cluster lock is kept when a node is left part-way: not read, LifeKeeper not
   installed or not running (left_mid_update).
 - A cluster whose flow ended without recording a result (Ansible marked its leader
   unreachable: a task delegated to a node could not connect, and no rescue runs then) is
@@ -81,7 +81,7 @@ def left_mid_update(statuses):
 def lock_note(kept, run_id, released_problems=None):
     """The sentence of the final message about the cluster lock after a failure."""
     if kept:
-        return ('The cluster lock of run %s was kept because %s left mid-update (%s): a rerun with '
+        return ('The cluster lock of run %s was kept because %s left part-way (%s): a rerun with '
                 '-e lk_run_id=%s from this controller takes it back (from another controller or an AWX relaunch, '
                 'add -e lk_break_lock=%s); another run is refused until then (or -e lk_break_lock=%s).'
                 % (run_id, 'these nodes are' if len(kept) > 1 else 'this node is',

@@ -87,7 +87,7 @@ def test_lock_note():
     assert rescue.lock_note({}, 'R1', ['n2: unreachable: x']) == \
         'The cluster lock could not be released everywhere: n2: unreachable: x.'
     text = rescue.lock_note({'n2': 'LifeKeeper is not installed'}, 'R1')
-    assert text == ('The cluster lock of run R1 was kept because this node is left mid-update (n2: LifeKeeper is '
+    assert text == ('The cluster lock of run R1 was kept because this node is left part-way (n2: LifeKeeper is '
                     'not installed): a rerun with -e lk_run_id=R1 from this controller takes it back (from another '
                     'controller or an AWX relaunch, add -e lk_break_lock=R1); another run is refused until then '
                     '(or -e lk_break_lock=R1).')
