@@ -11,12 +11,8 @@ __metaclass__ = type
 
 import time
 
-from ansible.plugins.action import ActionBase
-from ansible.utils.display import Display
-
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster_record
-from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import preload  # noqa: F401 pylint: disable=unused-import
-from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.controller_module import plain
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.controller_action import ControllerAction
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.controller_files import reason
 
 ARGUMENT_SPEC = {
@@ -31,39 +27,25 @@ ARGUMENT_SPEC = {
     'failure': {'type': 'raw'},
     'statuses': {'type': 'dict'},
 }
-display = Display()
-
 # what each operation needs besides op
 REQUIRED = {'step': ('name',), 'node': ('node',), 'result': ('result',)}
 
 
-class ActionModule(ActionBase):
+class ActionModule(ControllerAction):
 
-    TRANSFERS_FILES = False
-    _supports_check_mode = True
+    ARGUMENT_SPEC = ARGUMENT_SPEC
+    REQUIRED = REQUIRED
     _VALID_ARGS = frozenset(ARGUMENT_SPEC)
 
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
-        del tmp
-        dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
-        missing = [key for key in REQUIRED.get(args['op'], ()) if args.get(key) in (None, '')]
-        if missing:
-            result.update(failed=True, msg='lk_cluster_record op=%s needs %s' % (args['op'], ', '.join(missing)))
-            return result
-        self._vars = task_vars or {}
+    def decide(self, args):
         self._problems = []
         try:
             facts = getattr(self, '_' + args['op'])(args, time.time())
             path = self._path
-        except ValueError as exc:
-            result.update(failed=True, msg=str(exc))
-            return result
         except OSError as exc:
-            result.update(failed=True, msg='the cluster record cannot be written: %s' % reason(exc))
-            return result
+            raise ValueError('the cluster record cannot be written: %s' % reason(exc))
         # the record is the run's own account of what it did, as a log is: no host changes with it
-        result.update(changed=False, ansible_facts=facts, path=path)
+        result = dict(changed=False, ansible_facts=facts, path=path)
         if self._problems:
             result['warnings'] = list(self._problems)
         return result
@@ -79,14 +61,6 @@ class ActionModule(ActionBase):
                                   'the result' % (self._path, reason(exc) if isinstance(exc, OSError) else exc))
 
     # ---- the task's variables -----------------------------------------------------------
-    def _var(self, name, default=None):
-        """A variable of the task as the flow set it (templated: a role default or an include's
-        vars arrive as templates), default when it is not defined."""
-        if name not in self._vars:
-            return default
-        value = self._templar.template(self._vars[name])
-        return default if value is None else plain(value)
-
     def _plan(self):
         return self._var('__lk_plan') or self._var('lk_plan') or {}
 

@@ -8,10 +8,10 @@ on the controller, without a module: no Python start, no connection."""
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import report_files
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.controller_action import ControllerAction
 
 display = Display()
 
@@ -23,22 +23,13 @@ ARGUMENT_SPEC = {
 }
 
 
-class ActionModule(ActionBase):
+class ActionModule(ControllerAction):
 
-    TRANSFERS_FILES = False
-    _supports_check_mode = True
+    ARGUMENT_SPEC = ARGUMENT_SPEC
     _VALID_ARGS = frozenset(ARGUMENT_SPEC)
 
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
-        del tmp
-        dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
-        try:
-            written = report_files.write_report(args['report'], args['path'], args['operation'], args['keep_dir'])
-        except ValueError as exc:
-            result.update(failed=True, msg=str(exc))
-            return result
+    def decide(self, args):
+        written = report_files.write_report(args['report'], args['path'], args['operation'], args['keep_dir'])
         for problem in written['problems']:
             display.warning(problem)
-        result.update(changed=True, files=written['files'], problems=written['problems'])
-        return result
+        return dict(changed=True, files=written['files'], problems=written['problems'])

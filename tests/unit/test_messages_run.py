@@ -37,8 +37,7 @@ MEDIA = """
         name: hatools.lifekeeper.preflight
         tasks_from: media
       vars:
-        __lk_media_path: /srv/LKL_V9.9.0_010126.iso
-        __lk_media_version: 9.9.0
+        __lk_media_list: [{version: 9.9.0, media: /srv/LKL_V9.9.0_010126.iso}]
 """
 
 

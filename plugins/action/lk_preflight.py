@@ -1,0 +1,150 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, hatools.lifekeeper contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pre-flight's decisions (plugin_utils.preflight), on the controller, in the task's worker:
+reads every node's registered results through hostvars, the controller's locks, the placement
+records and the earlier runs' reports itself, and returns as facts what it decides."""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import json
+import os
+
+from ansible.plugins.loader import lookup_loader
+
+from ansible_collections.hatools.lifekeeper.plugins.module_utils import lock as lklock
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster, locks, preflight, values
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.controller_action import ControllerAction
+
+ARGUMENT_SPEC = {
+    'step': {'type': 'str', 'required': True, 'choices': ['clusters', 'plan', 'admit']},
+    'operation': {'type': 'str', 'choices': sorted(preflight.OPERATIONS)},
+}
+REQUIRED = {'plan': ('operation',), 'admit': ('operation',)}
+# each node's registered results pre-flight reads
+STATUS, HOST_INFO, FAILURE = '__lk_preflight_status', '__lk_preflight_host_info', '__lk_preflight_failure'
+REPORT = 'report.json'
+
+
+class ActionModule(ControllerAction):
+
+    ARGUMENT_SPEC = ARGUMENT_SPEC
+    REQUIRED = REQUIRED
+    _VALID_ARGS = frozenset(ARGUMENT_SPEC)
+
+    def decide(self, args):
+        facts = getattr(self, '_' + args['step'])(args['operation'])
+        return {'changed': False, 'ansible_facts': facts}
+
+    # ---- what the nodes read ------------------------------------------------------------
+    def _hosts(self):
+        return self._var('ansible_play_hosts_all') or []
+
+    def _statuses(self):
+        return cluster.node_reads(self._per_host(self._hosts(), STATUS, self._var('__lk_not_reached')))
+
+    def _clusters(self, operation):
+        group = self._var('lk_cluster_group')
+        children = lookup_loader.get('hatools.lifekeeper.lk_child_groups', loader=self._loader,
+                                     templar=self._templar).run([group], variables=self._vars, leaves=True)[0]
+        found = preflight.clusters(group, self._var('groups') or {}, children, self._hosts())
+        if operation != 'rolling update':
+            return {'__lk_clusters': found, '__lk_preflight_reads': preflight.node_reads(found, {})}
+        hops = self._var('__lk_hops') or []
+        reads = preflight.node_reads(found, self._statuses(), self._check_options(),
+                                     [hop['media'] for hop in hops] + list(self._var('lk_license_files') or []))
+        return {'__lk_clusters': found, '__lk_preflight_reads': reads}
+
+    def _check_options(self):
+        return {'skip': self._var('lk_preflight_skip'), 'accept_perl_change': self._var('lk_accept_perl_change'),
+                'license_files': self._var('lk_license_files'), 'media_access': self._var('lk_media_access'),
+                'min_free_mb': self._var('lk_preflight_min_free_mb'), 'backup_dir': self._var('lk_backup_node_dir'),
+                'mirror_numbers': self._var('lk_mirror_numbers'),
+                'supported_kernels': self._var('lk_supported_kernels')}
+
+    # ---- the plans ----------------------------------------------------------------------
+    def _plan(self, operation):
+        found = self._var('__lk_clusters') or []
+        rebuild = self._var('lk_reinstall_rebuild') or ''
+        if rebuild and not os.path.isfile(values.absolute_path(rebuild, 'lk_reinstall_rebuild')):
+            raise ValueError(
+                "lk_reinstall_rebuild is '%s': no such file on the controller (%s); it must be a task file that "
+                'rebuilds the communication paths and hierarchies. Nothing was changed'
+                % (rebuild, values.absolute_path(rebuild, 'lk_reinstall_rebuild')))
+        update = operation == 'rolling update'
+        settings = {
+            'break_lock': self._var('lk_break_lock', False), 'lkroot': self._var('lk_lkroot'),
+            'version': self._var('__lk_target', '') if operation != 'maintenance' else '',
+            'allow_reinstall': self._var('lk_allow_reinstall', False),
+            'restore_placement': self._var('lk_restore_placement', True),
+            'placement_records': self._placement_records(found), 'hops': self._var('__lk_hops') if update else None,
+            'check_options': self._check_options() if update else None,
+            'setup_config': bool(self._var('lk_setup_args') or self._var('lk_setup_config_file')),
+            'rebuild': rebuild, 'restore_archive': self._var('lk_reinstall_restore_archive', False),
+            'report_texts': self._earlier_reports()}
+        return preflight.decide(operation, found, self._statuses(),
+                                self._per_host(self._hosts(), HOST_INFO, self._var('__lk_not_reached')),
+                                self._controller_locks(found), self._var('__lk_run'), settings)
+
+    def _controller_locks(self, found):
+        """Each cluster's controller lock, as a loop of lk_lock queries would have registered it."""
+        lock_dir = self._var('__lk_lock_controller_dir')
+        queries = []
+        for one in found:
+            try:
+                outcome = lklock.query(lock_dir, locks.lock_name(one['name']))
+            except (OSError, ValueError) as exc:
+                outcome = {'failed': True, 'msg': 'the controller lock of %s cannot be read: %s' % (one['name'], exc)}
+            queries.append(dict(outcome, **{preflight.LOCK_CLUSTER: one}))
+        return queries
+
+    def _placement_records(self, found):
+        """{cluster: the placement an earlier attempt of this run recorded} ({} when none): a resume
+        restores it."""
+        records = {}
+        for one in found:
+            path = values.absolute_path(self._var_with('lk_placement_file', {'__lk_cluster': one['name']}),
+                                        'lk_placement_file')
+            records[one['name']] = _placement_record(path)
+        return records
+
+    def _earlier_reports(self):
+        """The texts of the earlier runs' reports (<artifacts>/<run id>/report.json)."""
+        root = self._var('__lk_artifacts_root')
+        if not root or not os.path.isdir(root):
+            return []
+        paths = [os.path.join(root, REPORT)] + [os.path.join(root, name, REPORT) for name in sorted(os.listdir(root))]
+        texts = []
+        for path in paths:
+            if os.path.isfile(path):
+                try:
+                    with open(path) as handle:
+                        texts.append(handle.read())
+                except (OSError, UnicodeDecodeError):
+                    continue
+        return texts
+
+    # ---- which clusters go on -----------------------------------------------------------
+    def _admit(self, operation):
+        settings = {'all_or_nothing': self._var('lk_fleet_all_or_nothing', False),
+                    'check_mode': bool(self._var('ansible_check_mode', False)),
+                    'parallel': self._var('lk_fleet_parallel'), 'canary': self._var('lk_fleet_canary', 0)}
+        return preflight.admit(operation, self._var('__lk_clusters') or [], self._var('__lk_plans') or {},
+                               self._var('__lk_lock_problems') or {}, self._per_host(self._hosts(), FAILURE, ''),
+                               self._var('ansible_play_hosts') or [], self._var('__lk_reinstall_problems') or [],
+                               settings)
+
+
+def _placement_record(path):
+    """The placement record at path, {} when there is none; ValueError when it cannot be read
+    (a resume must not plan without the placement it restores)."""
+    if not os.path.exists(path):
+        return {}
+    try:
+        with open(path) as handle:
+            text = handle.read()
+        return json.loads(text) if text.strip() else {}
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError('the placement record %s cannot be read (%s); a resume restores the placement it holds. '
+                         'Nothing was changed' % (path, exc))
