@@ -11,8 +11,9 @@ __metaclass__ = type
 import json
 import os
 
-from ansible.plugins.loader import lookup_loader
+from ansible.inventory.manager import InventoryManager
 
+from ansible_collections.hatools.lifekeeper.plugins.lookup.lk_child_groups import leaf_groups
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import lock as lklock
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster, locks, preflight, values
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.controller_action import ControllerAction
@@ -46,8 +47,7 @@ class ActionModule(ControllerAction):
 
     def _clusters(self, operation):
         group = self._var('lk_cluster_group')
-        children = lookup_loader.get('hatools.lifekeeper.lk_child_groups', loader=self._loader,
-                                     templar=self._templar).run([group], variables=self._vars, leaves=True)[0]
+        children = self._leaf_groups(group)
         found = preflight.clusters(group, self._var('groups') or {}, children, self._hosts())
         if operation != 'rolling update':
             return {'__lk_clusters': found, '__lk_preflight_reads': preflight.node_reads(found, {})}
@@ -55,6 +55,15 @@ class ActionModule(ControllerAction):
         reads = preflight.node_reads(found, self._statuses(), self._check_options(),
                                      [hop['media'] for hop in hops] + list(self._var('lk_license_files') or []))
         return {'__lk_clusters': found, '__lk_preflight_reads': reads}
+
+    def _leaf_groups(self, group):
+        """The leaf groups below group (the clusters of a fleet), read again from the run's own
+        inventory sources: the groups variable does not say which group is a child of which."""
+        sources = self._var('ansible_inventory_sources')
+        if not sources:
+            return []
+        found = InventoryManager(loader=self._loader, sources=list(sources)).groups.get(str(group))
+        return leaf_groups(found) if found is not None else []
 
     def _check_options(self):
         return {'skip': self._var('lk_preflight_skip'), 'accept_perl_change': self._var('lk_accept_perl_change'),

@@ -15,7 +15,7 @@ import time
 
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import update_path
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import (
-    checks, cluster, discover, fleet, health, hooks, inputs, locks, outages, plan, progress, reinstall, report,
+    checks, cluster, discover, fleet, health, hooks, inputs, locks, plan, progress, reinstall, report,
     report_view, rerun, rescue, resume, values)
 
 _refuse_bad_values = values.refuse_bad_values
@@ -128,11 +128,6 @@ def lk_health_check(statuses, clusters, node_locks=None, controller_locks=None):
 # ---- fleet mode ---------------------------------------------------------------------------
 
 @_refuse_bad_values
-def lk_fleet_refusals(clusters, plans, lock_problems=None, node_failures=None, reached=None, node_problems=None):
-    return fleet.refusals(clusters, plans, lock_problems, node_failures, reached, node_problems)
-
-
-@_refuse_bad_values
 def lk_fleet_batches(leaders, parallel=None, canary=0):
     return fleet.batches(leaders, parallel, canary)
 
@@ -145,17 +140,6 @@ def lk_fleet_stop(after, hostvars):
 # ---- the plan and the moves --------------------------------------------------------------
 
 @_refuse_bad_values
-def lk_plans(clusters, statuses, target_version, allow_reinstall=False, restore_placement=True,
-             placement_records=None, operation='rolling update', hops=None, checks=None, resuming=None, rebuild=None,
-             restore_archive=False):
-    return plan.build_plans(clusters, _statuses(statuses, 'lk_plans'), target_version,
-                            values.to_bool(allow_reinstall, 'lk_allow_reinstall'),
-                            values.to_bool(restore_placement, 'lk_restore_placement'), placement_records, operation,
-                            hops, checks, resuming, rebuild or None,
-                            values.to_bool(restore_archive, 'lk_reinstall_restore_archive'))
-
-
-@_refuse_bad_values
 def lk_reinstall_mode(target_version, restore_archive=False):
     return reinstall.reinstall_mode(target_version, values.to_bool(restore_archive, 'lk_reinstall_restore_archive'))
 
@@ -163,25 +147,6 @@ def lk_reinstall_mode(target_version, restore_archive=False):
 @_refuse_bad_values
 def lk_hops(hops, target_version, media, media_sha256=None):
     return values.media_hops(hops, target_version, media, media_sha256)
-
-
-@_refuse_bad_values
-def lk_checks(clusters, statuses, facts, target_version, options=None, hops=None):
-    return checks.evaluate(clusters, _statuses(statuses, 'lk_checks'), facts, target_version, options, hops)
-
-
-@_refuse_bad_values
-def lk_check_targets(host, statuses, hosts, options=None):
-    checks.skip_list((options or {}).get('skip'))
-    statuses = _statuses(statuses, 'lk_check_targets')
-    targets = checks.peer_targets(host, statuses, hosts)
-    targets['paths'] = sorted(checks.disk_paths(options))
-    numbers = checks.mirror_numbers((options or {}).get('mirror_numbers'))
-    checks.supported_kernels((options or {}).get('supported_kernels'))
-    targets['connect'] += [target for target in checks.sync_connect(host, statuses, hosts, numbers)
-                           if target not in targets['connect']]
-    targets['packages'] = [checks.SG3_UTILS]
-    return targets
 
 
 @_refuse_bad_values
@@ -230,30 +195,24 @@ class FilterModule(object):
             'lk_health_check': lk_health_check,
             'lk_verification_failure': cluster.verification_failure,
             # the plan and the moves
-            'lk_plans': lk_plans,
             'lk_plan_lines': plan.render_plan,
             'lk_evacuation': lk_evacuation,
             'lk_hops': lk_hops,
             'lk_switchover_test': plan.switchover_test_moves,
             # the pre-flight checks
-            'lk_checks': lk_checks,
             'lk_kernel_problem': lk_kernel_problem,
-            'lk_check_targets': lk_check_targets,
             'lk_moves_back': plan.moves_back,
             # one run per cluster, the rescue, the reinstall path
             'lk_lock_name': locks.lock_name,
             'lk_lock_problems': _refuse_bad_values(locks.lock_problems),
             'lk_lock_breaks': _refuse_bad_values(locks.lock_breaks),
             'lk_lock_seen': locks.lock_seen,
-            'lk_configured': rescue.configured_hierarchies,
             'lk_bring_back': rescue.bring_back,
             'lk_left_mid_update': rescue.left_mid_update,
             'lk_lock_note': rescue.lock_note,
             'lk_interrupted': rescue.interrupted_leaders,
             'lk_progress_records': reinstall.progress_records,
             'lk_lost_placement': resume.lost_placement_record,
-            'lk_resuming': reinstall.resuming,
-            'lk_reinstall_problems': reinstall.reinstall_problems,
             'lk_reinstall_steps': reinstall.manual_steps,
             'lk_kits': reinstall.kits,
             'lk_reinstall_caveat': reinstall.caveat,
@@ -270,12 +229,10 @@ class FilterModule(object):
             'lk_failed_messages': report.failed_messages,
             'lk_move_problems': report.move_problems,
             'lk_cluster_results': report.cluster_results,
-            'lk_fleet_refusals': lk_fleet_refusals,
             'lk_fleet_batches': lk_fleet_batches,
             'lk_fleet_stop': lk_fleet_stop,
             'lk_failure_messages': report.failure_messages,
             'lk_resume_vars_text': rerun.resume_vars_text,
             'lk_report_view': _refuse_bad_values(report_view.render),
-            'lk_predict_outages': _refuse_bad_values(outages.predict_outages),
             'lk_progress_line': lk_progress_line,
         }

@@ -48,8 +48,8 @@ options:
     description:
       - V(clusters) groups the play's hosts into clusters (the leaf groups below C(lk_cluster_group), or the group
         itself) and fails, naming the problem, when a node is in no cluster or in two (nothing was changed). Returns
-        C(__lk_clusters) (V([{name, hosts, leader}])) and C(__lk_preflight_reads) (for each host what
-        M(hatools.lifekeeper.lk_host_info) reads there: its cluster's lock and, in a rolling update, the targets of the
+        C(__lk_clusters) (a list of C({name, hosts, leader})) and C(__lk_preflight_reads) (for each host what
+        M(hatools.lifekeeper.lk_host_info) reads there - its cluster's lock and, in a rolling update, the targets of the
         vendor's checks, the media of every hop and the licence key files).
       - V(plan) decides every cluster's plan after each node's read - another run's lock (C(lk_break_lock) breaks it),
         a reinstall left part-way (this run completes its own, another run's refuses the cluster), the vendor's checks
@@ -61,7 +61,7 @@ options:
         C(__lk_check_results) and C(__lk_placement_records). Fails when C(lk_reinstall_rebuild) is not a file on the
         controller or a placement record cannot be read.
       - V(admit) decides which clusters go on (a cluster with a problem is refused and not touched) and returns
-        C(__lk_fleet) (V({accepted, refused, lines})), C(__lk_fleet_order) (stage 2's batches, C(lk_fleet_parallel),
+        C(__lk_fleet) (C({accepted, refused, lines})), C(__lk_fleet_order) (stage 2's batches, C(lk_fleet_parallel),
         C(lk_fleet_canary)) and C(__lk_preflight_refusal), the sentence the run stops with when a cluster is refused
         and none may go on alone (C(lk_fleet_all_or_nothing), check mode, no cluster left), else empty.
     type: str

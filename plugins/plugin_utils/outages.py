@@ -128,13 +128,13 @@ def predict_outages(plans, texts, recent=RECENT):
     {predicted_downtime_s, prediction}} for every hierarchy the plan moves or holds.
     texts: the earlier reports' JSON texts (report.json of each run folder)."""
     if not isinstance(plans, dict):
-        raise ValueError('lk_predict_outages expects the plans by cluster (a dict), got %r' % type(plans).__name__)
+        raise ValueError('predict_outages expects the plans by cluster (a dict), got %r' % type(plans).__name__)
     try:
         recent = int(recent)
     except (TypeError, ValueError):
-        raise ValueError('lk_predict_outages: recent is %r, expected a whole number of outages (1 or more)' % (recent,))
+        raise ValueError('predict_outages: recent is %r, expected a whole number of outages (1 or more)' % (recent,))
     if recent < 1:
-        raise ValueError('lk_predict_outages: recent is %r, expected a whole number of outages (1 or more)' % (recent,))
+        raise ValueError('predict_outages: recent is %r, expected a whole number of outages (1 or more)' % (recent,))
     reports = earlier_reports(texts)
     result = {}
     for name, plan in plans.items():

@@ -36,7 +36,10 @@ FILTERS_OF_1_0_0 = frozenset([
 ])
 # Removed in 2.0.0 (their logic moved into controller code, lk_cluster_record; changelog breaking_changes)
 REMOVED_IN_2_0_0 = frozenset(['lk_by_host', 'lk_health_lines', 'lk_node_record', 'lk_report', 'lk_rescue_moves',
-                              'lk_unchanged_result'])
+                              'lk_unchanged_result',
+                              # pre-flight's decisions, now the action lk_preflight's
+                              'lk_check_targets', 'lk_checks', 'lk_configured', 'lk_fleet_refusals', 'lk_plans',
+                              'lk_reinstall_problems', 'lk_resuming'])
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
 
 
@@ -100,10 +103,6 @@ def test_version_added_is_the_release_that_brought_the_filter(name):
     (lambda: FILTERS['lk_version']('9.x'), "'9.x'"),
     (lambda: FILTERS['lk_version'](''), 'lk_target_version is not set'),
     (lambda: FILTERS['lk_update_kind']('9.7.0', 'nine'), "'nine'"),
-    (lambda: FILTERS['lk_plans']([{'name': 'c', 'hosts': ['n1', 'n2']}], two_nodes(), '9.9.0', 'perhaps'),
-     "lk_allow_reinstall is 'perhaps'"),
-    (lambda: FILTERS['lk_plans']([{'name': 'c', 'hosts': ['n1', 'n3']}], two_nodes(), '9.9.0'),
-     'cluster c has nodes without a status: n3'),
     (lambda: FILTERS['lk_health']([]), 'lk_health expects a dict of node statuses by host, got'),
     (lambda: FILTERS['lk_clusters']('lk', {'all': [], 'lifekeeper': []}, []), "lk_cluster_group is 'lk': no such inventory group"),
 ])
@@ -132,13 +131,9 @@ def test_wrappers_pass_through():
     grouping = FILTERS['lk_clusters']('lifekeeper', {'lifekeeper': ['n1', 'n2'], 'erp': ['n1', 'n2']}, ['erp'],
                                       ['n1', 'n2'])
     assert grouping == {'clusters': [{'name': 'erp', 'hosts': ['n1', 'n2'], 'leader': 'n1'}], 'problems': []}
-    plans = FILTERS['lk_plans'](grouping['clusters'], two_nodes(), 'v9.9', 'no', 'yes')
-    assert plans['erp']['target_version'] == '9.9.0' and plans['erp']['expected_switchovers'] == 2
     evacuation = FILTERS['lk_evacuation'](two_nodes(), 'n1', '', ['n1', 'n2'])
     assert [m['to'] for m in evacuation['moves']] == ['n2'] and evacuation['problems'] == []
     assert FILTERS['lk_evacuation'](two_nodes(), 'n1', '', ['n1', 'n2'], ['n2']) == evacuation
-    maintenance = FILTERS['lk_plans'](grouping['clusters'], two_nodes(), '', operation='maintenance')
-    assert maintenance['erp']['order'] == ['n2', 'n1'] and maintenance['erp']['expected_switchovers'] == 2
     reboot = {'kernel': '4.18.0-513.el8.x86_64', 'boot_kernel': '4.18.0-553.el8_10.x86_64'}
     assert FILTERS['lk_kernel_problem'](reboot, 'n1', ['4.18.0-553.*']) == ''
     assert FILTERS['lk_kernel_problem'](reboot, 'n1', ['4.18.0-513.*']).startswith('n1 would boot kernel 4.18.0-553')
@@ -160,6 +155,3 @@ def test_fleet_filters():
     assert FILTERS['lk_fleet_batches'](['a1', 'b1'], '1')['serial'] == [2, 2]
     with pytest.raises(AnsibleFilterError, match="lk_fleet_parallel is 'x'"):
         FILTERS['lk_fleet_batches'](['a1'], 'x')
-    out = FILTERS['lk_fleet_refusals']([{'name': 'a', 'hosts': ['a1', 'a2'], 'leader': 'a1'}], {'a': {'problems': []}},
-                                       {}, {'a2': 'boom'})
-    assert out['refused'] == {'a': ['a2: boom']}
