@@ -19,10 +19,10 @@ from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster,
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.controller_action import ControllerAction
 
 ARGUMENT_SPEC = {
-    'step': {'type': 'str', 'required': True, 'choices': ['clusters', 'plan', 'admit']},
+    'step': {'type': 'str', 'required': True, 'choices': ['inputs', 'clusters', 'plan', 'admit']},
     'operation': {'type': 'str', 'choices': sorted(preflight.OPERATIONS)},
 }
-REQUIRED = {'plan': ('operation',), 'admit': ('operation',)}
+REQUIRED = {'inputs': ('operation',), 'plan': ('operation',), 'admit': ('operation',)}
 # each node's registered results pre-flight reads
 STATUS, HOST_INFO, FAILURE = '__lk_preflight_status', '__lk_preflight_host_info', '__lk_preflight_failure'
 REPORT = 'report.json'
@@ -37,6 +37,14 @@ class ActionModule(ControllerAction):
     def decide(self, args):
         facts = getattr(self, '_' + args['step'])(args['operation'])
         return {'changed': False, 'ansible_facts': facts}
+
+    # ---- the run's own inputs -----------------------------------------------------------
+    def _inputs(self, operation):
+        preflight.fleet_inputs(self._var('lk_fleet_parallel'), self._var('lk_fleet_canary', 0))
+        if operation != 'rolling update':
+            return {}
+        return preflight.update_inputs(self._var('lk_target_version', ''), self._var('lk_media'),
+                                       self._var('lk_media_sha256'), self._var('lk_media_hops'))
 
     # ---- what the nodes read ------------------------------------------------------------
     def _hosts(self):

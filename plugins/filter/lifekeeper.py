@@ -127,11 +127,6 @@ def lk_health_check(statuses, clusters, node_locks=None, controller_locks=None):
 
 # ---- fleet mode ---------------------------------------------------------------------------
 
-@_refuse_bad_values
-def lk_fleet_batches(leaders, parallel=None, canary=0):
-    return fleet.batches(leaders, parallel, canary)
-
-
 def lk_fleet_stop(after, hostvars):
     return fleet.stop_reason(after, dict((leader, (hostvars.get(leader) or {}).get('__lk_cluster_result'))
                                          for leader in after or []))
@@ -229,7 +224,6 @@ class FilterModule(object):
             'lk_failed_messages': report.failed_messages,
             'lk_move_problems': report.move_problems,
             'lk_cluster_results': report.cluster_results,
-            'lk_fleet_batches': lk_fleet_batches,
             'lk_fleet_stop': lk_fleet_stop,
             'lk_failure_messages': report.failure_messages,
             'lk_resume_vars_text': rerun.resume_vars_text,

@@ -46,6 +46,11 @@ attributes:
 options:
   step:
     description:
+      - V(inputs) checks what the argument specs cannot - C(lk_fleet_parallel) and C(lk_fleet_canary); for a V(rolling
+        update) also the target version (C(lk_target_version) normalised; an empty, malformed or numeric value is named),
+        C(lk_media) (an absolute path on the nodes), C(lk_media_sha256) (empty, or 64 hexadecimal digits) - and fails
+        naming a bad value (nothing was changed). A rolling update returns C(__lk_target) and C(__lk_hops) (every
+        version it passes through with its media, C(lk_media_hops), the target last).
       - V(clusters) groups the play's hosts into clusters (the leaf groups below C(lk_cluster_group), or the group
         itself) and fails, naming the problem, when a node is in no cluster or in two (nothing was changed). Returns
         C(__lk_clusters) (a list of C({name, hosts, leader})) and C(__lk_preflight_reads) (for each host what
@@ -66,11 +71,11 @@ options:
         and none may go on alone (C(lk_fleet_all_or_nothing), check mode, no cluster left), else empty.
     type: str
     required: true
-    choices: [clusters, plan, admit]
+    choices: [inputs, clusters, plan, admit]
   operation:
     description:
-      - What the run does (required with O(step=plan) and O(step=admit)); with O(step=clusters) a V(rolling update)
-        also returns the targets of the vendor's checks.
+      - What the run does (required but with O(step=clusters), where a V(rolling update) also returns the targets of
+        the vendor's checks).
     type: str
     choices: [maintenance, rollback, rolling update]
 seealso:

@@ -10,11 +10,15 @@ facts. Three steps, each after the nodes' reads it needs:
 - clusters(): the inventory's clusters and each node's read (node_reads());
 - decide(): the locks, the progress records, the vendor's checks, each cluster's plan;
 - admit(): which clusters go on, in which batches, and whether the run stops.
-A refusal before any change raises ValueError with the sentence the run stops with.
+A refusal before any change raises ValueError with the sentence the run stops with. Before
+them, fleet_inputs() and update_inputs() check what the argument specs cannot.
 """
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
+
+import os
+import re
 
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.versions import parse_version
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import (
@@ -32,6 +36,26 @@ def refused_what(operation):
     if operation not in OPERATIONS:
         raise ValueError('operation is %r: expected one of %s' % (operation, ', '.join(sorted(OPERATIONS))))
     return OPERATIONS[operation]
+
+
+def fleet_inputs(parallel, canary):
+    """ValueError naming a malformed lk_fleet_parallel or lk_fleet_canary (nothing was changed)."""
+    fleet.batches([], parallel, canary)
+
+
+def update_inputs(target_version, media, media_sha256, media_hops):
+    """{__lk_target, __lk_hops} of a rolling update: the target version normalised (ValueError
+    naming an empty, malformed or numeric value), lk_media an absolute path on the nodes,
+    lk_media_sha256 empty (an unanswered AWX survey question arrives as null) or 64 hexadecimal
+    digits, and every version the update passes through with its media (lk_media_hops; the
+    target with lk_media last)."""
+    target = values.normalise_version(target_version, 'lk_target_version')
+    if not (isinstance(media, str) and os.path.isabs(media)):
+        raise ValueError("lk_media must be the absolute path of the product ISO on the nodes (got '%s')" % (media,))
+    if media_sha256 not in (None, '') and not (isinstance(media_sha256, str)
+                                               and re.match(r'^[0-9a-fA-F]{64}$', media_sha256)):
+        raise ValueError("lk_media_sha256 is '%s': expected 64 hexadecimal digits" % (media_sha256,))
+    return {'__lk_target': target, '__lk_hops': values.media_hops(media_hops, target, media, media_sha256)}
 
 
 def clusters(group, groups, children, play_hosts):

@@ -38,8 +38,8 @@ FILTERS_OF_1_0_0 = frozenset([
 REMOVED_IN_2_0_0 = frozenset(['lk_by_host', 'lk_health_lines', 'lk_node_record', 'lk_report', 'lk_rescue_moves',
                               'lk_unchanged_result',
                               # pre-flight's decisions, now the action lk_preflight's
-                              'lk_check_targets', 'lk_checks', 'lk_configured', 'lk_fleet_refusals', 'lk_plans',
-                              'lk_reinstall_problems', 'lk_resuming'])
+                              'lk_check_targets', 'lk_checks', 'lk_configured', 'lk_fleet_batches',
+                              'lk_fleet_refusals', 'lk_plans', 'lk_reinstall_problems', 'lk_resuming'])
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
 
 
@@ -152,6 +152,3 @@ def test_fleet_filters():
     hostvars = {'a1': {'__lk_cluster_result': {'cluster': 'a', 'report': {'result': 'failed'}}}, 'b1': {}}
     assert 'canary cluster(s) a (failed)' in FILTERS['lk_fleet_stop'](['a1'], hostvars)
     assert FILTERS['lk_fleet_stop']([], hostvars) == ''
-    assert FILTERS['lk_fleet_batches'](['a1', 'b1'], '1')['serial'] == [2, 2]
-    with pytest.raises(AnsibleFilterError, match="lk_fleet_parallel is 'x'"):
-        FILTERS['lk_fleet_batches'](['a1'], 'x')

@@ -120,12 +120,12 @@ def test_preflight_checks_every_input_before_the_nodes_are_read():
         validate = handle.read()
     assert "query('ansible.builtin.varnames', '^lk_')" in validate
     assert 'hatools.lifekeeper.lk_input_problems' in validate
-    with open(os.path.join(ROLES, 'preflight', 'tasks', 'main.yml')) as handle:
-        tasks = yaml.safe_load(handle)[0]['block']
-    assert tasks[0]['ansible.builtin.include_tasks'] == 'validate.yml'
-    for entry in ('validate.yml', 'rollback.yml'):    # the rolling update's and the rollback's pre-flight
+    # the rolling update's, the rollback's and the maintenance's pre-flight: the inputs before the first read of a node
+    for entry in ('main.yml', 'rollback.yml', 'maintenance.yml'):
         with open(os.path.join(ROLES, 'preflight', 'tasks', entry)) as handle:
-            assert re.search(r'include_tasks: inputs\.yml', handle.read()), entry
+            text = handle.read()
+        checked = re.search(r'include_tasks: inputs\.yml', text)
+        assert checked and checked.start() < text.index('hatools.lifekeeper.lk_status'), entry
 
 
 def test_the_extra_specs_keep_the_public_defaults():

@@ -174,3 +174,27 @@ def test_a_maintenance_empties_the_standby_first_and_a_node_without_a_status_is_
     assert plan['order'] == ['n2', 'n1'] and plan['expected_switchovers'] == 2
     with pytest.raises(ValueError, match='cluster erp has nodes without a status: n2'):
         decide(statuses={'n1': two_nodes()['n1']})
+
+
+@pytest.mark.parametrize('given, says', [
+    (('9.x', '/srv/a.iso', '', None), "'9.x'"),
+    (('', '/srv/a.iso', '', None), 'lk_target_version is not set'),
+    ((9.9, '/srv/a.iso', '', None), 'lk_target_version is the number 9.9'),
+    (('9.9.0', 'LKL.iso', '', None), "lk_media must be the absolute path of the product ISO on the nodes (got 'LKL.iso')"),
+    (('9.9.0', '/srv/a.iso', 'abc', None), "lk_media_sha256 is 'abc': expected 64 hexadecimal digits"),
+])
+def test_the_update_inputs_the_specs_cannot_check_are_named(given, says):
+    with pytest.raises(ValueError) as problem:
+        preflight.update_inputs(*given)
+    assert says in str(problem.value)
+
+
+def test_the_update_inputs_give_the_target_and_every_hop_with_its_media():
+    # an unanswered optional AWX survey question arrives as null: no checksum
+    found = preflight.update_inputs('v9.9', '/srv/a.iso', None, [{'version': '9.8', 'media': '/srv/b.iso'}])
+    assert found['__lk_target'] == '9.9.0'
+    assert [(hop['version'], hop['media']) for hop in found['__lk_hops']] == [('9.8.0', '/srv/b.iso'),
+                                                                              ('9.9.0', '/srv/a.iso')]
+    with pytest.raises(ValueError, match="lk_fleet_parallel is 'x'"):
+        preflight.fleet_inputs('x', 0)
+    preflight.fleet_inputs('2', '1')
