@@ -90,3 +90,19 @@ options:
         type: dict
         default: {}
 '''
+
+    # For the collection's actions that run on the controller without a module (lk_preflight,
+    # lk_cluster_record, lk_report_write); each documents its own check_mode attribute.
+    CONTROLLER_ACTION = r'''
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+'''

@@ -34,20 +34,11 @@ author:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - hatools.lifekeeper.lifekeeper.controller_action
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: Writes the record in check mode too.
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
 options:
   op:
     description:

@@ -29,20 +29,11 @@ author:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - hatools.lifekeeper.lifekeeper.controller_action
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: Decides the same in check mode (a refused cluster then stops the run, which only plans).
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
 options:
   step:
     description:

@@ -29,20 +29,11 @@ author:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - hatools.lifekeeper.lifekeeper.controller_action
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: Writes the files in check mode too.
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
 options:
   report:
     description:
