@@ -203,7 +203,7 @@ class FilterModule(object):
             'lk_lock_breaks': _refuse_bad_values(locks.lock_breaks),
             'lk_lock_seen': locks.lock_seen,
             'lk_bring_back': rescue.bring_back,
-            'lk_left_mid_update': rescue.left_mid_update,
+            'lk_left_part_way': rescue.left_part_way,
             'lk_lock_note': rescue.lock_note,
             'lk_interrupted': rescue.interrupted_leaders,
             'lk_progress_records': reinstall.progress_records,

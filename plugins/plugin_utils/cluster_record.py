@@ -179,21 +179,14 @@ def cluster_result(record, result, statuses, failure=None, placement_before=None
         placement_before = record.get('placement_before') or plan.get('placement_before')
     if placement_switchovers is None:
         placement_switchovers = record.get('placement_switchovers')
-    return {
-        'cluster': plan.get('cluster') or record.get('cluster'),
-        'report': report.build_report(
+    return report.cluster_entry(
+        plan.get('cluster') or record.get('cluster'),
+        report.build_report(
             plan, result, record.get('nodes') or {}, placement_before,
             statuses, failure, placement_switchovers or [], notes=notes or [], failure_time=failure_time,
             switchover_test=switchover_test, started=record.get('started'), ended=ended),
-        'statuses': statuses,
-        'rescue_errors': list(rescue_errors or []),
-        'rescued': list(rescued or []),
-        'run_id': record.get('run_id'),
-        'artifacts': artifacts,
-        'operation': operation,
-        'resume_vars': resume_vars,
-        'resume_note': record.get('resume_note'),
-    }
+        statuses, record.get('run_id'), artifacts, operation, resume_vars, record.get('resume_note'), rescue_errors,
+        rescued)
 
 
 def finish(record, result, ended):

@@ -7,7 +7,7 @@ Each cluster has one lock on every node (lk_lock, ``<lock_dir>/<name>.lock``, na
 lock_name) and one on the controller in the artifacts folder. Pre-flight reads them
 (lk_lock state=query) and refuses a cluster held by another run (lock_problems); the
 cluster's flow takes them first and releases them at the end, except when a node is left
-mid-update (cluster.left_mid_update).
+mid-update (rescue.left_part_way).
 """
 
 from __future__ import (absolute_import, division, print_function)

@@ -409,18 +409,13 @@ def interrupted_result(cluster_vars):
                     for host in hosts)
     failure = ('the run of cluster %s was interrupted (a node became unreachable); no rescue could run'
                % cluster_vars.get('__lk_cluster'))
-    return {
-        'cluster': cluster_vars.get('__lk_cluster'),
-        'report': build_report(the_plan, 'failed', {}, the_plan.get('placement_before') or {}, statuses, failure,
-                               started=cluster_vars.get('__lk_cluster_started')),
-        'statuses': statuses,
-        'rescue_errors': [],
-        'run_id': cluster_vars.get('lk_run_id'),
-        'artifacts': None,
-        'operation': 'run',
-        'resume_vars': [['lk_run_id', cluster_vars.get('lk_run_id')]],
-        'resume_note': None,
-    }
+    # the run id's one name (an operator's lk_run_id is empty when the run named itself)
+    run_id = cluster_vars.get('__lk_run') or cluster_vars.get('lk_run_id')
+    return cluster_entry(
+        cluster_vars.get('__lk_cluster'),
+        build_report(the_plan, 'failed', {}, the_plan.get('placement_before') or {}, statuses, failure,
+                     started=cluster_vars.get('__lk_cluster_started')),
+        statuses, run_id, operation='run', resume_vars=[['lk_run_id', run_id]])
 
 
 def unchanged_result(plan, result, reason, statuses, run_id=None, artifacts=None, operation='rolling update',
@@ -439,15 +434,26 @@ def unchanged_result(plan, result, reason, statuses, run_id=None, artifacts=None
     statuses = statuses or {}
     rep = build_report(the_plan, result, {}, the_plan.get('placement_before') or {}, statuses, failure)
     rep['failure_time'] = None
+    return cluster_entry(the_plan.get('cluster'), rep, statuses, run_id, artifacts, operation,
+                         resume_vars or [['lk_run_id', run_id]], resume_note)
+
+
+def cluster_entry(cluster, report, statuses, run_id, artifacts=None, operation='rolling update', resume_vars=None,
+                  resume_note=None, rescue_errors=None, rescued=None):
+    """One cluster's result as the report role gathers it (__lk_cluster_result): its report
+    and what the run's report and final message take from it. The one shape of every ending:
+    success and failed (cluster_record.cluster_result), refused and skipped (unchanged_result),
+    a flow that recorded nothing (interrupted_result)."""
     return {
-        'cluster': the_plan.get('cluster'),
-        'report': rep,
+        'cluster': cluster,
+        'report': report,
         'statuses': statuses,
-        'rescue_errors': [],
+        'rescue_errors': list(rescue_errors or []),
+        'rescued': list(rescued or []),
         'run_id': run_id,
         'artifacts': artifacts,
         'operation': operation,
-        'resume_vars': resume_vars or [['lk_run_id', run_id]],
+        'resume_vars': resume_vars if resume_vars is not None else [['lk_run_id', run_id]],
         'resume_note': resume_note,
     }
 

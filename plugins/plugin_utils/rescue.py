@@ -8,7 +8,7 @@
   running there) may hold it: it might be in service there, and a second copy in service is
   worse than a gap (bring_back).
 - The cluster lock is kept when a node is left part-way: not read, LifeKeeper not
-  installed or not running (left_mid_update).
+  installed or not running (left_part_way).
 - A cluster whose flow ended without recording a result (Ansible marked its leader
   unreachable: a task delegated to a node could not connect, and no rescue runs then) is
   rescued from the controller (interrupted_leaders).
@@ -64,7 +64,7 @@ def bring_back(statuses, expected, placement_before=None, configured=None):
     return {'moves': moves, 'held_back': held_back, 'nowhere': missing}
 
 
-def left_mid_update(statuses):
+def left_part_way(statuses):
     """{host: why} of the nodes left in a state another run must not touch: not read,
     LifeKeeper not installed (between rmlk and the new install) or not running."""
     left = {}

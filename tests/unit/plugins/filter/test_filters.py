@@ -39,7 +39,9 @@ REMOVED_IN_2_0_0 = frozenset(['lk_by_host', 'lk_health_lines', 'lk_node_record',
                               'lk_unchanged_result',
                               # pre-flight's decisions, now the action lk_preflight's
                               'lk_check_targets', 'lk_checks', 'lk_configured', 'lk_fleet_batches',
-                              'lk_fleet_refusals', 'lk_plans', 'lk_reinstall_problems', 'lk_resuming'])
+                              'lk_fleet_refusals', 'lk_plans', 'lk_reinstall_problems', 'lk_resuming',
+                              # renamed lk_left_part_way: a rollback or a maintenance leaves nodes part-way too
+                              'lk_left_mid_update'])
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
 
 

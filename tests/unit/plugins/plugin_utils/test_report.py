@@ -225,6 +225,16 @@ def test_a_flow_that_recorded_nothing_is_failed_and_unknown():
     assert messages[1].endswith('ansible-playbook -i inv pb.yml -e lk_run_id=r1 (plus your other extra vars).')
 
 
+def test_a_flow_that_recorded_nothing_resumes_with_the_run_id_the_run_gave_itself():
+    # the operator gave no lk_run_id (empty, as AWX sends it): the run named itself __lk_run
+    (result,) = report.cluster_results([{'__lk_cluster': 'crm', '__lk_plan': dict(_plan(), cluster='crm'),
+                                         '__lk_cluster_hosts': ['n1', 'n2'], 'lk_run_id': '',
+                                         '__lk_run': '20261207T101500.123456Z'}])
+    assert result['run_id'] == '20261207T101500.123456Z'
+    assert result['resume_vars'] == [['lk_run_id', '20261207T101500.123456Z']]
+    assert result['rescued'] == [] and result['rescue_errors'] == []
+
+
 def test_a_refused_and_a_skipped_cluster_are_unchanged_and_say_how_to_run_them():
     the_plan = dict(_plan(), cluster='crm', problems=['n2: LifeKeeper is not running'])
     refused = report.unchanged_result(the_plan, 'refused', the_plan['problems'], two_nodes(), 'r1', 'arts/r1',

@@ -72,13 +72,13 @@ def test_a_hierarchy_no_running_node_has_is_named():
     assert plan['held_back'] == ['db was not brought back: no node that was read runs LifeKeeper and has it']
 
 
-def test_left_mid_update():
+def test_left_part_way():
     statuses = three()
-    assert rescue.left_mid_update(statuses) == {}
+    assert rescue.left_part_way(statuses) == {}
     statuses['a'] = dict(statuses['a'], installed=False, running=False)
     statuses['b'] = dict(statuses['b'], running=False)
     statuses['c'] = unknown('unreachable: gone')
-    assert rescue.left_mid_update(statuses) == {'a': 'LifeKeeper is not installed', 'b': 'LifeKeeper is not running',
+    assert rescue.left_part_way(statuses) == {'a': 'LifeKeeper is not installed', 'b': 'LifeKeeper is not running',
                                                 'c': 'not read: unreachable: gone'}
 
 
