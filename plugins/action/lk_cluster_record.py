@@ -11,12 +11,14 @@ __metaclass__ = type
 
 import time
 
+from ansible.errors import AnsibleError
+
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster_record
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.controller_action import ControllerAction
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.controller_files import reason
 
 ARGUMENT_SPEC = {
-    'op': {'type': 'str', 'required': True, 'choices': ['start', 'step', 'node', 'result', 'read']},
+    'op': {'type': 'str', 'required': True, 'choices': ['start', 'step', 'node', 'result', 'lock', 'read', 'results']},
     'node': {'type': 'str'},
     'name': {'type': 'str'},
     'first': {'type': 'bool', 'default': False},
@@ -26,9 +28,14 @@ ARGUMENT_SPEC = {
     'result': {'type': 'str', 'choices': list(cluster_record.RESULTS)},
     'failure': {'type': 'raw'},
     'statuses': {'type': 'dict'},
+    'note': {'type': 'str', 'default': ''},
+    'leaders': {'type': 'list', 'elements': 'str'},
 }
 # what each operation needs besides op
-REQUIRED = {'step': ('name',), 'node': ('node',), 'result': ('result',)}
+REQUIRED = {'step': ('name',), 'node': ('node',), 'result': ('result',), 'results': ('leaders',)}
+# what op=results reads of the host that ran a cluster's flow
+LEADER_VARS = ('__lk_cluster', '__lk_cluster_result', '__lk_plan', '__lk_cluster_hosts', '__lk_cluster_started',
+               '__lk_run', 'lk_run_id')
 
 
 class ActionModule(ControllerAction):
@@ -41,7 +48,7 @@ class ActionModule(ControllerAction):
         self._problems = []
         try:
             facts = getattr(self, '_' + args['op'])(args, time.time())
-            path = self._path
+            path = self._path if args['op'] != 'results' else self._var('__lk_run_dir')
         except OSError as exc:
             raise ValueError('the cluster record cannot be written: %s' % reason(exc))
         # the record is the run's own account of what it did, as a log is: no host changes with it
@@ -138,6 +145,31 @@ class ActionModule(ControllerAction):
             self._var('__lk_run_dir'), now)
         self._keep(cluster_record.finish(record, outcome, now))
         return {'__lk_cluster_result': outcome}
+
+    def _lock(self, args, now):
+        record = cluster_record.with_lock_note(self._record(), args['note'])
+        self._keep(record)
+        return {'__lk_cluster_result': dict(self._var('__lk_cluster_result') or record.get('result') or {},
+                                            lock_note=args['note'])}
+
+    def _results(self, args, now):
+        """Every cluster's result for the report, from the records of this attempt (the hosts
+        that ran the flows, O(leaders), name the clusters)."""
+        by_name = dict((name, self._per_host(args['leaders'], name, None)) for name in LEADER_VARS)
+        entries = []
+        for leader in args['leaders']:
+            host_vars = dict((name, values[leader]) for name, values in by_name.items() if values[leader] is not None)
+            entries.append((self._leader_record(host_vars.get('__lk_cluster')), host_vars))
+        return {'__lk_results': cluster_record.gathered_results(entries, self._var('__lk_run_started'))}
+
+    def _leader_record(self, cluster):
+        if not cluster:
+            return None
+        try:
+            return cluster_record.load(cluster_record.record_path(self._var('__lk_run_dir'), cluster))
+        except (ValueError, AnsibleError) as exc:
+            self._problems.append("%s; the result the cluster's flow kept stands in for it" % exc)
+            return None
 
     def _read(self, args, now):
         record = cluster_record.load(self._path)

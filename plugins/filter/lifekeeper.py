@@ -223,7 +223,6 @@ class FilterModule(object):
             'lk_evacuation_failure': report.evacuation_failure_message,
             'lk_failed_messages': report.failed_messages,
             'lk_move_problems': report.move_problems,
-            'lk_cluster_results': report.cluster_results,
             'lk_fleet_stop': lk_fleet_stop,
             'lk_failure_messages': report.failure_messages,
             'lk_resume_vars_text': rerun.resume_vars_text,

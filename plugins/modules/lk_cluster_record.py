@@ -57,6 +57,13 @@ options:
         C(lk_placement_before), C(__lk_placement_record), C(lk_report_notes), C(__lk_failure_time),
         C(__lk_switchover_test), C(__lk_rescue_errors) and C(__lk_rescue_brought_back); returns
         C(__lk_cluster_result), the report's record of the cluster.
+      - V(lock) keeps in the cluster's result, and in the record, what became of the cluster's lock (O(note)) - the lock
+        is released after the result is recorded. Returns C(__lk_cluster_result) with C(lock_note).
+      - V(results) returns C(__lk_results), every cluster's result for the report, in the order of O(leaders) (the hosts
+        that ran the clusters' flows, which name the clusters - C(__lk_cluster)) - the result in the cluster's record when
+        this attempt of the run recorded it (it ended after C(__lk_run_started)); else the result the leader kept
+        (C(__lk_cluster_result)), when the record could not be written or read (a warning says so); else a failed
+        result of a flow that ended without one, every node unknown.
       - V(read) returns from the record what the rescue of a cluster whose flow lost its connection needs, run from
         another host - the step the flow was at (C(__lk_step)), the node records (C(__lk_node_records)), the plan
         (C(__lk_plan)) and hosts (C(__lk_cluster_hosts)), the placement to restore (C(lk_placement_before),
@@ -64,7 +71,7 @@ options:
         started; it fails when there is no record.
     type: str
     required: true
-    choices: [start, step, node, result, read]
+    choices: [start, step, node, result, lock, read, results]
   node:
     description:
       - The node of the step (O(op=step)) or whose pass is kept (O(op=node), required).
@@ -110,6 +117,16 @@ options:
     description:
       - With O(op=result) and O(result=refused) or O(result=skipped), every node as pre-flight read it.
     type: dict
+  note:
+    description:
+      - With O(op=lock), what became of the cluster's lock (a sentence; empty when it was released).
+    type: str
+    default: ''
+  leaders:
+    description:
+      - With O(op=results) (required), the hosts that ran the clusters' flows, in the report's order.
+    type: list
+    elements: str
 seealso:
   - module: hatools.lifekeeper.lk_report_write
 '''

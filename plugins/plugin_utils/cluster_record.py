@@ -195,3 +195,40 @@ def finish(record, result, ended):
     record['result'] = result
     record['ended'] = ended
     return record
+
+
+def with_lock_note(record, note):
+    """record with what became of the cluster's lock in its result (the lock is released after
+    the result is recorded); unchanged when it has no result."""
+    if not record.get('result'):
+        return record
+    record = dict(record)
+    record['result'] = dict(record['result'], lock_note=note)
+    return record
+
+
+def result_of_attempt(record, attempt_started):
+    """The result the record holds when this attempt recorded it (it ended at or after
+    attempt_started, the controller's time when this attempt of the run began), else None: a
+    resume finds the earlier attempt's result in the record until it records its own."""
+    if not record or not record.get('result') or record.get('ended') is None:
+        return None
+    if attempt_started is not None and float(record['ended']) < float(attempt_started):
+        return None
+    return record['result']
+
+
+def gathered_results(entries, attempt_started):
+    """Each cluster's result for the report, in the given order. entries: [(its record or None,
+    the vars of the host that ran its flow)]. The record's result of this attempt first; else
+    the result that host kept (__lk_cluster_result: a record that could not be written); else
+    the cluster's flow ended without one (report.interrupted_result). Each cluster's report
+    names its run (run_id), so a hook, a ledger and a resume can be matched to it."""
+    results = []
+    for record, host_vars in entries:
+        result = result_of_attempt(record, attempt_started) or host_vars.get('__lk_cluster_result') \
+            or report.interrupted_result(host_vars)
+        result = dict(result)
+        result['report'] = dict(result['report'], run_id=result.get('run_id'))
+        results.append(result)
+    return results

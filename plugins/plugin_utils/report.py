@@ -458,19 +458,6 @@ def cluster_entry(cluster, report, statuses, run_id, artifacts=None, operation='
     }
 
 
-def cluster_results(clusters_vars):
-    """Each cluster's recorded result (__lk_cluster_result of the host that ran its flow), or
-    an interrupted result for a flow that recorded none. clusters_vars: those hosts' vars.
-    Each cluster's report names its run (run_id), so a hook, a ledger and a resume can be
-    matched to it."""
-    results = []
-    for vars_ in clusters_vars:
-        result = dict(vars_.get('__lk_cluster_result')) if vars_.get('__lk_cluster_result') else interrupted_result(vars_)
-        result['report'] = dict(result['report'], run_id=result.get('run_id'))
-        results.append(result)
-    return results
-
-
 def _unchanged_message(rep, resume, operation):
     what = 'was refused in pre-flight' if rep['result'] == 'refused' else 'was skipped'
     reason = (rep.get('failure') or '').split(': ', 1)[-1].rstrip('.')

@@ -172,3 +172,57 @@ def test_a_record_that_cannot_be_written_stops_the_start_and_nothing_after_it(tm
         assert result['changed'] is False and 'run1/clusters/prod.json' in ' '.join(result['warnings'])
     outcome = task_vars['__lk_cluster_result']
     assert outcome['report']['result'] == 'failed' and task_vars['__lk_node_records']['n2']['switchovers'] == [SWITCH]
+
+
+def _finished(tmp_path, cluster='prod'):
+    task_vars = flow_vars(tmp_path, __lk_cluster=cluster, __lk_run_started=0.0)
+    run({'op': 'start'}, task_vars)
+    task_vars.update(__lk_cluster_status=two_nodes('9.9.0'))
+    run({'op': 'result', 'result': 'success'}, task_vars)
+    return task_vars
+
+
+def test_the_lock_note_goes_into_the_result_and_the_record(tmp_path):
+    leader = _finished(tmp_path)
+    run({'op': 'lock', 'note': 'the cluster lock is kept: n2 is left part-way'}, leader)
+    assert leader['__lk_cluster_result']['lock_note'] == 'the cluster lock is kept: n2 is left part-way'
+    assert on_disk(leader)['result']['lock_note'] == 'the cluster lock is kept: n2 is left part-way'
+    assert on_disk(leader)['result']['report']['result'] == 'success'
+
+
+def test_the_report_takes_each_result_from_the_record_of_this_attempt(tmp_path):
+    prod, test = _finished(tmp_path, 'prod'), _finished(tmp_path, 'test')
+    run({'op': 'lock', 'note': 'released'}, prod)
+    # the result the leader kept differs from the record's: the record wins
+    prod['__lk_cluster_result'] = dict(prod['__lk_cluster_result'], lock_note='stale')
+    lost = flow_vars(tmp_path, __lk_cluster='lost', __lk_cluster_started=1.0)
+    controller = {'hostvars': {'p1': prod, 't1': test, 'l1': lost}, '__lk_run_dir': prod['__lk_run_dir'],
+                  '__lk_run_started': 0.0}
+    result = run({'op': 'results', 'leaders': ['p1', 't1', 'l1']}, controller)
+    assert not result.get('failed'), result
+    prod_result, test_result, lost_result = controller['__lk_results']
+    assert prod_result['lock_note'] == 'released' and prod_result['report']['run_id'] == 'run1'
+    assert test_result['report']['result'] == 'success'
+    # no record and no result: the flow ended without one (every node unknown)
+    assert lost_result['report']['result'] == 'failed' and 'was interrupted' in lost_result['report']['failure']
+    assert lost_result['resume_vars'] == [['lk_run_id', 'run1']]
+
+
+def test_a_resume_does_not_report_the_result_an_earlier_attempt_recorded(tmp_path):
+    earlier = _finished(tmp_path)
+    # the resume starts after the earlier attempt ended; its flow recorded nothing yet
+    resumed = flow_vars(tmp_path)
+    controller = {'hostvars': {'p1': resumed}, '__lk_run_dir': earlier['__lk_run_dir'],
+                  '__lk_run_started': on_disk(earlier)['ended'] + 1}
+    run({'op': 'results', 'leaders': ['p1']}, controller)
+    assert controller['__lk_results'][0]['report']['result'] == 'failed'
+
+
+def test_an_unreadable_record_warns_and_the_leaders_result_stands_in(tmp_path):
+    leader = _finished(tmp_path)
+    with open('%s/clusters/prod.json' % leader['__lk_run_dir'], 'w') as handle:
+        handle.write('{')
+    controller = {'hostvars': {'p1': leader}, '__lk_run_dir': leader['__lk_run_dir'], '__lk_run_started': 0.0}
+    result = run({'op': 'results', 'leaders': ['p1']}, controller)
+    assert controller['__lk_results'][0]['report']['result'] == 'success'
+    assert any('prod.json cannot be read' in warning for warning in result['warnings']), result

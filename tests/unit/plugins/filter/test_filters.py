@@ -41,7 +41,9 @@ REMOVED_IN_2_0_0 = frozenset(['lk_by_host', 'lk_health_lines', 'lk_node_record',
                               'lk_check_targets', 'lk_checks', 'lk_configured', 'lk_fleet_batches',
                               'lk_fleet_refusals', 'lk_plans', 'lk_reinstall_problems', 'lk_resuming',
                               # renamed lk_left_part_way: a rollback or a maintenance leaves nodes part-way too
-                              'lk_left_mid_update'])
+                              'lk_left_mid_update',
+                              # the report reads each cluster's result from its record (lk_cluster_record op=results)
+                              'lk_cluster_results'])
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
 
 

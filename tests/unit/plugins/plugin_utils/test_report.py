@@ -5,7 +5,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import plan, report
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster_record, plan, report
 
 from ansible_collections.hatools.lifekeeper.tests.unit.plugins.plugin_utils.node_statuses import two_nodes, unknown
 
@@ -207,12 +207,12 @@ def _result(rep, statuses, cluster='lifekeeper'):
 
 def test_a_flow_that_recorded_nothing_is_failed_and_unknown():
     the_plan = _plan()
-    results = report.cluster_results([
+    results = cluster_record.gathered_results([(None, entry) for entry in [
         {'__lk_cluster_result': _result(report.build_report(the_plan, 'success', {}, {'app': 'n1'}, two_nodes()),
                                         two_nodes())},
         {'__lk_cluster': 'crm', '__lk_plan': dict(the_plan, cluster='crm'), '__lk_cluster_hosts': ['n1', 'n2'],
          'lk_run_id': 'r1'},
-    ])
+    ]], None)
     assert [r['report']['result'] for r in results] == ['success', 'failed']
     interrupted = results[1]['report']
     assert interrupted['hierarchies_lost'] == 'unknown'
@@ -227,9 +227,9 @@ def test_a_flow_that_recorded_nothing_is_failed_and_unknown():
 
 def test_a_flow_that_recorded_nothing_resumes_with_the_run_id_the_run_gave_itself():
     # the operator gave no lk_run_id (empty, as AWX sends it): the run named itself __lk_run
-    (result,) = report.cluster_results([{'__lk_cluster': 'crm', '__lk_plan': dict(_plan(), cluster='crm'),
-                                         '__lk_cluster_hosts': ['n1', 'n2'], 'lk_run_id': '',
-                                         '__lk_run': '20261207T101500.123456Z'}])
+    (result,) = cluster_record.gathered_results([(None, {
+        '__lk_cluster': 'crm', '__lk_plan': dict(_plan(), cluster='crm'), '__lk_cluster_hosts': ['n1', 'n2'],
+        'lk_run_id': '', '__lk_run': '20261207T101500.123456Z'})], None)
     assert result['run_id'] == '20261207T101500.123456Z'
     assert result['resume_vars'] == [['lk_run_id', '20261207T101500.123456Z']]
     assert result['rescued'] == [] and result['rescue_errors'] == []
@@ -395,12 +395,12 @@ def test_a_node_that_failed_after_its_evacuation_keeps_its_switchovers_and_is_no
 
 def test_every_cluster_report_and_the_run_report_name_the_run():
     the_plan = _plan()
-    results = report.cluster_results([
+    results = cluster_record.gathered_results([(None, entry) for entry in [
         {'__lk_cluster_result': _result(report.build_report(the_plan, 'success', {}, {'app': 'n1'}, two_nodes()),
                                         two_nodes())},
         {'__lk_cluster': 'crm', '__lk_plan': dict(the_plan, cluster='crm'), '__lk_cluster_hosts': ['n1', 'n2'],
          'lk_run_id': 'r1'},
-    ])
+    ]], None)
     assert [r['report']['run_id'] for r in results] == ['r1', 'r1']
     fleet = report.combine_reports([r['report'] for r in results])
     assert fleet['run_id'] == 'r1' and [c['run_id'] for c in fleet['clusters']] == ['r1', 'r1']

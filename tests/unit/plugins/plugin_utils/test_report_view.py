@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import outages, plan, report, report_view
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster_record, outages, plan, report, report_view
 
 from ansible_collections.hatools.lifekeeper.tests.unit.plugins.plugin_utils.node_statuses import two_nodes
 
@@ -96,9 +96,9 @@ def _ended(result, failure=None):
 
 
 def _interrupted():
-    results = report.cluster_results([{'__lk_cluster': 'lifekeeper', '__lk_plan': _plan(),
-                                       '__lk_cluster_hosts': ['n1', 'n2'], 'lk_run_id': 'r-int',
-                                       '__lk_cluster_started': T0}])
+    results = cluster_record.gathered_results([(None, {'__lk_cluster': 'lifekeeper', '__lk_plan': _plan(),
+                                                       '__lk_cluster_hosts': ['n1', 'n2'], 'lk_run_id': 'r-int',
+                                                       '__lk_cluster_started': T0})], None)
     return report.combine_reports([r['report'] for r in results])
 
 

@@ -79,7 +79,7 @@ def test_left_part_way():
     statuses['b'] = dict(statuses['b'], running=False)
     statuses['c'] = unknown('unreachable: gone')
     assert rescue.left_part_way(statuses) == {'a': 'LifeKeeper is not installed', 'b': 'LifeKeeper is not running',
-                                                'c': 'not read: unreachable: gone'}
+                                              'c': 'not read: unreachable: gone'}
 
 
 def test_lock_note():
