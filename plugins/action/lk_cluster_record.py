@@ -128,12 +128,16 @@ class ActionModule(ControllerAction):
     def _node(self, args, now):
         node = args['node']
         node_plan = self._var('__lk_node_plan') or {}
+        evacuated_at = (self._var('__lk_evacuated_at') or {}).get(node)
+        if not args['ended'] and not cluster_record.evacuated_in_pass(evacuated_at, self._var('__lk_node_started')):
+            # a rescue: the failed pass made no switchover of its own (it failed before its evacuation ended)
+            return {}
         record = cluster_record.keep_node(
             self._record(), node, self._var('__lk_node_started'), now if args['ended'] else None,
             (self._var('__lk_evacuations') or {}).get(node) or [], (self._var('__lk_hop') or {}).get('version'),
-            args['action'] or node_plan.get('action') or 'update', (self._var('__lk_evacuated_at') or {}).get(node))
+            args['action'] or node_plan.get('action') or 'update', evacuated_at)
         self._keep(record)
-        return {'__lk_node_records': record['nodes']}
+        return {'__lk_node_records': record['nodes'], '__lk_maintained': cluster_record.maintained(record['nodes'])}
 
     def _result(self, args, now):
         record = self._record()

@@ -51,7 +51,8 @@ options:
         and the progress context C(__lk_progress) (of the cluster; of the node with O(first)).
       - V(node) keeps one pass of O(node) in its node records (its switchovers from C(__lk_evacuations), when its
         evacuation ended from C(__lk_evacuated_at), its start from C(__lk_node_started), the hop from C(__lk_hop));
-        returns C(__lk_node_records).
+        returns C(__lk_node_records) and C(__lk_maintained), the nodes whose maintenance pass ended (a rolling
+        maintenance prefers them as standbys).
       - V(result) records the cluster's result from the record and a read of every node after the last change
         (C(__lk_cluster_status); O(statuses) for a cluster O(result=refused) or O(result=skipped)), with
         C(lk_placement_before), C(__lk_placement_record), C(lk_report_notes), C(__lk_failure_time),
@@ -95,8 +96,9 @@ options:
     default: false
   ended:
     description:
-      - With O(op=node), whether the pass ended (V(false) in a rescue, which keeps the switchovers of a failed pass
-        and no end).
+      - With O(op=node), whether the pass ended. V(false) in a rescue keeps the switchovers of a failed pass and no
+        end, when the pass's evacuation ended (C(__lk_evacuated_at) of the node not before C(__lk_node_started)); a
+        pass that failed before, or a cluster step, keeps nothing and returns no facts.
     type: bool
     default: true
   action:

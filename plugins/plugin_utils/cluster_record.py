@@ -232,3 +232,19 @@ def gathered_results(entries, attempt_started):
         result['report'] = dict(result['report'], run_id=result.get('run_id'))
         results.append(result)
     return results
+
+
+def evacuated_in_pass(evacuated_at, node_started):
+    """Whether the node's evacuation ended in the pass that began at node_started (epoch
+    seconds): a pass that failed after it made switchovers the record must keep; one that
+    failed before it (or before the pass began) made none of its own."""
+    if evacuated_at is None or node_started is None:
+        return False
+    return float(evacuated_at) >= float(node_started)
+
+
+def maintained(nodes):
+    """The nodes whose maintenance pass ended, in the order of the node records: the rolling
+    maintenance prefers them as standbys from then on."""
+    return [node for node, one in (nodes or {}).items()
+            if one.get('ended') is not None and any(step.get('name') == 'maintain' for step in one.get('steps') or [])]

@@ -89,8 +89,9 @@ def test_a_failure_keeps_the_failed_pass_and_what_the_rescue_did(tmp_path):
     task_vars = flow_vars(tmp_path)
     run({'op': 'start'}, task_vars)
     run({'op': 'step', 'node': 'n2', 'name': 'evacuate', 'first': True}, task_vars)
+    # the evacuation ended (its switchovers and its end are set together), then the update failed
+    task_vars.update(__lk_evacuations={'n2': [SWITCH]}, __lk_evacuated_at={'n2': task_vars['__lk_node_started'] + 1})
     run({'op': 'step', 'node': 'n2', 'name': 'update', 'changes': True}, task_vars)
-    task_vars.update(__lk_evacuations={'n2': [SWITCH]})
     run({'op': 'node', 'node': task_vars['__lk_step']['node'], 'ended': False}, task_vars)
     task_vars.update(__lk_cluster_status={'n1': two_nodes()['n1'], 'n2': unknown()},
                      __lk_failure_time='2026-12-07T10:00:00Z', __lk_rescue_errors=['n2: not reached'],
@@ -164,7 +165,7 @@ def test_a_record_that_cannot_be_written_stops_the_start_and_nothing_after_it(tm
     assert result['failed'] is True and 'cannot be' in result['msg'] and 'run1/clusters/prod.json' in result['msg']
     # later, in the flow or its rescue: the facts come back all the same, the task warns naming the file
     task_vars = flow_vars(tmp_path, __lk_node_records={'n2': {'started': 1, 'ended': None, 'switchovers': [SWITCH]}},
-                          __lk_cluster_status=two_nodes())
+                          __lk_cluster_status=two_nodes(), __lk_node_started=1.0, __lk_evacuated_at={'n2': 2.0})
     for args in ({'op': 'step', 'name': 'verify'}, {'op': 'node', 'node': 'n2', 'ended': False},
                  {'op': 'result', 'result': 'failed', 'failure': 'boom'}):
         result = run(args, task_vars)
@@ -226,3 +227,31 @@ def test_an_unreadable_record_warns_and_the_leaders_result_stands_in(tmp_path):
     result = run({'op': 'results', 'leaders': ['p1']}, controller)
     assert controller['__lk_results'][0]['report']['result'] == 'success'
     assert any('prod.json cannot be read' in warning for warning in result['warnings']), result
+
+
+def test_a_rescue_keeps_a_failed_pass_only_when_its_evacuation_ended_in_that_pass(tmp_path):
+    task_vars = flow_vars(tmp_path)
+    run({'op': 'start'}, task_vars)
+    run({'op': 'step', 'node': 'n2', 'name': 'evacuate', 'first': True}, task_vars)
+    # an earlier pass's evacuation (a multi-hop run) does not count for this one
+    task_vars.update(__lk_evacuations={'n2': [SWITCH]}, __lk_evacuated_at={'n2': task_vars['__lk_node_started'] - 60})
+    assert run({'op': 'node', 'node': 'n2', 'ended': False}, task_vars)['ansible_facts'] == {}
+    assert on_disk(task_vars)['nodes'] == {}
+    # a cluster step is no node's pass
+    assert run({'op': 'node', 'node': 'cluster', 'ended': False}, task_vars)['ansible_facts'] == {}
+    task_vars.update(__lk_evacuated_at={'n2': task_vars['__lk_node_started'] + 1})
+    run({'op': 'node', 'node': 'n2', 'ended': False}, task_vars)
+    assert on_disk(task_vars)['nodes']['n2']['switchovers'] == [SWITCH]
+
+
+def test_a_maintained_node_is_preferred_as_a_standby_once_its_pass_ended(tmp_path):
+    the_plan = plan.build_plans([{'name': 'prod', 'hosts': ['n1', 'n2']}], two_nodes(), '', operation='maintenance')
+    task_vars = flow_vars(tmp_path, __lk_plan=the_plan['prod'])
+    run({'op': 'start'}, task_vars)
+    run({'op': 'step', 'node': 'n2', 'name': 'evacuate', 'first': True}, task_vars)
+    task_vars.update(__lk_evacuations={'n2': []})
+    run({'op': 'node', 'node': 'n2'}, task_vars)
+    assert task_vars['__lk_maintained'] == ['n2']
+    run({'op': 'step', 'node': 'n1', 'name': 'evacuate', 'first': True}, task_vars)
+    run({'op': 'node', 'node': 'n1'}, task_vars)
+    assert task_vars['__lk_maintained'] == ['n2', 'n1']
