@@ -15,6 +15,7 @@ from ansible.inventory.manager import InventoryManager
 
 from ansible_collections.hatools.lifekeeper.plugins.lookup.lk_child_groups import leaf_groups
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import lock as lklock
+from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import LifeKeeperError
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster, locks, preflight, values
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.controller_action import ControllerAction
 
@@ -111,7 +112,9 @@ class ActionModule(ControllerAction):
         for one in found:
             try:
                 outcome = lklock.query(lock_dir, locks.lock_name(one['name']))
-            except (OSError, ValueError) as exc:
+            except (LifeKeeperError, OSError, ValueError) as exc:
+                # as lk_lock's query fails (an unsafe lock folder, a lock that is not a file): the lock is
+                # unread, which refuses the cluster (it might be held)
                 outcome = {'failed': True, 'msg': 'the controller lock of %s cannot be read: %s' % (one['name'], exc)}
             queries.append(dict(outcome, **{preflight.LOCK_CLUSTER: one}))
         return queries

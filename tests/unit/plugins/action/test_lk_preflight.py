@@ -161,3 +161,16 @@ def test_a_node_not_reached_refuses_its_cluster(tmp_path):
     run({'step': 'admit', 'operation': 'rollback'}, task_vars)
     assert task_vars['__lk_fleet']['accepted'] == ['erp']
     assert 'c2: failed or could not be reached in pre-flight' in task_vars['__lk_fleet']['refused']['crm']
+
+
+def test_an_unsafe_controller_lock_folder_refuses_every_cluster_without_stopping_the_decision(tmp_path):
+    task_vars = play_vars(tmp_path)
+    run({'step': 'clusters', 'operation': 'rollback'}, task_vars)
+    locks_dir = tmp_path / 'artifacts' / 'locks'
+    locks_dir.mkdir(parents=True)
+    locks_dir.chmod(0o777)
+    result = run({'step': 'plan', 'operation': 'rollback'}, task_vars)
+    assert not result.get('failed'), result
+    for name in ('erp', 'crm'):
+        (problem,) = task_vars['__lk_lock_problems'][name]
+        assert 'mode 0777' in problem, problem
