@@ -25,7 +25,9 @@ ARGUMENT_SPEC = {
 }
 REQUIRED = {'inputs': ('operation',), 'plan': ('operation',), 'admit': ('operation',)}
 # each node's registered results pre-flight reads
-STATUS, HOST_INFO, FAILURE = '__lk_preflight_status', '__lk_preflight_host_info', '__lk_preflight_failure'
+STATUS = '__lk_preflight_status'
+HOST_INFO = '__lk_preflight_host_info'
+FAILURE = '__lk_preflight_failure'
 REPORT = 'report.json'
 
 

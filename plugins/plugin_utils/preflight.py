@@ -26,7 +26,8 @@ from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import (
 
 OPERATIONS = {'rolling update': 'update', 'rollback': 'rollback', 'maintenance': 'maintenance'}
 NOTHING_CHANGED = 'Pre-flight refused the %s; nothing was changed on any node: %s'
-LOCK_HOST, LOCK_CLUSTER = '__lk_lock_host', '__lk_lock_cluster'
+LOCK_HOST = '__lk_lock_host'
+LOCK_CLUSTER = '__lk_lock_cluster'
 PROGRESS_RECORD = 'update-progress.json'
 NO_BREAK = ('false', 'no', 'off', '0', '', 'none')
 
