@@ -89,11 +89,7 @@ def lk_per_host(hosts, hostvars, name, default=_REQUIRED):
 
 @_refuse_bad_values
 def lk_clusters(group, groups, children, play_hosts=None):
-    if group not in groups:
-        raise ValueError('lk_cluster_group is %r: no such inventory group (groups: %s)'
-                         % (group, ', '.join(sorted(g for g in groups if g not in ('all', 'ungrouped')))))
-    return cluster.group_clusters(group, groups[group], [(child, groups.get(child, [])) for child in children or []],
-                                  play_hosts)
+    return cluster.inventory_clusters(group, groups, children, play_hosts)
 
 
 @_refuse_bad_values

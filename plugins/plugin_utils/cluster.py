@@ -370,6 +370,16 @@ def verification_failure(problems, target_version=None):
             'again.' % (expected, '; '.join(problems) or 'nothing (no problem was named)'))
 
 
+def inventory_clusters(group, groups, children, play_hosts=None):
+    """group_clusters of inventory group `group` from Ansible's groups variable ({name: hosts})
+    and its child (or leaf) group names; ValueError naming the group when it does not exist."""
+    if group not in groups:
+        raise ValueError('lk_cluster_group is %r: no such inventory group (groups: %s)'
+                         % (group, ', '.join(sorted(g for g in groups if g not in ('all', 'ungrouped')))))
+    return group_clusters(group, groups[group], [(child, groups.get(child, [])) for child in children or []],
+                          play_hosts)
+
+
 def group_clusters(group, group_hosts, children, play_hosts=None):
     """The clusters of inventory group `group` and why any of them cannot be updated.
 

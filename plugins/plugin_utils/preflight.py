@@ -63,11 +63,7 @@ def clusters(group, groups, children, play_hosts):
     """[{name, hosts, leader}] of inventory group `group` (its leaf child groups `children`, or
     itself); ValueError naming the group when it does not exist or a node is in no cluster or
     in two (nothing was changed)."""
-    if group not in groups:
-        raise ValueError('lk_cluster_group is %r: no such inventory group (groups: %s)'
-                         % (group, ', '.join(sorted(g for g in groups if g not in ('all', 'ungrouped')))))
-    grouping = cluster.group_clusters(group, groups[group], [(child, groups.get(child, [])) for child in children or []],
-                                      play_hosts)
+    grouping = cluster.inventory_clusters(group, groups, children, play_hosts)
     if grouping['problems']:
         raise ValueError(NOTHING_CHANGED % ('run', '; '.join(grouping['problems'])))
     return grouping['clusters']
