@@ -100,7 +100,9 @@ class ActionModule(ControllerAction):
     # ---- the operations -----------------------------------------------------------------
     def _start(self, args, now):
         cluster_record.save(self._path, self._new(cluster_record.load(self._path), now))
-        return {'__lk_cluster_started': now, '__lk_step': dict(cluster_record.FIRST_STEP), '__lk_node_records': {}}
+        return {'__lk_cluster_started': now, '__lk_step': dict(cluster_record.FIRST_STEP), '__lk_node_records': {},
+                # the progress lines of the cluster's steps (a step's line is its note's task name)
+                '__lk_progress': cluster_record.progress_context(self._cluster(), self._var('__lk_run_started', now))}
 
     def _step(self, args, now):
         node = args['node'] or 'cluster'
@@ -137,7 +139,12 @@ class ActionModule(ControllerAction):
             (self._var('__lk_evacuations') or {}).get(node) or [], (self._var('__lk_hop') or {}).get('version'),
             args['action'] or node_plan.get('action') or 'update', evacuated_at)
         self._keep(record)
-        return {'__lk_node_records': record['nodes'], '__lk_maintained': cluster_record.maintained(record['nodes'])}
+        facts = {'__lk_node_records': record['nodes'], '__lk_maintained': cluster_record.maintained(record['nodes'])}
+        if args['ended']:
+            # the node's pass ended: the next progress line is the cluster's (or the next node's first note)
+            facts['__lk_progress'] = cluster_record.progress_context(
+                self._cluster(), self._var('__lk_run_started', self._var('__lk_cluster_started')))
+        return facts
 
     def _result(self, args, now):
         record = self._record()
@@ -158,13 +165,14 @@ class ActionModule(ControllerAction):
 
     def _results(self, args, now):
         """Every cluster's result for the report, from the records of this attempt (the hosts
-        that ran the flows, O(leaders), name the clusters)."""
+        that ran the flows, O(leaders), name the clusters), and the run's report built from them."""
         by_name = dict((name, self._per_host(args['leaders'], name, None)) for name in LEADER_VARS)
         entries = []
         for leader in args['leaders']:
             host_vars = dict((name, values[leader]) for name, values in by_name.items() if values[leader] is not None)
             entries.append((self._leader_record(host_vars.get('__lk_cluster')), host_vars))
-        return {'__lk_results': cluster_record.gathered_results(entries, self._var('__lk_run_started'))}
+        results = cluster_record.gathered_results(entries, self._var('__lk_run_started'))
+        return {'__lk_results': results, 'lk_report': cluster_record.run_report(results)}
 
     def _leader_record(self, cluster):
         if not cluster:

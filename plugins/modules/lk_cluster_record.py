@@ -64,7 +64,8 @@ options:
         that ran the clusters' flows, which name the clusters - C(__lk_cluster)) - the result in the cluster's record when
         this attempt of the run recorded it (it ended after C(__lk_run_started)); else the result the leader kept
         (C(__lk_cluster_result)), when the record could not be written or read (a warning says so); else a failed
-        result of a flow that ended without one, every node unknown.
+        result of a flow that ended without one, every node unknown; and C(lk_report), the run's report built from
+        them (the clusters' reports combined, with the operation they name).
       - V(read) returns from the record what the rescue of a cluster whose flow lost its connection needs, run from
         another host - the step the flow was at (C(__lk_step)), the node records (C(__lk_node_records)), the plan
         (C(__lk_plan)) and hosts (C(__lk_cluster_hosts)), the placement to restore (C(lk_placement_before),

@@ -234,6 +234,14 @@ def gathered_results(entries, attempt_started):
     return results
 
 
+def run_report(results):
+    """The run's report (the report role's lk_report) from every cluster's result
+    (gathered_results), with the operation the results name (a rolling update when none does)."""
+    results = list(results)
+    operation = (results[0].get('operation') if results else None) or 'rolling update'
+    return dict(report.combine_reports([result['report'] for result in results]), operation=operation)
+
+
 def evacuated_in_pass(evacuated_at, node_started):
     """Whether the node's evacuation ended in the pass that began at node_started (epoch
     seconds): a pass that failed after it made switchovers the record must keep; one that

@@ -58,6 +58,8 @@ def test_a_successful_flow_leaves_its_steps_passes_and_result_on_disk(tmp_path):
     started = run({'op': 'start'}, task_vars)
     assert not started.get('failed'), started
     assert task_vars['__lk_step'] == {'node': 'cluster', 'name': 'start'} and task_vars['__lk_node_records'] == {}
+    # the first step's progress line (its note's name) is templated before the note runs
+    assert task_vars['__lk_progress'] == {'cluster': 'prod', 'started': task_vars['__lk_cluster_started']}
     run({'op': 'step', 'name': 'placement record'}, task_vars)
     assert task_vars['__lk_progress'] == {'cluster': 'prod', 'started': task_vars['__lk_cluster_started']}
     first = run({'op': 'step', 'node': 'n2', 'name': 'evacuate', 'first': True}, task_vars)
@@ -72,6 +74,8 @@ def test_a_successful_flow_leaves_its_steps_passes_and_result_on_disk(tmp_path):
     task_vars.update(__lk_evacuations={'n2': [], 'n1': [SWITCH]}, __lk_evacuated_at={'n1': task_vars['__lk_node_started']})
     run({'op': 'node', 'node': 'n1'}, task_vars)
     assert task_vars['__lk_node_records']['n1']['switchovers'] == [SWITCH]
+    # the pass ended: the next line (placement) names the cluster, no node
+    assert task_vars['__lk_progress'] == {'cluster': 'prod', 'started': task_vars['__lk_cluster_started']}
     task_vars.update(__lk_cluster_status=two_nodes('9.9.0'))
     result = run({'op': 'result', 'result': 'success'}, task_vars)
     assert result['changed'] is False and result['path'].endswith('/run1/clusters/prod.json')
@@ -207,6 +211,10 @@ def test_the_report_takes_each_result_from_the_record_of_this_attempt(tmp_path):
     # no record and no result: the flow ended without one (every node unknown)
     assert lost_result['report']['result'] == 'failed' and 'was interrupted' in lost_result['report']['failure']
     assert lost_result['resume_vars'] == [['lk_run_id', 'run1']]
+    # the run's report, built from them: failed, as one cluster failed, with one record per cluster
+    report = controller['lk_report']
+    assert report['result'] == 'failed' and report['operation'] == 'rolling update'
+    assert [one['result'] for one in report['clusters']] == ['success', 'success', 'failed']
 
 
 def test_a_resume_does_not_report_the_result_an_earlier_attempt_recorded(tmp_path):
