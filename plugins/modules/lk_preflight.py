@@ -53,6 +53,8 @@ options:
         outages predicted from earlier runs - and returns C(__lk_plans), C(__lk_preflight_lines) (the plan as lines,
         the locks C(lk_break_lock) breaks first), C(__lk_lock_problems), C(__lk_lock_node_queries) and
         C(__lk_lock_controller_queries) (what the lock's take compares against), C(__lk_progress_records),
+        C(__lk_placement_copies_seen) (each node's copy of this run's placement record, the second of the records
+        M(hatools.lifekeeper.lk_host_info) read; the placement record step uses it instead of reading the nodes again),
         C(__lk_resuming), C(__lk_reinstall_problems), C(__lk_configured) (the hierarchies each node has),
         C(__lk_check_results) and C(__lk_placement_records). Fails when C(lk_reinstall_rebuild) is not a file on the
         controller or a placement record cannot be read.

@@ -100,6 +100,19 @@ def node_reads(found, statuses, check_options=None, files=None):
     return reads
 
 
+def placement_copies(host_reads):
+    """{host: the copy of this run's placement record on the node (parsed), or None} from
+    lk_host_info's second RV(records) entry, read beside the progress record (plan.yml). A node
+    whose read failed is None: its cluster is refused (its lock is unread)."""
+    copies = {}
+    for host, result in (host_reads or {}).items():
+        result = result or {}
+        entries = result.get('records') if not (result.get('failed') or result.get('unreachable')) else None
+        content = (entries[1:2] or [{}])[0].get('content') if isinstance(entries, list) else None
+        copies[host] = content if isinstance(content, dict) else None
+    return copies
+
+
 def _break_named(break_lock):
     return str(break_lock).strip().lower() not in NO_BREAK
 
@@ -153,6 +166,7 @@ def decide(operation, found, statuses, host_reads, controller_locks, run_id, set
         '__lk_lock_controller_queries': {'results': controller_locks},
         '__lk_lock_problems': lock_problems,
         '__lk_progress_records': records,
+        '__lk_placement_copies_seen': placement_copies(host_reads),
         '__lk_configured': rescue.configured_hierarchies(statuses),
         '__lk_resuming': resuming,
         '__lk_reinstall_problems': reinstall.reinstall_problems(records, statuses, run_id,

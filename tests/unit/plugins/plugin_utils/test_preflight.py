@@ -19,13 +19,14 @@ CHECK_OPTIONS = {'skip': [], 'accept_perl_change': False, 'license_files': [], '
                  'supported_kernels': []}
 
 
-def host_info(holder=None, record=None):
-    """An lk_host_info result with only the lock and the progress record read."""
+def host_info(holder=None, record=None, placement=None):
+    """An lk_host_info result with only the lock, the progress record and the placement copy read."""
     return {'changed': False, 'facts': {},
             'lock': {'path': '/var/lib/hatools-lifekeeper/lock/cluster-erp.lock', 'holder': holder,
                      'age_s': 12.0 if holder else None, 'fingerprint': 'a' * 64 if holder else None,
                      'process': 'unknown' if holder else None, 'error': None},
-            'records': [{'path': '/var/lib/hatools-lifekeeper/update-progress.json', 'content': record}]}
+            'records': [{'path': '/var/lib/hatools-lifekeeper/update-progress.json', 'content': record},
+                        {'path': '/var/lib/hatools-lifekeeper/placement-R2.json', 'content': placement}]}
 
 
 def controller(holder=None, process=None):
@@ -110,6 +111,15 @@ def test_a_reinstall_this_run_left_is_resumed_and_one_of_another_run_refused():
                    operation='rolling update')
     assert other['__lk_resuming'] == {}
     assert other['__lk_reinstall_problems'][0].startswith('n2: ')
+
+
+def test_the_placement_copies_an_earlier_attempt_kept_are_passed_on_and_an_unread_node_has_none():
+    reads = {'n1': host_info(placement={'app-web': 'n1'}), 'n2': dict(host_info(), failed=True)}
+    facts = decide(reads=reads)
+    assert facts['__lk_placement_copies_seen'] == {'n1': {'app-web': 'n1'}, 'n2': None}
+    # a node that read only its progress record (an older flow's read) has no copy
+    older = dict(host_info(), records=host_info()['records'][:1])
+    assert preflight.placement_copies({'n1': older, 'n2': None}) == {'n1': None, 'n2': None}
 
 
 def test_a_9x_update_without_the_setup_configuration_stops_before_any_change():
