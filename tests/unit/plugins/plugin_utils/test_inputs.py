@@ -124,7 +124,7 @@ def test_preflight_checks_every_input_before_the_nodes_are_read():
     for entry in ('main.yml', 'rollback.yml', 'maintenance.yml'):
         with open(os.path.join(ROLES, 'preflight', 'tasks', entry)) as handle:
             text = handle.read()
-        checked = re.search(r'include_tasks: inputs\.yml', text)
+        checked = re.search(r'(include|import)_tasks: inputs\.yml', text)
         assert checked and checked.start() < text.index('hatools.lifekeeper.lk_status'), entry
 
 
