@@ -93,12 +93,14 @@ def lk_clusters(group, groups, children, play_hosts=None):
 
 
 @_refuse_bad_values
-def lk_health(statuses, target_version=None):
+def lk_health(statuses, target_version=None, placement=None):
     statuses = _statuses(statuses, 'lk_health')
+    if placement is not None and not isinstance(placement, dict):
+        raise ValueError('lk_health expects placement as a dict {hierarchy: host}, got %r' % type(placement).__name__)
     problems = cluster.health_problems(statuses)
     if target_version:
         problems.extend(cluster.version_problems(statuses, target_version))
-    return problems
+    return problems + cluster.placement_problems(statuses, placement)
 
 
 @_refuse_bad_values

@@ -214,6 +214,20 @@ def placement(statuses):
     return where
 
 
+def placement_problems(statuses, expected):
+    """One sentence when the hierarchies are not in service where expected ({root tag: host},
+    the placement record) puts them, as read from statuses; none when expected is None."""
+    if expected is None:
+        return []
+    now = placement(statuses)
+    if now == dict(expected):
+        return []
+
+    def text(where):
+        return ', '.join('%s on %s' % (tag, host) for tag, host in sorted(where.items())) or 'none in service'
+    return ['placement differs from the record: recorded %s; now %s' % (text(dict(expected)), text(now))]
+
+
 def orphans(statuses, expected):
     """Hierarchies of expected (tags) in service on none of the nodes that were read."""
     return sorted(set(expected) - set(placement(statuses)))

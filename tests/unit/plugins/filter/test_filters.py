@@ -122,6 +122,13 @@ def test_wrappers_pass_through():
     assert FILTERS['lk_health'](two_nodes(), '9.9.0') == [
         'n1: LifeKeeper 9.7.0 is installed, expected 9.9.0', 'n2: LifeKeeper 9.7.0 is installed, expected 9.9.0']
     assert FILTERS['lk_per_host'](['a', 'b'], {'a': {'x': 1, 'y': 0}, 'b': {'x': 2}}, 'x') == {'a': 1, 'b': 2}
+    # with a placement record: where each hierarchy must be in service
+    where = FILTERS['lk_placement'](two_nodes())
+    assert where and FILTERS['lk_health'](two_nodes(), None, where) == []
+    (moved,) = FILTERS['lk_health'](two_nodes(), None, dict((tag, 'n9') for tag in where))
+    assert moved.startswith('placement differs from the record: recorded ') and '; now ' in moved, moved
+    with pytest.raises(AnsibleFilterError, match='lk_health expects placement as a dict'):
+        FILTERS['lk_health'](two_nodes(), None, ['n1'])
     assert FILTERS['lk_membership'](two_nodes()) == []
     (left_out,) = FILTERS['lk_membership']({'n1': two_nodes()['n1']})
     assert left_out.startswith('n1: LifeKeeper there knows node2, not a node of this inventory group'), left_out
