@@ -242,10 +242,15 @@ def test_lost_node_rescued_from_the_controller_and_the_cluster_lock(make_cluster
 
 # ---- 3. a corrupted backup copy, setup hanging, a status command hanging -------------------------
 
+# Each new archive grows by a byte every 0.05 s for 6 s from 0.1 s after it appears: whenever
+# lk_backup read its sha256 on the node, the fetch that follows (a new connection, at least
+# 0.1 s later) copies other bytes. One byte at a fixed delay raced the two reads: on a loaded
+# machine it came before the module's read and the run passed.
 CORRUPT_NEW_BACKUPS = (
     "mkdir -p /var/lib/hatools-lifekeeper/backups; cd /var/lib/hatools-lifekeeper/backups; "
     "while true; do for f in archive.*.tar.gz; do [ -e \"$f\" ] || continue; [ -e \"/tmp/done-$f\" ] && continue; "
-    "sleep 0.3; printf x >> \"$f\"; touch \"/tmp/done-$f\"; done; sleep 0.05; done")
+    "touch \"/tmp/done-$f\"; (sleep 0.1; i=0; while [ $i -lt 120 ]; do printf x >> \"$f\"; sleep 0.05; i=$((i+1)); "
+    "done) & done; sleep 0.05; done")
 
 
 def test_corrupt_backup_copy_setup_hangs_status_hangs(make_cluster):
