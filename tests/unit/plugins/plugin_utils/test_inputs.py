@@ -5,6 +5,7 @@ __metaclass__ = type
 
 import os
 import re
+from collections.abc import Mapping
 
 import pytest
 import yaml
@@ -58,6 +59,35 @@ def test_lists_paths_and_texts():
     assert _problems(lk_setup_kits='steeleye-lkNFS', lk_license_files=['/a', '/b'], lk_lkroot='/opt/LK',
                      lk_hook_before_evacuate='') == []
     assert _problems(lk_media_hops=['9.8.0'])[0].startswith("lk_media_hops is ['9.8.0']: expected a list of dict")
+
+
+class _Lazy(Mapping):
+    """A mapping that is no dict, as ansible-core's lazy containers are."""
+
+    def __init__(self, data):
+        self._data = data
+
+    def __getitem__(self, key):
+        return self._data[key]
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self):
+        return len(self._data)
+
+
+class _Tagged(str):
+    pass
+
+
+def test_values_as_a_play_gives_them_are_checked_as_plain_values():
+    assert inputs.plain(_Lazy({'a': (_Tagged('x'), 1, True, None)})) == {'a': ['x', 1, True, None]}
+    assert type(inputs.plain(_Tagged('x'))) is str and inputs.plain(True) is True
+    assert _problems(lk_bigip_provider=_Lazy({'server': 'bigip'}), lk_setup_kits=(_Tagged('steeleye-lkNFS'),),
+                     lk_evacuate_timeout=_Tagged('30')) == []
+    assert _problems(lk_evacuate_timeout=_Tagged('abc')) == [
+        "lk_evacuate_timeout is 'abc': expected a whole number from 1 to 604800 (as text too, as AWX sends it: '30')"]
 
 
 def test_the_bigip_provider_is_never_shown():
