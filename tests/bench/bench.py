@@ -24,7 +24,8 @@ Writes build/bench/bench.json and prints a table:
 Reuses tests/faults/harness.py (containers, knobs, inventory, playbook runs). Not part of
 `make test`. Options: --sizes 1,4,10 (fleet sizes), --separate N (clusters of the runs
 started at once; 0 skips them), --sequential N (of the runs one after another; default
---separate), --out FILE. Results are written after each phase.
+--separate), --fleet-cost N (one more fleet run of N clusters with the cost per play and role:
+fleet_cost), --out FILE. Results are written after each phase.
 """
 import argparse
 import json
@@ -115,6 +116,27 @@ def record_task_cost(result, cost_file):
     totals["busy_cpu_outside_playbook_s"] = round(result["overhead"]["machine_busy_cpu_s"] - totals["busy_cpu_s"], 2)
     totals["wall_outside_playbook_s"] = round(result["overhead"]["wall_s"] - totals["wall_s"], 2)
     result.update(summary)
+
+
+def fleet_cost(size, cost_file):
+    """Where a fleet run of size clusters spends its time and CPU, per play and per role (the
+    lk_task_cost callback, whose own CPU makes this run slower than the measured fleets)."""
+    clusters = make_clusters(size, REFERENCE, "c%d-" % size)
+    try:
+        if os.path.exists(cost_file):
+            os.remove(cost_file)
+        inventory = os.path.join(clusters[0].workdir, "fleet-inventory.json")
+        harness.fleet_inventory(clusters, inventory)
+        measured = timed_run(clusters[0], run_vars("bench-fleet-cost-%d" % size), inventory,
+                             extra_env=task_cost_env(cost_file))
+        check_updated(clusters)
+    finally:
+        teardown(clusters)
+    with open(cost_file) as handle:
+        summary = task_cost.summarise(json.load(handle), roots=[harness.REPO])
+    return dict(measured, clusters=size, task_cost_file=os.path.basename(cost_file),
+                task_results=summary["task_results"], cpu_by_play=summary["cpu_by_play"],
+                cpu_by_role=summary["cpu_by_role"])
 
 
 def check_updated(clusters):
@@ -224,6 +246,9 @@ def main():
                         help="clusters of the separate runs started at once (0: skip them)")
     parser.add_argument("--sequential", type=int, default=None,
                         help="clusters of the separate runs one after another (default: --separate; 0: skip them)")
+    parser.add_argument("--fleet-cost", type=int, default=0,
+                        help="one more fleet run of N clusters with the cost per task and per play (0: none); "
+                             "its callback adds CPU, so it is kept apart from the fleet ratio")
     parser.add_argument("--out", default=os.path.join(harness.REPO, "build", "bench", "bench.json"))
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -286,6 +311,12 @@ def main():
         result["fleet"]["fleet_ratio_10_cpu_floor"] = round(runs["10"]["cpu_floor_s"] / runs["1"]["wall_s"], 3)
     else:
         result["not_measured"].append("fleet_ratio_10 (needs fleet sizes 1 and 10)")
+
+    if args.fleet_cost:
+        load("fleet-cost")
+        result["fleet_cost"] = fleet_cost(args.fleet_cost, os.path.join(os.path.dirname(os.path.abspath(args.out)),
+                                                                        "task-cost-fleet-%d.json" % args.fleet_cost))
+        save()
 
     result["downtime_excess_s"] = max([row["excess_s"] for row in result["downtime"]] or [None])
     sequential = args.separate if args.sequential is None else args.sequential
