@@ -141,7 +141,9 @@ def plain(value):
     """value as plain Python (dict, list, str, int, float, bool, None). The values of a play's
     variables arrive as ansible-core's lazy containers and tagged strings, whose deepcopy (the
     validator copies every value it checks) copies their templating context: some 0.5 s of CPU
-    per node for pre-flight's check where the plain values take a few milliseconds."""
+    per node for pre-flight's check where the plain values take a few milliseconds. Unlike
+    controller_module.plain (a module's arguments, through JSON) it keeps a value JSON cannot
+    carry as it is, so that the validator names it instead of the check failing."""
     if isinstance(value, Mapping):
         return dict((plain(key), plain(item)) for key, item in value.items())
     if isinstance(value, (list, tuple, set, frozenset)):
