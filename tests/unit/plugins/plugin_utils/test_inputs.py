@@ -83,7 +83,7 @@ class _Tagged(str):
 
 def test_values_as_a_play_gives_them_are_checked_as_plain_values():
     assert inputs.plain(_Lazy({'a': (_Tagged('x'), 1, True, None)})) == {'a': ['x', 1, True, None]}
-    assert type(inputs.plain(_Tagged('x'))) is str and inputs.plain(True) is True
+    assert not isinstance(inputs.plain(_Tagged('x')), _Tagged) and inputs.plain(True) is True
     assert _problems(lk_bigip_provider=_Lazy({'server': 'bigip'}), lk_setup_kits=(_Tagged('steeleye-lkNFS'),),
                      lk_evacuate_timeout=_Tagged('30')) == []
     assert _problems(lk_evacuate_timeout=_Tagged('abc')) == [
