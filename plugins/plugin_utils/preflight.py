@@ -104,13 +104,7 @@ def placement_copies(host_reads):
     """{host: the copy of this run's placement record on the node (parsed), or None} from
     lk_host_info's second RV(records) entry, read beside the progress record (plan.yml). A node
     whose read failed is None: its cluster is refused (its lock is unread)."""
-    copies = {}
-    for host, result in (host_reads or {}).items():
-        result = result or {}
-        entries = result.get('records') if not (result.get('failed') or result.get('unreachable')) else None
-        content = (entries[1:2] or [{}])[0].get('content') if isinstance(entries, list) else None
-        copies[host] = content if isinstance(content, dict) else None
-    return copies
+    return dict((host, reinstall.host_record(result, 1)) for host, result in (host_reads or {}).items())
 
 
 def _break_named(break_lock):

@@ -127,21 +127,25 @@ def progress_records(results, loop_var=None):
         pairs = list(results.items())
     else:
         pairs = [(result.get(loop_var), result) for result in results or []]
-    records = {}
-    for host, result in pairs:
-        if host is None:
-            continue
-        result = result or {}
-        record = None
-        if isinstance(result.get('records'), list) and not result.get('failed') and not result.get('unreachable'):
-            record = (result['records'][:1] or [{}])[0].get('content')
-        elif result.get('content') and not result.get('failed') and not result.get('unreachable'):
-            try:
-                record = json.loads(base64.b64decode(result['content']).decode('utf-8'))
-            except (ValueError, TypeError, UnicodeDecodeError):
-                record = None
-        records[host] = record if isinstance(record, dict) else None
-    return records
+    return dict((host, host_record(result)) for host, result in pairs if host is not None)
+
+
+def host_record(result, position=0):
+    """The JSON record one node read (a dict), or None: the RV(records) entry at position of an
+    lk_host_info result, or a slurp result's content; None when the read failed or the record
+    is missing or unreadable."""
+    result = result or {}
+    if result.get('failed') or result.get('unreachable'):
+        return None
+    record = None
+    if isinstance(result.get('records'), list):
+        record = (result['records'][position:position + 1] or [{}])[0].get('content')
+    elif result.get('content'):
+        try:
+            record = json.loads(base64.b64decode(result['content']).decode('utf-8'))
+        except (ValueError, TypeError, UnicodeDecodeError):
+            record = None
+    return record if isinstance(record, dict) else None
 
 
 def _broken(status):
