@@ -53,6 +53,10 @@ def role_entry_points():
     found = []
     for role in sorted(os.listdir(os.path.join(REPO, "roles"))):
         spec = os.path.join(REPO, "roles", role, "meta", "argument_specs.yml")
+        if not os.path.isdir(os.path.join(REPO, "roles", role, "tasks")):
+            # a role with nothing to run (defaults: only the public defaults) has no entry point
+            assert not os.path.isfile(spec), "role %s has no tasks but an argument spec" % role
+            continue
         assert os.path.isfile(spec), "role %s has no meta/argument_specs.yml" % role
         with open(spec) as handle:
             for entry in sorted(yaml.safe_load(handle)["argument_specs"]):

@@ -20,6 +20,8 @@ ROLES = sorted(os.listdir(os.path.join(REPO, 'roles')))
 # second default of a roles/defaults variable.
 INTERNAL = ('cluster_lock', 'cluster_read', 'defaults', 'hook', 'run')
 PUBLIC = [role for role in ROLES if role not in INTERNAL]
+# roles with an entry point (defaults has no tasks and no inputs, so no argument spec)
+CALLED = [role for role in ROLES if os.path.isdir(os.path.join(REPO, 'roles', role, 'tasks'))]
 
 
 def _yaml(*parts):
@@ -66,7 +68,7 @@ def test_readme_role_table_names_every_public_role(role):
     assert '| `hatools.lifekeeper.%s` |' % role in _readme(), 'README.md: no row for the role %s' % role
 
 
-@pytest.mark.parametrize('role', ROLES)
+@pytest.mark.parametrize('role', CALLED)
 def test_spec_defaults_are_the_defaults_role_values(role):
     for name, option in spec_options(role).items():
         defaults = dict(DEFAULTS, **_own_defaults(role))
@@ -114,3 +116,9 @@ def test_internal_names_are_internal():
     assert all(name.startswith(('lk_', '__lk_')) for name in DEFAULTS), sorted(DEFAULTS)
     for role in PUBLIC:
         assert all(name.startswith('lk_') for name in spec_options(role)), role
+
+
+def test_the_defaults_role_has_no_entry_point():
+    # an argument spec there would only add a check of nothing to every play importing it
+    assert 'defaults' not in CALLED
+    assert not os.path.exists(os.path.join(REPO, 'roles', 'defaults', 'meta', 'argument_specs.yml'))
