@@ -9,16 +9,21 @@ tasks read afterwards (the step, the node records, the cluster's result)."""
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import json
+import os
 import time
 
 from ansible.errors import AnsibleError
 
-from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster_record
+from ansible_collections.hatools.lifekeeper.plugins.modules.lk_record import record_text
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster, cluster_record, resume, values
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.controller_action import ControllerAction
-from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.controller_files import reason
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.controller_files import (
+    ensure_private_folder, reason, write_private)
 
 ARGUMENT_SPEC = {
-    'op': {'type': 'str', 'required': True, 'choices': ['start', 'step', 'node', 'result', 'lock', 'read', 'results']},
+    'op': {'type': 'str', 'required': True,
+           'choices': ['start', 'step', 'node', 'placement', 'result', 'lock', 'read', 'results']},
     'node': {'type': 'str'},
     'name': {'type': 'str'},
     'first': {'type': 'bool', 'default': False},
@@ -30,6 +35,7 @@ ARGUMENT_SPEC = {
     'statuses': {'type': 'dict'},
     'note': {'type': 'str', 'default': ''},
     'leaders': {'type': 'list', 'elements': 'str'},
+    'node_copies': {'type': 'dict'},
 }
 # what each operation needs besides op
 REQUIRED = {'step': ('name',), 'node': ('node',), 'result': ('result',), 'results': ('leaders',)}
@@ -48,7 +54,12 @@ class ActionModule(ControllerAction):
         self._problems = []
         try:
             facts = getattr(self, '_' + args['op'])(args, time.time())
-            path = self._path if args['op'] != 'results' else self._var('__lk_run_dir')
+            if args['op'] == 'results':
+                path = self._var('__lk_run_dir')
+            elif args['op'] == 'placement':
+                path = self._placement_path
+            else:
+                path = self._path
         except OSError as exc:
             raise ValueError('the cluster record cannot be written: %s' % reason(exc))
         # the record is the run's own account of what it did, as a log is: no host changes with it
@@ -106,17 +117,23 @@ class ActionModule(ControllerAction):
 
     def _step(self, args, now):
         node = args['node'] or 'cluster'
-        record = cluster_record.note_step(self._record(), node, args['name'], now)
+        # a node's pass ends where the next one begins, or at the next cluster step
+        record, facts = self._close_pass(self._record(), node, args['first'], now)
+        record = cluster_record.note_step(record, node, args['name'], now)
         self._keep(record)
         started = self._var('__lk_run_started', self._var('__lk_cluster_started'))
-        facts = {'__lk_step': {'node': node, 'name': args['name']}}
+        facts['__lk_step'] = {'node': node, 'name': args['name']}
         if node == 'cluster':
             facts['__lk_progress'] = cluster_record.progress_context(self._cluster(), started)
         elif args['first']:
             plan, hop = self._plan(), self._var('__lk_hop')
+            node_plan = cluster_record.node_plan(plan, hop, node)
             facts.update(
                 __lk_node_started=now,
-                __lk_node_plan=cluster_record.node_plan(plan, hop, node),
+                __lk_node_plan=node_plan,
+                # the pass now open, closed by the next pass's first step or the next cluster step
+                __lk_node_pass={'node': node, 'started': now, 'hop': (hop or {}).get('version'),
+                                'action': node_plan.get('action') or 'update'},
                 # no evacuation gate's read yet for this node in this pass (an earlier pass's must not count)
                 __lk_evacuate_gate={},
                 __lk_progress=cluster_record.progress_context(
@@ -126,6 +143,21 @@ class ActionModule(ControllerAction):
             # the node changes now: no read before this is lent to an evacuation
             facts['__lk_cluster_read_unchanged'] = False
         return facts
+
+    def _close_pass(self, record, node, first, now):
+        """(record, facts) with the open pass (__lk_node_pass) kept as ended now, when this step
+        begins another pass or is a cluster step: its switchovers (__lk_evacuations) and the end of
+        its evacuation (__lk_evacuated_at) of that node; facts: the node records, the maintained
+        nodes (a rolling maintenance prefers them as standbys) and the pass closed."""
+        open_pass = self._var('__lk_node_pass') or {}
+        if not open_pass or not (first or node == 'cluster'):
+            return record, {}
+        done = open_pass['node']
+        record = cluster_record.keep_node(
+            record, done, open_pass['started'], now, (self._var('__lk_evacuations') or {}).get(done) or [],
+            open_pass.get('hop'), open_pass.get('action') or 'update', (self._var('__lk_evacuated_at') or {}).get(done))
+        return record, {'__lk_node_records': record['nodes'], '__lk_maintained': cluster_record.maintained(record['nodes']),
+                        '__lk_node_pass': {}}
 
     def _node(self, args, now):
         node = args['node']
@@ -139,11 +171,47 @@ class ActionModule(ControllerAction):
             (self._var('__lk_evacuations') or {}).get(node) or [], (self._var('__lk_hop') or {}).get('version'),
             args['action'] or node_plan.get('action') or 'update', evacuated_at)
         self._keep(record)
-        facts = {'__lk_node_records': record['nodes'], '__lk_maintained': cluster_record.maintained(record['nodes'])}
+        facts = {'__lk_node_records': record['nodes'], '__lk_maintained': cluster_record.maintained(record['nodes']),
+                 '__lk_node_pass': {}}
         if args['ended']:
             # the node's pass ended: the next progress line is the cluster's (or the next node's first note)
             facts['__lk_progress'] = cluster_record.progress_context(
                 self._cluster(), self._var('__lk_run_started', self._var('__lk_cluster_started')))
+        return facts
+
+    def _placement(self, args, now):
+        """The placement record of this run (lk_placement_file), on the controller: written once per
+        run id from the cluster's read (__lk_cluster_status), unless an earlier attempt of this run
+        lost it (O(node_copies), or pre-flight's __lk_placement_copies_seen, and __lk_progress_records
+        say so) or a node was not read - then refused, naming why. Returns it as lk_placement_before
+        (not in check mode before it is written), and lends the read to the first evacuation
+        (__lk_cluster_read_unchanged) when it was just made for this record."""
+        path = self._placement_path = values.absolute_path(self._var('lk_placement_file'), 'lk_placement_file')
+        if os.path.islink(path) or (os.path.lexists(path) and not os.path.isfile(path)):
+            raise ValueError('%s is a link or not a regular file: refusing to use it as the placement record' % path)
+        recorded = os.path.isfile(path)
+        facts = {'__lk_cluster_read_unchanged': not recorded}
+        if not recorded:
+            copies = args['node_copies'] if args['node_copies'] is not None else self._var('__lk_placement_copies_seen')
+            statuses = self._var('__lk_cluster_status') or {}
+            refusal = resume.placement_refusal(
+                path, self._var('__lk_run'), copies or {}, self._var('__lk_progress_records') or {},
+                '%s/placement-%s.json' % (self._var('lk_update_state_dir'), self._var('__lk_run')), statuses)
+            if refusal:
+                raise ValueError(refusal)
+            if self._task.check_mode:
+                return facts
+            try:
+                ensure_private_folder(os.path.dirname(path))
+                write_private(path, record_text(cluster.placement(statuses)))
+            except OSError as exc:
+                raise ValueError('the placement record %s cannot be written: %s' % (path, reason(exc)))
+        try:
+            with open(path) as handle:
+                facts['lk_placement_before'] = json.load(handle)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise ValueError('the placement record %s cannot be read (%s); a resume restores the placement it holds'
+                             % (path, reason(exc) if isinstance(exc, OSError) else exc))
         return facts
 
     def _result(self, args, now):

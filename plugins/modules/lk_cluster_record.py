@@ -45,14 +45,26 @@ options:
       - V(start) begins the cluster's record with the plan, the hosts and C(__lk_configured) (an earlier attempt's
         record with the same run id is summarised in C(attempts)); returns the facts C(__lk_cluster_started), C(__lk_step) (V(start) of V(cluster)) and
         C(__lk_node_records) (empty).
-      - Every operation but V(read) also keeps in the record the placement the flow recorded (C(lk_placement_before))
+      - Every operation but V(read) and V(placement) also keeps in the record the placement the flow recorded (C(lk_placement_before))
         and the switchovers that restored it (C(__lk_placement_record)) once they are set.
       - V(step) notes the step O(name) of O(node) (the whole cluster when O(node) is not given); returns C(__lk_step)
-        and the progress context C(__lk_progress) (of the cluster; of the node with O(first)).
-      - V(node) keeps one pass of O(node) in its node records (its switchovers from C(__lk_evacuations), when its
+        and the progress context C(__lk_progress) (of the cluster; of the node with O(first)). A node's pass ends where
+        the next pass begins (O(first)) or at the next cluster step - that step keeps the pass that was open
+        (C(__lk_node_pass)) in the node records, as V(node) does, and also returns C(__lk_node_records) and
+        C(__lk_maintained).
+      - V(node) keeps one pass of O(node) in its node records - the cluster's rescue keeps a failed pass with it
+        (O(ended=false)) (its switchovers from C(__lk_evacuations), when its
         evacuation ended from C(__lk_evacuated_at), its start from C(__lk_node_started), the hop from C(__lk_hop));
         returns C(__lk_node_records) and C(__lk_maintained), the nodes whose maintenance pass ended (a rolling
         maintenance prefers them as standbys).
+      - V(placement) keeps the placement record of this run (C(lk_placement_file), beside the cluster records, saying where
+        each hierarchy is in service, a root tag to host mapping) - written once per run id from the flow's read of every node
+        (C(__lk_cluster_status)), 0600 in a private folder, then kept by every later attempt of the run. It is refused,
+        naming why and writing nothing, when a node was not read (a placement seen from part of the cluster) or when an
+        earlier attempt of this run lost it (its copies on the nodes, O(node_copies) or pre-flight's
+        C(__lk_placement_copies_seen), or the nodes' progress records C(__lk_progress_records) name this run). Returns
+        it as C(lk_placement_before) (in check mode only once written) and C(__lk_cluster_read_unchanged) (true when
+        it was just recorded, so that the read is lent to the first evacuation). Needs no cluster record.
       - V(result) records the cluster's result from the record and a read of every node after the last change
         (C(__lk_cluster_status); O(statuses) for a cluster O(result=refused) or O(result=skipped)), with
         C(lk_placement_before), C(__lk_placement_record), C(lk_report_notes), C(__lk_failure_time),
@@ -73,7 +85,7 @@ options:
         started; it fails when there is no record.
     type: str
     required: true
-    choices: [start, step, node, result, lock, read, results]
+    choices: [start, step, node, placement, result, lock, read, results]
   node:
     description:
       - The node of the step (O(op=step)) or whose pass is kept (O(op=node), required).
@@ -85,8 +97,8 @@ options:
   first:
     description:
       - With O(op=step), the step begins the node's pass; also returns C(__lk_node_started) (now),
-        C(__lk_node_plan) (the node's plan in this pass), an empty C(__lk_evacuate_gate) and the node's progress
-        context.
+        C(__lk_node_plan) (the node's plan in this pass), C(__lk_node_pass) (the pass now open: node, start, hop,
+        action), an empty C(__lk_evacuate_gate) and the node's progress context.
     type: bool
     default: false
   changes:
@@ -130,6 +142,11 @@ options:
       - With O(op=results) (required), the hosts that ran the clusters' flows, in the report's order.
     type: list
     elements: str
+  node_copies:
+    description:
+      - With O(op=placement), each node's copy of this run's placement record, by host (null for a node that has
+        none), read just before; pre-flight's C(__lk_placement_copies_seen) when not given.
+    type: dict
 seealso:
   - module: hatools.lifekeeper.lk_report_write
 '''
@@ -154,7 +171,7 @@ EXAMPLES = r'''
 
 RETURN = r'''
 path:
-  description: The record's path on the controller.
+  description: The record's path on the controller (the placement record's with O(op=placement), the run's folder with O(op=results)).
   returned: success
   type: str
   sample: /srv/artifacts/20261206T101500.123456Z/clusters/lifekeeper.json

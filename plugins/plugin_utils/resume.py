@@ -14,6 +14,8 @@ result (hierarchies moved) for the placement to restore: refused instead.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster
+
 
 def _of_run(records, run_id):
     return sorted(host for host, record in (records or {}).items()
@@ -45,3 +47,17 @@ def lost_placement_record(path, run_id, node_copies, progress_records, copy_path
             'is refused; no hierarchy was moved by this attempt. To resume: %s and keep lk_artifacts_dir on storage '
             'that persists between jobs (docs/awx/README.md), then run again with -e lk_run_id=%s'
             % (run_id, ' and '.join(evidence), path, fix, run_id))
+
+
+def placement_refusal(path, run_id, node_copies, progress_records, copy_path, statuses):
+    """'' when the placement may be recorded now from statuses (every node read), else the
+    sentence that refuses it: an earlier attempt of this run lost its record
+    (lost_placement_record), or a node was not read (a placement seen from part of the cluster
+    is not recorded)."""
+    lost = lost_placement_record(path, run_id, node_copies, progress_records, copy_path)
+    if lost:
+        return lost
+    unread = cluster.describe_unreadable(statuses or {})
+    if unread:
+        return 'cannot record where the hierarchies are in service: not read: %s' % unread
+    return ''

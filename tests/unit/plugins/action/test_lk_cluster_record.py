@@ -35,8 +35,8 @@ def flow_vars(tmp_path, **more):
     return task_vars
 
 
-def run(args, task_vars):
-    task = mock.MagicMock(args=dict(args), async_val=0, check_mode=False, diff=False)
+def run(args, task_vars, check_mode=False):
+    task = mock.MagicMock(args=dict(args), async_val=0, check_mode=check_mode, diff=False)
     connection = mock.MagicMock()
     connection._shell.tmpdir = None
     templar = Templar(loader=DataLoader(), variables=task_vars)
@@ -263,3 +263,105 @@ def test_a_maintained_node_is_preferred_as_a_standby_once_its_pass_ended(tmp_pat
     run({'op': 'step', 'node': 'n1', 'name': 'evacuate', 'first': True}, task_vars)
     run({'op': 'node', 'node': 'n1'}, task_vars)
     assert task_vars['__lk_maintained'] == ['n2', 'n1']
+
+
+def test_a_pass_ends_where_the_next_begins_or_at_the_next_cluster_step(tmp_path):
+    the_plan = plan.build_plans([{'name': 'prod', 'hosts': ['n1', 'n2']}], two_nodes(), '', operation='maintenance')
+    task_vars = flow_vars(tmp_path, __lk_plan=the_plan['prod'])
+    run({'op': 'start'}, task_vars)
+    run({'op': 'step', 'node': 'n2', 'name': 'evacuate', 'first': True}, task_vars)
+    n2_started = task_vars['__lk_node_started']
+    assert task_vars['__lk_node_pass'] == {'node': 'n2', 'started': n2_started, 'hop': None, 'action': 'maintain'}
+    task_vars.update(__lk_evacuations={'n2': [SWITCH]}, __lk_evacuated_at={'n2': n2_started + 1})
+    # the node's own later steps do not end its pass
+    run({'op': 'step', 'node': 'n2', 'name': 'maintain', 'changes': True}, task_vars)
+    assert on_disk(task_vars)['nodes'] == {} and task_vars['__lk_node_pass']['node'] == 'n2'
+    second = run({'op': 'step', 'node': 'n1', 'name': 'evacuate', 'first': True}, task_vars)
+    kept = on_disk(task_vars)['nodes']['n2']
+    assert kept['started'] == n2_started and kept['ended'] == task_vars['__lk_node_started']
+    assert kept['switchovers'] == [SWITCH] and [step['name'] for step in kept['steps']] == ['evacuate', 'maintain']
+    # the next node's evacuation prefers the maintained node, known before it starts
+    assert second['ansible_facts']['__lk_maintained'] == ['n2']
+    assert task_vars['__lk_node_pass']['node'] == 'n1'
+    task_vars.update(__lk_evacuations={'n2': [SWITCH], 'n1': []})
+    placement = run({'op': 'step', 'name': 'placement'}, task_vars)
+    assert placement['ansible_facts']['__lk_maintained'] == ['n2', 'n1']
+    assert placement['ansible_facts']['__lk_node_pass'] == {} and on_disk(task_vars)['nodes']['n1']['ended']
+    # a cluster step with no pass open keeps nothing more
+    before = on_disk(task_vars)['nodes']
+    assert '__lk_node_records' not in run({'op': 'step', 'name': 'verify'}, task_vars)['ansible_facts']
+    assert on_disk(task_vars)['nodes'] == before
+
+
+def test_each_hop_of_a_node_is_kept_with_its_own_version(tmp_path):
+    task_vars = flow_vars(tmp_path)
+    run({'op': 'start'}, task_vars)
+    hops = [dict(task_vars['__lk_plan'], version=version) for version in ('9.8.0', '9.9.0')]
+    for hop in hops:
+        task_vars['__lk_hop'] = hop
+        run({'op': 'step', 'node': 'n2', 'name': 'evacuate', 'first': True}, task_vars)
+    # the first pass is kept with its hop, though __lk_hop is the second's when it ends
+    task_vars.pop('__lk_hop')
+    run({'op': 'step', 'name': 'placement'}, task_vars)
+    assert on_disk(task_vars)['nodes']['n2']['hops'] == ['9.8.0', '9.9.0']
+
+
+def placement_vars(tmp_path, **more):
+    return flow_vars(tmp_path, lk_placement_file=str(tmp_path / 'run1' / 'placement-prod.json'),
+                     lk_update_state_dir='/var/lib/lk', __lk_cluster_status=two_nodes(), **more)
+
+
+def test_the_placement_is_recorded_once_per_run_and_its_read_lent(tmp_path):
+    task_vars = placement_vars(tmp_path)
+    first = run({'op': 'placement'}, task_vars)
+    assert not first.get('failed'), first
+    assert first['path'] == task_vars['lk_placement_file']
+    recorded = first['ansible_facts']['lk_placement_before']
+    assert recorded and set(recorded.values()) <= {'n1', 'n2'}
+    assert first['ansible_facts']['__lk_cluster_read_unchanged'] is True
+    assert (tmp_path / 'run1' / 'placement-prod.json').stat().st_mode & 0o777 == 0o600
+    # a resume: the record stays the first attempt's, whatever the nodes show now; no read was made to lend
+    task_vars.update(__lk_cluster_status={})
+    again = run({'op': 'placement'}, task_vars)
+    assert again['ansible_facts'] == {'lk_placement_before': recorded, '__lk_cluster_read_unchanged': False}
+
+
+def test_a_placement_seen_from_part_of_the_cluster_is_not_recorded(tmp_path):
+    task_vars = placement_vars(tmp_path)
+    task_vars['__lk_cluster_status'] = dict(task_vars['__lk_cluster_status'], n2=unknown('unreachable'))
+    result = run({'op': 'placement'}, task_vars)
+    assert result['failed'] and 'not read: n2 (unreachable)' in result['msg']
+    assert not (tmp_path / 'run1' / 'placement-prod.json').exists()
+
+
+def test_a_resume_that_lost_the_controllers_placement_record_is_refused(tmp_path):
+    # the nodes' copies (given, or pre-flight's) or their progress records name this run
+    for given, seen, progress in (({'n1': {'app': 'n1'}}, None, {}), (None, {'n2': {'app': 'n1'}}, {}),
+                                  ({}, None, {'n1': {'run_id': 'run1', 'step': 'done'}})):
+        task_vars = placement_vars(tmp_path, __lk_progress_records=progress)
+        if seen is not None:
+            task_vars['__lk_placement_copies_seen'] = seen
+        args = {'op': 'placement'} if given is None else {'op': 'placement', 'node_copies': given}
+        result = run(args, task_vars)
+        assert result['failed'] and 'is missing on the controller' in result['msg'], result
+        assert not (tmp_path / 'run1' / 'placement-prod.json').exists()
+
+
+def test_a_placement_record_that_is_a_link_or_unreadable_is_refused(tmp_path):
+    task_vars = placement_vars(tmp_path)
+    (tmp_path / 'run1').mkdir()
+    (tmp_path / 'elsewhere.json').write_text('{}')
+    (tmp_path / 'run1' / 'placement-prod.json').symlink_to(tmp_path / 'elsewhere.json')
+    result = run({'op': 'placement'}, task_vars)
+    assert result['failed'] and 'is a link or not a regular file' in result['msg']
+    (tmp_path / 'run1' / 'placement-prod.json').unlink()
+    (tmp_path / 'run1' / 'placement-prod.json').write_text('{not json')
+    result = run({'op': 'placement'}, task_vars)
+    assert result['failed'] and 'cannot be read' in result['msg']
+
+
+def test_check_mode_writes_no_placement_record(tmp_path):
+    task_vars = placement_vars(tmp_path)
+    result = run({'op': 'placement'}, task_vars, check_mode=True)
+    assert not result.get('failed') and 'lk_placement_before' not in result['ansible_facts']
+    assert not (tmp_path / 'run1' / 'placement-prod.json').exists()

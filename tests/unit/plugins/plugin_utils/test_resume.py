@@ -3,7 +3,7 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.resume import lost_placement_record
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.resume import lost_placement_record, placement_refusal
 
 PATH = '/runner/project/lifekeeper-artifacts/r1/placement.json'
 COPY = '/var/lib/hatools-lifekeeper/placement-r1.json'
@@ -36,3 +36,11 @@ def test_nodes_this_run_updated_refuse_even_without_a_copy():
 
 def test_an_empty_placement_copy_still_counts():
     assert lost_placement_record(PATH, 'r1', {'n1': {}}, None, COPY)
+
+
+def test_the_placement_is_refused_when_lost_first_then_when_a_node_was_not_read():
+    read = {'n1': {'known': True, 'resources': []}, 'n2': {'known': False, 'reason': 'unreachable'}}
+    assert placement_refusal(PATH, 'r1', {}, {}, COPY, {'n1': read['n1']}) == ''
+    assert placement_refusal(PATH, 'r1', {}, {}, COPY, read) == \
+        'cannot record where the hierarchies are in service: not read: n2 (unreachable)'
+    assert 'is missing on the controller' in placement_refusal(PATH, 'r1', {'n1': {'app': 'n1'}}, {}, COPY, read)
