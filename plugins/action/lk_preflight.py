@@ -28,6 +28,8 @@ REQUIRED = {'inputs': ('operation',), 'plan': ('operation',), 'admit': ('operati
 STATUS = '__lk_preflight_status'
 HOST_INFO = '__lk_preflight_host_info'
 FAILURE = '__lk_preflight_failure'
+# each host's problems with the public inputs (preflight inputs.yml)
+INPUT_PROBLEMS = '__lk_input_problems'
 REPORT = 'report.json'
 
 
@@ -43,11 +45,15 @@ class ActionModule(ControllerAction):
 
     # ---- the run's own inputs -----------------------------------------------------------
     def _inputs(self, operation):
+        """The run's own inputs (their own sentences first), then every public input of every
+        host of the play, as each host's check found it (INPUT_PROBLEMS)."""
         preflight.fleet_inputs(self._var('lk_fleet_parallel'), self._var('lk_fleet_canary', 0))
-        if operation != 'rolling update':
-            return {}
-        return preflight.update_inputs(self._var('lk_target_version', ''), self._var('lk_media'),
-                                       self._var('lk_media_sha256'), self._var('lk_media_hops'))
+        facts = {}
+        if operation == 'rolling update':
+            facts = preflight.update_inputs(self._var('lk_target_version', ''), self._var('lk_media'),
+                                            self._var('lk_media_sha256'), self._var('lk_media_hops'))
+        preflight.host_inputs(self._per_host(self._var('ansible_play_hosts') or [], INPUT_PROBLEMS, []))
+        return facts
 
     # ---- what the nodes read ------------------------------------------------------------
     def _hosts(self):

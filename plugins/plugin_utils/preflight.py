@@ -44,6 +44,18 @@ def fleet_inputs(parallel, canary):
     fleet.batches([], parallel, canary)
 
 
+def host_inputs(problems):
+    """ValueError naming every bad public input of every host ({host: [problem, ...]}, each
+    problem once, in the order the hosts give them); nothing was changed."""
+    lines = []
+    for host_problems in (problems or {}).values():
+        for problem in host_problems or []:
+            if problem not in lines:
+                lines.append(problem)
+    if lines:
+        raise ValueError('Pre-flight refused the run; nothing was changed on any node: %s' % '; '.join(lines))
+
+
 def update_inputs(target_version, media, media_sha256, media_hops):
     """{__lk_target, __lk_hops} of a rolling update: the target version normalised (ValueError
     naming an empty, malformed or numeric value), lk_media an absolute path on the nodes,

@@ -174,3 +174,16 @@ def test_an_unsafe_controller_lock_folder_refuses_every_cluster_without_stopping
     for name in ('erp', 'crm'):
         (problem,) = task_vars['__lk_lock_problems'][name]
         assert 'mode 0777' in problem, problem
+
+
+def test_the_inputs_step_refuses_the_runs_own_inputs_first_then_every_hosts(tmp_path):
+    task_vars = play_vars(tmp_path, lk_fleet_parallel=1, lk_fleet_canary=0, lk_target_version='9.9',
+                          lk_media='/srv/LKL.iso', lk_media_sha256=None, lk_media_hops=[])
+    done = run({'step': 'inputs', 'operation': 'rolling update'}, task_vars)
+    assert not done.get('failed') and done['ansible_facts']['__lk_target'] == '9.9.0'
+    task_vars['hostvars']['c2']['__lk_input_problems'] = ["lk_update_ready_timeout is 'soon': expected a number"]
+    refused = run({'step': 'inputs', 'operation': 'rollback'}, task_vars)
+    assert refused['failed'] and refused['msg'].endswith("nothing was changed on any node: "
+                                                         "lk_update_ready_timeout is 'soon': expected a number")
+    task_vars['lk_media'] = 'relative.iso'
+    assert 'lk_media must be the absolute path' in run({'step': 'inputs', 'operation': 'rolling update'}, task_vars)['msg']
