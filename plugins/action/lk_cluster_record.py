@@ -16,7 +16,7 @@ import time
 from ansible.errors import AnsibleError
 
 from ansible_collections.hatools.lifekeeper.plugins.modules.lk_record import record_text
-from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster, cluster_record, resume, values
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster, cluster_record, report_files, resume, values
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.controller_action import ControllerAction
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.controller_files import (
     ensure_private_folder, reason, write_private)
@@ -36,6 +36,8 @@ ARGUMENT_SPEC = {
     'note': {'type': 'str', 'default': ''},
     'leaders': {'type': 'list', 'elements': 'str'},
     'node_copies': {'type': 'dict'},
+    'report_path': {'type': 'path'},
+    'keep_dir': {'type': 'path'},
 }
 # what each operation needs besides op
 REQUIRED = {'step': ('name',), 'node': ('node',), 'result': ('result',), 'results': ('leaders',)}
@@ -52,6 +54,7 @@ class ActionModule(ControllerAction):
 
     def decide(self, args):
         self._problems = []
+        self._report_files = []
         try:
             facts = getattr(self, '_' + args['op'])(args, time.time())
             if args['op'] == 'results':
@@ -64,6 +67,9 @@ class ActionModule(ControllerAction):
             raise ValueError('the cluster record cannot be written: %s' % reason(exc))
         # the record is the run's own account of what it did, as a log is: no host changes with it
         result = dict(changed=False, ansible_facts=facts, path=path)
+        if self._report_files:
+            # op=results with report_path: the report's files are the run's output, written now
+            result.update(changed=True, files=self._report_files)
         if self._problems:
             result['warnings'] = list(self._problems)
         return result
@@ -240,7 +246,14 @@ class ActionModule(ControllerAction):
             host_vars = dict((name, values[leader]) for name, values in by_name.items() if values[leader] is not None)
             entries.append((self._leader_record(host_vars.get('__lk_cluster')), host_vars))
         results = cluster_record.gathered_results(entries, self._var('__lk_run_started'))
-        return {'__lk_results': results, 'lk_report': cluster_record.run_report(results)}
+        report = cluster_record.run_report(results)
+        if args['report_path']:
+            # the JSON report is the run's record: a failure to write it fails the task; a view or
+            # the copy in keep_dir not written is a warning
+            written = report_files.write_report(report, args['report_path'], report['operation'], args['keep_dir'])
+            self._report_files = written['files']
+            self._problems.extend(written['problems'])
+        return {'__lk_results': results, 'lk_report': report}
 
     def _leader_record(self, cluster):
         if not cluster:

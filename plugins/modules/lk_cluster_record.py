@@ -26,7 +26,7 @@ description:
     so the task returns its facts all the same (from the flow's facts where the record cannot be read) and warns,
     naming the file and the reason.
   - It never reports a change - the record is the run's own account of what it did, as a log is, not a change to
-    any host.
+    any host - but when O(op=results) writes the run's report (O(report_path)).
   - This is an action plugin. It runs on the controller, in the task's worker, and runs no module (no connection
     and no Python start on any host), whatever host the task runs on. It writes in check mode too.
 author:
@@ -77,7 +77,9 @@ options:
         this attempt of the run recorded it (it ended after C(__lk_run_started)); else the result the leader kept
         (C(__lk_cluster_result)), when the record could not be written or read (a warning says so); else a failed
         result of a flow that ended without one, every node unknown; and C(lk_report), the run's report built from
-        them (the clusters' reports combined, with the operation they name).
+        them (the clusters' reports combined, with the operation they name). With O(report_path) it also writes the
+        report there, as M(hatools.lifekeeper.lk_report_write) does (its Markdown and HTML views beside it, a copy in
+        O(keep_dir)); a report that cannot be written fails the task, a view or copy that cannot is a warning.
       - V(read) returns from the record what the rescue of a cluster whose flow lost its connection needs, run from
         another host - the step the flow was at (C(__lk_step)), the node records (C(__lk_node_records)), the plan
         (C(__lk_plan)) and hosts (C(__lk_cluster_hosts)), the placement to restore (C(lk_placement_before),
@@ -97,7 +99,7 @@ options:
   first:
     description:
       - With O(op=step), the step begins the node's pass; also returns C(__lk_node_started) (now),
-        C(__lk_node_plan) (the node's plan in this pass), C(__lk_node_pass) (the pass now open: node, start, hop,
+        C(__lk_node_plan) (the node's plan in this pass), C(__lk_node_pass) (the pass now open - node, start, hop,
         action), an empty C(__lk_evacuate_gate) and the node's progress context.
     type: bool
     default: false
@@ -142,6 +144,15 @@ options:
       - With O(op=results) (required), the hosts that ran the clusters' flows, in the report's order.
     type: list
     elements: str
+  report_path:
+    description:
+      - With O(op=results), where to write the run's report (JSON, 0600; its folder must exist), with its views beside it.
+    type: path
+  keep_dir:
+    description:
+      - With O(op=results) and O(report_path), the folder (the run's) that keeps a copy of the report, which later runs
+        predict each switchover's outage from.
+    type: path
   node_copies:
     description:
       - With O(op=placement), each node's copy of this run's placement record, by host (null for a node that has
@@ -175,6 +186,12 @@ path:
   returned: success
   type: str
   sample: /srv/artifacts/20261206T101500.123456Z/clusters/lifekeeper.json
+files:
+  description: With O(op=results) and O(report_path), the report's files written.
+  returned: when the report was written
+  type: list
+  elements: str
+  sample: [/srv/lifekeeper-update-report.json, /srv/lifekeeper-update-report.md, /srv/lifekeeper-update-report.html]
 ansible_facts:
   description: What the flow reads afterwards (see O(op)).
   returned: success

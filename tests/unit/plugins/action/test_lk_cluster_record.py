@@ -217,6 +217,22 @@ def test_the_report_takes_each_result_from_the_record_of_this_attempt(tmp_path):
     assert [one['result'] for one in report['clusters']] == ['success', 'success', 'failed']
 
 
+def test_the_results_write_the_report_its_views_and_the_runs_copy(tmp_path):
+    prod = _finished(tmp_path, 'prod')
+    controller = {'hostvars': {'p1': prod}, '__lk_run_dir': prod['__lk_run_dir'], '__lk_run_started': 0.0}
+    path = str(tmp_path / 'report.json')
+    result = run({'op': 'results', 'leaders': ['p1'], 'report_path': path, 'keep_dir': prod['__lk_run_dir']}, controller)
+    assert result['changed'] and result['files'] == [path, str(tmp_path / 'report.md'), str(tmp_path / 'report.html'),
+                                                     prod['__lk_run_dir'] + '/report.json']
+    with open(path) as handle:
+        assert json.load(handle) == json.loads(json.dumps(controller['lk_report']))
+    # the report itself not written fails the task, naming where
+    failed = run({'op': 'results', 'leaders': ['p1'], 'report_path': str(tmp_path / 'nowhere' / 'r.json')}, controller)
+    assert failed['failed'] and 'cannot write the report to %s' % (tmp_path / 'nowhere' / 'r.json') in failed['msg']
+    # without report_path nothing is written (a report of one's own playbook)
+    assert not run({'op': 'results', 'leaders': ['p1']}, controller)['changed']
+
+
 def test_a_resume_does_not_report_the_result_an_earlier_attempt_recorded(tmp_path):
     earlier = _finished(tmp_path)
     # the resume starts after the earlier attempt ended; its flow recorded nothing yet
