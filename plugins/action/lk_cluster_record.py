@@ -117,9 +117,11 @@ class ActionModule(ControllerAction):
     # ---- the operations -----------------------------------------------------------------
     def _start(self, args, now):
         cluster_record.save(self._path, self._new(cluster_record.load(self._path), now))
+        context = cluster_record.progress_context(self._cluster(), self._var('__lk_run_started', now))
         return {'__lk_cluster_started': now, '__lk_step': dict(cluster_record.FIRST_STEP), '__lk_node_records': {},
-                # the progress lines of the cluster's steps (a step's line is its note's task name)
-                '__lk_progress': cluster_record.progress_context(self._cluster(), self._var('__lk_run_started', now))}
+                # the progress lines of the cluster's steps (a step's line is its note's task name, templated
+                # before the note runs: the one after the last node's pass names no node with the second)
+                '__lk_progress': context, '__lk_cluster_progress': context}
 
     def _step(self, args, now):
         node = args['node'] or 'cluster'

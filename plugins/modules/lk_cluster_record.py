@@ -43,8 +43,9 @@ options:
   op:
     description:
       - V(start) begins the cluster's record with the plan, the hosts and C(__lk_configured) (an earlier attempt's
-        record with the same run id is summarised in C(attempts)); returns the facts C(__lk_cluster_started), C(__lk_step) (V(start) of V(cluster)) and
-        C(__lk_node_records) (empty).
+        record with the same run id is summarised in C(attempts)); returns the facts C(__lk_cluster_started),
+        C(__lk_step) (V(start) of V(cluster)), C(__lk_node_records) (empty) and the cluster's progress context
+        (C(__lk_progress), and C(__lk_cluster_progress), which the progress lines of the cluster's steps use).
       - Every operation but V(read) and V(placement) also keeps in the record the placement the flow recorded (C(lk_placement_before))
         and the switchovers that restored it (C(__lk_placement_record)) once they are set.
       - V(step) notes the step O(name) of O(node) (the whole cluster when O(node) is not given); returns C(__lk_step)

@@ -60,6 +60,8 @@ def test_a_successful_flow_leaves_its_steps_passes_and_result_on_disk(tmp_path):
     assert task_vars['__lk_step'] == {'node': 'cluster', 'name': 'start'} and task_vars['__lk_node_records'] == {}
     # the first step's progress line (its note's name) is templated before the note runs
     assert task_vars['__lk_progress'] == {'cluster': 'prod', 'started': task_vars['__lk_cluster_started']}
+    # the cluster steps' lines, the one templated before the note that ends the last pass included
+    assert task_vars['__lk_cluster_progress'] == task_vars['__lk_progress']
     run({'op': 'step', 'name': 'placement record'}, task_vars)
     assert task_vars['__lk_progress'] == {'cluster': 'prod', 'started': task_vars['__lk_cluster_started']}
     first = run({'op': 'step', 'node': 'n2', 'name': 'evacuate', 'first': True}, task_vars)
