@@ -11,12 +11,13 @@ __metaclass__ = type
 import json
 import os
 
+from ansible import context
 from ansible.inventory.manager import InventoryManager
 
 from ansible_collections.hatools.lifekeeper.plugins.lookup.lk_child_groups import leaf_groups
 from ansible_collections.hatools.lifekeeper.plugins.module_utils import lock as lklock
 from ansible_collections.hatools.lifekeeper.plugins.module_utils.lifekeeper import LifeKeeperError
-from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster, locks, preflight, values
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster, hooks, locks, preflight, values
 from ansible_collections.hatools.lifekeeper.plugins.plugin_utils.controller_action import ControllerAction
 
 ARGUMENT_SPEC = {
@@ -46,13 +47,22 @@ class ActionModule(ControllerAction):
     # ---- the run's own inputs -----------------------------------------------------------
     def _inputs(self, operation):
         """The run's own inputs (their own sentences first), then every public input of every
-        host of the play, as each host's check found it (INPUT_PROBLEMS)."""
+        host of the play, as each host's check found it (INPUT_PROBLEMS), then the hook files:
+        each set must be a file on the controller (a relative path against lk_hook_dir, else the
+        directory of the playbook given to ansible-playbook); __lk_hook_lines say where they are."""
         preflight.fleet_inputs(self._var('lk_fleet_parallel'), self._var('lk_fleet_canary', 0))
         facts = {}
         if operation == 'rolling update':
             facts = preflight.update_inputs(self._var('lk_target_version', ''), self._var('lk_media'),
                                             self._var('lk_media_sha256'), self._var('lk_media_hops'))
         preflight.host_inputs(self._per_host(self._var('ansible_play_hosts') or [], INPUT_PROBLEMS, []))
+        resolved = hooks.hook_files(
+            dict((point, self._var('lk_hook_' + point)) for point in hooks.POINTS), self._var('lk_hook_dir'),
+            # ansible-playbook's own arguments: the worker runs in its process's copy
+            [str(arg) for arg in (context.CLIARGS.get('args') or ())], os.getcwd())
+        preflight.host_inputs({'hooks': resolved['problems']})
+        facts['__lk_hook_lines'] = ['hook %s: %s' % (point, resolved['paths'][point])
+                                    for point in hooks.POINTS if point in resolved['paths']]
         return facts
 
     # ---- what the nodes read ------------------------------------------------------------

@@ -41,8 +41,10 @@ options:
         update) also the target version (C(lk_target_version) normalised; an empty, malformed or numeric value is named),
         C(lk_media) (an absolute path on the nodes), C(lk_media_sha256) (empty, or 64 hexadecimal digits) - then every
         public input of every host of the play as that host's check against the argument specs found it
-        (C(__lk_input_problems), each problem named once), and fails naming a bad value (nothing was changed). A
-        rolling update returns C(__lk_target) and C(__lk_hops) (every
+        (C(__lk_input_problems), each problem named once), then the hook files (C(lk_hook_*), each set must be a file
+        on the controller, a relative path resolved against C(lk_hook_dir), else the directory of the playbook given to
+        ansible-playbook), and fails naming a bad value (nothing was changed). Returns C(__lk_hook_lines) (where each
+        hook file is); a rolling update also returns C(__lk_target) and C(__lk_hops) (every
         version it passes through with its media, C(lk_media_hops), the target last).
       - V(clusters) groups the play's hosts into clusters (the leaf groups below C(lk_cluster_group), or the group
         itself) and fails, naming the problem, when a node is in no cluster or in two (nothing was changed). Returns

@@ -187,3 +187,17 @@ def test_the_inputs_step_refuses_the_runs_own_inputs_first_then_every_hosts(tmp_
                                                          "lk_update_ready_timeout is 'soon': expected a number")
     task_vars['lk_media'] = 'relative.iso'
     assert 'lk_media must be the absolute path' in run({'step': 'inputs', 'operation': 'rolling update'}, task_vars)['msg']
+
+
+def test_the_inputs_step_refuses_a_hook_file_that_is_not_there_and_names_those_that_are(tmp_path):
+    hook = tmp_path / 'drain.yml'
+    hook.write_text('---\n[]\n')
+    task_vars = play_vars(tmp_path, lk_fleet_parallel=1, lk_fleet_canary=0, lk_hook_dir=str(tmp_path),
+                          lk_hook_before_evacuate='drain.yml', lk_hook_on_failure='')
+    done = run({'step': 'inputs', 'operation': 'maintenance'}, task_vars)
+    assert done['ansible_facts']['__lk_hook_lines'] == ['hook before_evacuate: %s' % hook]
+    task_vars['lk_hook_after_update'] = 'missing.yml'
+    refused = run({'step': 'inputs', 'operation': 'maintenance'}, task_vars)
+    assert refused['failed'] and refused['msg'].startswith('Pre-flight refused the run; nothing was changed on any node: '
+                                                           "lk_hook_after_update is 'missing.yml': no such file %s"
+                                                           % (tmp_path / 'missing.yml'))
