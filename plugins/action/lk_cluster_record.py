@@ -154,18 +154,27 @@ class ActionModule(ControllerAction):
 
     def _close_pass(self, record, node, first, now):
         """(record, facts) with the open pass (__lk_node_pass) kept as ended now, when this step
-        begins another pass or is a cluster step: its switchovers (__lk_evacuations) and the end of
-        its evacuation (__lk_evacuated_at) of that node; facts: the node records, the maintained
-        nodes (a rolling maintenance prefers them as standbys) and the pass closed."""
+        begins another pass or is a cluster step; no facts when it does not."""
         open_pass = self._var('__lk_node_pass') or {}
         if not open_pass or not (first or node == 'cluster'):
             return record, {}
-        done = open_pass['node']
-        record = cluster_record.keep_node(
-            record, done, open_pass['started'], now, (self._var('__lk_evacuations') or {}).get(done) or [],
-            open_pass.get('hop'), open_pass.get('action') or 'update', (self._var('__lk_evacuated_at') or {}).get(done))
-        return record, {'__lk_node_records': record['nodes'], '__lk_maintained': cluster_record.maintained(record['nodes']),
-                        '__lk_node_pass': {}}
+        record = self._keep_pass(record, open_pass['node'], open_pass['started'], now, open_pass.get('hop'),
+                                 open_pass.get('action'))
+        return record, self._passes_kept(record)
+
+    def _keep_pass(self, record, node, started, ended, hop, action):
+        """record with one pass of node kept: its switchovers (__lk_evacuations) and the end of its
+        evacuation (__lk_evacuated_at), ended None for a pass that did not end."""
+        return cluster_record.keep_node(
+            record, node, started, ended, (self._var('__lk_evacuations') or {}).get(node) or [], hop,
+            action or 'update', (self._var('__lk_evacuated_at') or {}).get(node))
+
+    @staticmethod
+    def _passes_kept(record):
+        """The facts after a pass is kept: the node records, the maintained nodes (a rolling
+        maintenance prefers them as standbys), no pass open."""
+        return {'__lk_node_records': record['nodes'], '__lk_maintained': cluster_record.maintained(record['nodes']),
+                '__lk_node_pass': {}}
 
     def _node(self, args, now):
         node = args['node']
@@ -174,13 +183,10 @@ class ActionModule(ControllerAction):
         if not args['ended'] and not cluster_record.evacuated_in_pass(evacuated_at, self._var('__lk_node_started')):
             # a rescue: the failed pass made no switchover of its own (it failed before its evacuation ended)
             return {}
-        record = cluster_record.keep_node(
-            self._record(), node, self._var('__lk_node_started'), now if args['ended'] else None,
-            (self._var('__lk_evacuations') or {}).get(node) or [], (self._var('__lk_hop') or {}).get('version'),
-            args['action'] or node_plan.get('action') or 'update', evacuated_at)
+        record = self._keep_pass(self._record(), node, self._var('__lk_node_started'), now if args['ended'] else None,
+                                 (self._var('__lk_hop') or {}).get('version'), args['action'] or node_plan.get('action'))
         self._keep(record)
-        facts = {'__lk_node_records': record['nodes'], '__lk_maintained': cluster_record.maintained(record['nodes']),
-                 '__lk_node_pass': {}}
+        facts = self._passes_kept(record)
         if args['ended']:
             # the node's pass ended: the next progress line is the cluster's (or the next node's first note)
             facts['__lk_progress'] = cluster_record.progress_context(

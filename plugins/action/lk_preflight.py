@@ -55,12 +55,12 @@ class ActionModule(ControllerAction):
         if operation == 'rolling update':
             facts = preflight.update_inputs(self._var('lk_target_version', ''), self._var('lk_media'),
                                             self._var('lk_media_sha256'), self._var('lk_media_hops'))
-        preflight.host_inputs(self._per_host(self._var('ansible_play_hosts') or [], INPUT_PROBLEMS, []))
+        preflight.refuse_inputs(self._per_host(self._var('ansible_play_hosts') or [], INPUT_PROBLEMS, []))
         resolved = hooks.hook_files(
             dict((point, self._var('lk_hook_' + point)) for point in hooks.POINTS), self._var('lk_hook_dir'),
             # ansible-playbook's own arguments: the worker runs in its process's copy
             [str(arg) for arg in (context.CLIARGS.get('args') or ())], os.getcwd())
-        preflight.host_inputs({'hooks': resolved['problems']})
+        preflight.refuse_inputs({'hook files': resolved['problems']})
         facts['__lk_hook_lines'] = ['hook %s: %s' % (point, resolved['paths'][point])
                                     for point in hooks.POINTS if point in resolved['paths']]
         return facts

@@ -44,12 +44,12 @@ def fleet_inputs(parallel, canary):
     fleet.batches([], parallel, canary)
 
 
-def host_inputs(problems):
-    """ValueError naming every bad public input of every host ({host: [problem, ...]}, each
-    problem once, in the order the hosts give them); nothing was changed."""
+def refuse_inputs(problems):
+    """ValueError naming every bad input found ({where: [problem, ...]} - each host's public
+    inputs, the hook files -, each problem once, in the order given); nothing was changed."""
     lines = []
-    for host_problems in (problems or {}).values():
-        for problem in host_problems or []:
+    for found in (problems or {}).values():
+        for problem in found or []:
             if problem not in lines:
                 lines.append(problem)
     if lines:

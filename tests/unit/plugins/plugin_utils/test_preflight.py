@@ -211,8 +211,8 @@ def test_the_update_inputs_give_the_target_and_every_hop_with_its_media():
 
 
 def test_every_hosts_bad_inputs_are_named_once_each():
-    preflight.host_inputs({'n1': [], 'n2': None})
+    preflight.refuse_inputs({'n1': [], 'n2': None})
     with pytest.raises(ValueError) as refused:
-        preflight.host_inputs({'n1': ["lk_evacuate_timeout is 'x'"], 'n2': ["lk_evacuate_timeout is 'x'", 'lk_a b']})
+        preflight.refuse_inputs({'n1': ["lk_evacuate_timeout is 'x'"], 'n2': ["lk_evacuate_timeout is 'x'", 'lk_a b']})
     assert str(refused.value) == ("Pre-flight refused the run; nothing was changed on any node: "
                                   "lk_evacuate_timeout is 'x'; lk_a b")
