@@ -126,7 +126,13 @@ class ActionModule(ControllerAction):
     def _step(self, args, now):
         node = args['node'] or 'cluster'
         # a node's pass ends where the next one begins, or at the next cluster step
+        closing = (self._var('__lk_node_pass') or {}) if args['first'] or node == 'cluster' else {}
         record, facts = self._close_pass(self._record(), node, args['first'], now)
+        # the read the ended pass's gate made of its node, moments ago, for the next read of the
+        # cluster only (the next evacuation, the placement restore): none after any other step
+        facts['__lk_cluster_read_lent'] = cluster_record.gate_read_lent(
+            self._plan().get('operation'), closing, self._var('__lk_node_plan'), self._var('__lk_start_gate'),
+            self._var('lk_hook_after_update')) if closing else {}
         record = cluster_record.note_step(record, node, args['name'], now)
         self._keep(record)
         started = self._var('__lk_run_started', self._var('__lk_cluster_started'))

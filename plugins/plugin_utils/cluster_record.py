@@ -14,7 +14,7 @@ __metaclass__ = type
 import json
 import os
 
-from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import controller_files, report
+from ansible_collections.hatools.lifekeeper.plugins.plugin_utils import cluster, controller_files, report
 
 SCHEMA = 1
 RESULTS = ('success', 'failed', 'refused', 'skipped')
@@ -249,6 +249,29 @@ def evacuated_in_pass(evacuated_at, node_started):
     if evacuated_at is None or node_started is None:
         return False
     return float(evacuated_at) >= float(node_started)
+
+
+# the node passes that end with the update role's gate on the node (roles/update/tasks/start.yml)
+GATED_ACTIONS = ('update', 'reinstall')
+
+
+def gate_read_lent(operation, closed_pass, node_plan_closed, gate, after_update_hooks):
+    """{host: read} lent to the next read of the cluster when a rolling update's node pass ends:
+    the update gate's read of that node (lk_status waited there for ready, paths and mirrors), the
+    last thing the pass did to it - the next evacuation reads only the other nodes. {} when the
+    pass did not end with that gate (a skipped node, a rollback or maintenance pass, check mode),
+    when the read is not usable or not of the pass's node (its LifeKeeper name), or when a hook
+    after the update ran on the node after the gate (it may have changed it)."""
+    closed_pass, node_plan_closed = closed_pass or {}, node_plan_closed or {}
+    if operation != 'rolling update' or after_update_hooks or closed_pass.get('action') not in GATED_ACTIONS:
+        return {}
+    if not isinstance(gate, dict) or gate.get('skipped') or cluster.read_problem(gate):
+        return {}
+    host = closed_pass.get('node')
+    if not host or node_plan_closed.get('name') != host or not gate.get('node_name') \
+            or gate.get('node_name') != node_plan_closed.get('node_name'):
+        return {}
+    return {host: gate}
 
 
 def maintained(nodes):

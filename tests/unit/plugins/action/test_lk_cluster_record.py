@@ -383,3 +383,33 @@ def test_check_mode_writes_no_placement_record(tmp_path):
     result = run({'op': 'placement'}, task_vars, check_mode=True)
     assert not result.get('failed') and 'lk_placement_before' not in result['ansible_facts']
     assert not (tmp_path / 'run1' / 'placement-prod.json').exists()
+
+
+def test_the_read_of_a_passs_update_gate_is_lent_to_the_next_read_only(tmp_path):
+    task_vars = flow_vars(tmp_path)
+    run({'op': 'start'}, task_vars)
+    first = run({'op': 'step', 'node': 'n2', 'name': 'evacuate', 'first': True}, task_vars)
+    # no pass ended yet: nothing to lend
+    assert first['ansible_facts']['__lk_cluster_read_lent'] == {}
+    run({'op': 'step', 'node': 'n2', 'name': 'update', 'changes': True}, task_vars)
+    gate = dict(two_nodes(version='9.9.0')['n2'], changed=False)
+    task_vars['__lk_start_gate'] = gate
+    second = run({'op': 'step', 'node': 'n1', 'name': 'evacuate', 'first': True}, task_vars)
+    assert second['ansible_facts']['__lk_cluster_read_lent'] == {'n2': gate}
+    # the node's next step changes it: the read is no longer lent
+    run({'op': 'step', 'node': 'n1', 'name': 'update', 'changes': True}, task_vars)
+    assert task_vars['__lk_cluster_read_lent'] == {}
+    task_vars['__lk_start_gate'] = dict(two_nodes(version='9.9.0')['n1'], changed=False)
+    placement = run({'op': 'step', 'name': 'placement'}, task_vars)
+    assert placement['ansible_facts']['__lk_cluster_read_lent'] == {'n1': task_vars['__lk_start_gate']}
+    # a cluster step with no pass open lends nothing (the placement restore changed the cluster)
+    assert run({'op': 'step', 'name': 'verify'}, task_vars)['ansible_facts']['__lk_cluster_read_lent'] == {}
+
+
+def test_no_read_is_lent_past_a_hook_after_the_update(tmp_path):
+    task_vars = flow_vars(tmp_path, lk_hook_after_update=['/srv/hooks/after_update.yml'])
+    run({'op': 'start'}, task_vars)
+    run({'op': 'step', 'node': 'n2', 'name': 'evacuate', 'first': True}, task_vars)
+    task_vars['__lk_start_gate'] = dict(two_nodes(version='9.9.0')['n2'], changed=False)
+    assert run({'op': 'step', 'node': 'n1', 'name': 'evacuate', 'first': True},
+               task_vars)['ansible_facts']['__lk_cluster_read_lent'] == {}

@@ -154,3 +154,42 @@ def test_the_rescue_view_falls_back_on_the_plans_placement_until_one_is_recorded
     # the result takes the recorded placement when the caller gives none
     result = cluster_record.cluster_result(record, 'success', two_nodes('9.9.0'))
     assert result['report']['result'] == 'success'
+
+
+def _gate(host, **more):
+    """A registered lk_status gate result: the node's read, as the update role's gate returns it."""
+    return dict(two_nodes(version='9.9.0')[host], changed=False, **more)
+
+
+UPDATED_N1 = {'node': 'n1', 'started': 1.0, 'hop': None, 'action': 'update'}
+N1_PLAN = {'name': 'n1', 'node_name': 'node1', 'action': 'update'}
+
+
+def test_the_update_gates_read_is_lent_when_its_pass_ends():
+    gate = _gate('n1')
+    assert cluster_record.gate_read_lent('rolling update', UPDATED_N1, N1_PLAN, gate, []) == {'n1': gate}
+    reinstalled = dict(UPDATED_N1, action='reinstall')
+    assert cluster_record.gate_read_lent('rolling update', reinstalled, dict(N1_PLAN, action='reinstall'), gate, []) \
+        == {'n1': gate}
+
+
+@pytest.mark.parametrize('operation, closed, node_plan, gate, hooks', [
+    # a rollback or a maintenance pass does other things after its gate
+    ('rollback', UPDATED_N1, N1_PLAN, _gate('n1'), []),
+    ('maintenance', dict(UPDATED_N1, action='maintain'), N1_PLAN, _gate('n1'), []),
+    # a skipped node had no gate in its pass: the one registered is an earlier pass's
+    ('rolling update', dict(UPDATED_N1, action='skip'), N1_PLAN, _gate('n1'), []),
+    # a hook after the update ran on the node after its gate
+    ('rolling update', UPDATED_N1, N1_PLAN, _gate('n1'), ['/hooks/after.yml']),
+    # check mode (the gate skipped), a gate that failed or could not reach the node
+    ('rolling update', UPDATED_N1, N1_PLAN, {'skipped': True, 'changed': False}, []),
+    ('rolling update', UPDATED_N1, N1_PLAN, _gate('n1', failed=True, msg='timed out'), []),
+    ('rolling update', UPDATED_N1, N1_PLAN, {'unreachable': True, 'msg': 'no route'}, []),
+    ('rolling update', UPDATED_N1, N1_PLAN, None, []),
+    # a read of another node (its LifeKeeper name), or a plan of another pass
+    ('rolling update', UPDATED_N1, N1_PLAN, _gate('n2'), []),
+    ('rolling update', UPDATED_N1, dict(N1_PLAN, name='n2', node_name='node2'), _gate('n1'), []),
+    ('rolling update', {}, N1_PLAN, _gate('n1'), []),
+])
+def test_no_read_is_lent_unless_the_pass_ended_with_its_gate_on_that_node(operation, closed, node_plan, gate, hooks):
+    assert cluster_record.gate_read_lent(operation, closed, node_plan, gate, hooks) == {}
