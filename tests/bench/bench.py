@@ -19,7 +19,11 @@ Writes build/bench/bench.json and prints a table:
 - for every timed run also the CPU the nodes' containers used and the machine's busy CPU
   (every process, /proc/stat): busy CPU / cores is the shortest wall time the machine's
   cores allowed for that work, which shows when a target is out of reach on this machine;
-- the machine (cores, memory, load average at the start) and the versions used.
+- what one module run costs however little it does (module_run: ansible.builtin.ping on a
+  node), the busy CPU per cluster of the 10-cluster run and the most the cores allow for
+  fleet_ratio_10 to meet its target (busy_cpu_per_cluster_budget_s);
+- the machine (cores, memory, load average at the start, the CPU a fixed Python loop takes at
+  the start and the end: shared hosts are not as fast every day) and the versions used.
 
 Reuses tests/faults/harness.py (containers, knobs, inventory, playbook runs). Not part of
 `make test`. Options: --sizes 1,4,10 (fleet sizes), --separate N (clusters of the runs
@@ -199,11 +203,36 @@ def versions():
             "collection": out(["git", "-C", harness.REPO, "describe", "--always", "--dirty"])}
 
 
+def python_loop_cpu_s():
+    """CPU seconds of a fixed pure-Python loop: the machine's speed, so that benches of different
+    days (a shared host is not always as fast) can be set side by side."""
+    started = time.process_time()
+    total = 0
+    for i in range(6000000):
+        total += i % 7
+    return round(time.process_time() - started, 3)
+
+
+def module_run_cost(cluster, runs=5):
+    """What one module run costs however little it does (ansible.builtin.ping on a node, the
+    inventory and connection of the flow): the node's Python start and module unpacking, the
+    controller's worker and connection. Per run."""
+    meter = Meter()
+    for _run in range(runs):
+        subprocess.run([os.path.join(harness.VENV_BIN, "ansible"), "-i", cluster.inventory,
+                        cluster.container(cluster.names[0]), "-m", "ansible.builtin.ping"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=cluster.ansible_env(),
+                       cwd=cluster.workdir, check=True)
+    measured = meter.read()
+    return dict((key, round(measured[key] / runs, 3)) for key in ("wall_s", "controller_cpu_s", "nodes_cpu_s")
+                if measured[key] is not None)
+
+
 def machine():
     with open("/proc/meminfo") as handle:
         mem_kb = int(handle.readline().split()[1])
     return {"cores": os.cpu_count(), "memory_mb": mem_kb // 1024, "loadavg_start": list(os.getloadavg()),
-            "kernel": platform.release()}
+            "kernel": platform.release(), "python_loop_cpu_s": python_loop_cpu_s()}
 
 
 def table(result):
@@ -229,13 +258,23 @@ def table(result):
                      result["fleet"].get("fleet_ratio_10"), TARGETS["fleet_ratio_10"],
                      result["fleet"].get("fleet_ratio_10_cpu_floor"), result["downtime_excess_s"],
                      TARGETS["downtime_excess_s"], result["overhead_s"], TARGETS["overhead_s"]))
+    fleet = result["fleet"]
+    if "busy_cpu_per_cluster_s" in fleet:
+        lines.append("  busy CPU per cluster in the 10-cluster run %s s; for fleet_ratio_10 <= %s the cores allow at most "
+                     "%s s" % (fleet["busy_cpu_per_cluster_s"], TARGETS["fleet_ratio_10"],
+                               fleet["busy_cpu_per_cluster_budget_s"]))
+    if "module_run" in result:
+        lines.append("one module run (ansible.builtin.ping on a node): %(wall_s)s s wall, %(controller_cpu_s)s s "
+                     "controller CPU, %(nodes_cpu_s)s s node CPU" % dict({"nodes_cpu_s": None}, **result["module_run"]))
     for entry in result["downtime"]:
         lines.append("  switchover %-20s measured %6.3f s, simulator %6.3f s, excess %6.3f s" % (
             entry["cluster"], entry["measured_s"], entry["simulator_s"], entry["excess_s"]))
     for missing in result.get("not_measured") or []:
         lines.append("not measured: %s" % missing)
     lines.append("load average (1, 5, 15 min) before each phase: %s" % result.get("loadavg"))
-    lines.append("machine: %(cores)s cores, %(memory_mb)s MB, load average at start %(loadavg_start)s" % result["machine"])
+    lines.append("machine: %(cores)s cores, %(memory_mb)s MB, load average at start %(loadavg_start)s, "
+                 "a fixed Python loop %(python_loop_cpu_s)s s of CPU at the start" % result["machine"]
+                 + (", %s s at the end" % result["python_loop_cpu_s_end"] if "python_loop_cpu_s_end" in result else ""))
     return "\n".join(lines)
 
 
@@ -281,6 +320,7 @@ def main():
         check_updated(clusters)
         result["overhead"] = measured
         result["overhead_s"], result["controller_cpu_s"] = measured["wall_s"], measured["controller_cpu_s"]
+        result["module_run"] = module_run_cost(clusters[0])
     finally:
         teardown(clusters)
     record_task_cost(result, cost_file)
@@ -309,6 +349,11 @@ def main():
         result["fleet"]["fleet_ratio_10"] = round(runs["10"]["wall_s"] / runs["1"]["wall_s"], 3)
         # the lowest ratio the machine's cores allowed for the work the 10-cluster run did
         result["fleet"]["fleet_ratio_10_cpu_floor"] = round(runs["10"]["cpu_floor_s"] / runs["1"]["wall_s"], 3)
+        # the CPU one cluster used in the 10-cluster run, and the most it may use for the cores to
+        # allow the target ratio at all (every core busy from the start to the end)
+        result["fleet"]["busy_cpu_per_cluster_s"] = round(runs["10"]["machine_busy_cpu_s"] / 10, 2)
+        result["fleet"]["busy_cpu_per_cluster_budget_s"] = round(
+            TARGETS["fleet_ratio_10"] * runs["1"]["wall_s"] * (os.cpu_count() or 1) / 10, 2)
     else:
         result["not_measured"].append("fleet_ratio_10 (needs fleet sizes 1 and 10)")
 
@@ -340,6 +385,7 @@ def main():
         result["not_measured"].append("sequential_s of %d clusters (measured with %d)" % (args.separate, sequential))
 
     load("end")
+    result["python_loop_cpu_s_end"] = python_loop_cpu_s()
     result["ended"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     save()
     print(table(result))
