@@ -16,8 +16,9 @@ Writes build/bench/bench.json and prints a table:
   resync_seconds=5); fleet_ratio_10 = wall(10) / wall(1); and the same clusters without
   fleet mode: separate runs one after another (sequential_s) and started at once
   (parallel_processes_s), each with its controller CPU;
-- for every timed run also the CPU the nodes' containers used and the machine's busy CPU
-  (every process, /proc/stat): busy CPU / cores is the shortest wall time the machine's
+- for every timed run also the CPU the nodes' containers used (and the part of it the
+  simulator's own product commands used, from their journals: simulator_commands_cpu_s) and
+  the machine's busy CPU (every process, /proc/stat): busy CPU / cores is the shortest wall time the machine's
   cores allowed for that work, which shows when a target is out of reach on this machine;
 - the CPU one module run costs its node however little it does (module_run: ansible.builtin.ping),
   the busy CPU per cluster of the 10-cluster run and the most the cores allow for
@@ -65,6 +66,14 @@ class Meter:
         return {"wall_s": round(time.time() - wall0, 2), "controller_cpu_s": round(cpu_children() - cpu0, 2),
                 "nodes_cpu_s": round(nodes - nodes0, 2) if None not in (nodes, nodes0) else None,
                 "machine_busy_cpu_s": round(busy, 2), "cpu_floor_s": round(busy / (os.cpu_count() or 1), 2)}
+
+
+def simulator_commands_cpu(clusters, since):
+    """CPU seconds the simulator's product commands (lcdstatus, lkcli, setup...: Python processes
+    standing in for the vendor's) used on the clusters' nodes since the given time, from their
+    commands journals: a part of nodes_cpu_s that is not the collection's."""
+    return round(sum(entry.get("cpu") or 0.0 for cluster in clusters for entry in cluster.commands()
+                     if entry["time"] >= since), 2)
 
 
 def run_vars(run_id):
@@ -235,12 +244,13 @@ def machine():
 
 
 def table(result):
-    row = "%-44s %8s %10s %10s %10s %12s"
-    lines = [row % ("measurement", "wall s", "ctl cpu s", "nodes cpu", "busy cpu", "busy / cores")]
+    row = "%-44s %8s %10s %10s %10s %10s %12s"
+    lines = [row % ("measurement", "wall s", "ctl cpu s", "nodes cpu", "(sim cmds)", "busy cpu", "busy / cores")]
 
     def add(label, measured):
         lines.append(row % (label, measured["wall_s"], measured["controller_cpu_s"], measured["nodes_cpu_s"],
-                            measured["machine_busy_cpu_s"], measured["cpu_floor_s"]))
+                            measured.get("simulator_commands_cpu_s", "-"), measured["machine_busy_cpu_s"],
+                            measured["cpu_floor_s"]))
     add("overhead (2 nodes, simulator timings 0)", result["overhead"])
     if "task_results" in result:
         lines.append("  task_results = %s (PLAY RECAP sum of the overhead run; per task and role: see above)"
@@ -314,7 +324,9 @@ def main():
         os.makedirs(os.path.dirname(cost_file), exist_ok=True)
         if os.path.exists(cost_file):
             os.remove(cost_file)     # this run's, not an earlier one's
+        since = time.time()
         measured = timed_run(clusters[0], run_vars("bench-overhead"), extra_env=task_cost_env(cost_file))
+        measured["simulator_commands_cpu_s"] = simulator_commands_cpu(clusters, since)
         check_updated(clusters)
         result["overhead"] = measured
         result["overhead_s"], result["controller_cpu_s"] = measured["wall_s"], measured["controller_cpu_s"]
@@ -335,6 +347,7 @@ def main():
             harness.fleet_inventory(clusters, inventory)
             since = time.time()
             measured = timed_run(clusters[0], run_vars("bench-fleet-%d" % size), inventory)
+            measured["simulator_commands_cpu_s"] = simulator_commands_cpu(clusters, since)
             check_updated(clusters)
             result["fleet"]["runs"][str(size)] = dict(measured, clusters=size)
             for cluster in clusters:

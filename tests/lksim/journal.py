@@ -2,7 +2,9 @@
 ROOT/var/log/lksim/commands.jsonl (beside events.jsonl).
 
 Each line: {"time": epoch seconds at the start, "end": epoch seconds at the end, "node":
-the node's name, "argv": [command, arg, ...], "rc": exit code}. Written by the command's
+the node's name, "argv": [command, arg, ...], "rc": exit code, "cpu": the CPU seconds the
+command's process and the children it waited for used (make bench tells the simulator's own
+cost apart from the collection's)}. Written by the command's
 own process when it ends (the $LKROOT/bin launchers through commands.run, and setup on the
 media), so it records what was run on the node, whoever ran it. Ground truth for tests:
 never computed from what the collection reports.
@@ -18,8 +20,11 @@ def record(paths, argv, rc, started):
     """Append one command of the node (best effort: a journal that cannot be written never
     changes the command's own result)."""
     from lksim.commands._util import node_name   # late: _util imports the daemon client
+    used = os.times()
     line = json.dumps({"time": round(started, 3), "end": round(time.time(), 3), "node": node_name(paths),
-                       "argv": [str(arg) for arg in argv], "rc": rc}, sort_keys=True)
+                       "argv": [str(arg) for arg in argv], "rc": rc,
+                       "cpu": round(used.user + used.system + used.children_user + used.children_system, 3)},
+                      sort_keys=True)
     try:
         os.makedirs(os.path.dirname(paths.commands_file), exist_ok=True)
         with open(paths.commands_file, "a") as handle:
