@@ -127,7 +127,7 @@ class ActionModule(ControllerAction):
         node = args['node'] or 'cluster'
         # a node's pass ends where the next one begins, or at the next cluster step
         closing = (self._var('__lk_node_pass') or {}) if args['first'] or node == 'cluster' else {}
-        record, facts = self._close_pass(self._record(), node, args['first'], now)
+        record, facts = self._close_pass(self._record(), closing, now)
         # the read the ended pass's gate made of its node, moments ago, for the next read of the
         # cluster only (the next evacuation, the placement restore): none after any other step
         facts['__lk_cluster_read_lent'] = cluster_record.gate_read_lent(
@@ -158,11 +158,10 @@ class ActionModule(ControllerAction):
             facts['__lk_cluster_read_unchanged'] = False
         return facts
 
-    def _close_pass(self, record, node, first, now):
-        """(record, facts) with the open pass (__lk_node_pass) kept as ended now, when this step
-        begins another pass or is a cluster step; no facts when it does not."""
-        open_pass = self._var('__lk_node_pass') or {}
-        if not open_pass or not (first or node == 'cluster'):
+    def _close_pass(self, record, open_pass, now):
+        """(record, facts) with the open pass (__lk_node_pass, when this step begins another pass
+        or is a cluster step) kept as ended now; no facts when there is none to close."""
+        if not open_pass:
             return record, {}
         record = self._keep_pass(record, open_pass['node'], open_pass['started'], now, open_pass.get('hop'),
                                  open_pass.get('action'))
